@@ -66,6 +66,21 @@ export class PoseSequence {
     return new PoseSequence(meta, new Float32Array(frames * FRAME_STRIDE), new Uint8Array(frames));
   }
 
+  /** Frames of several sequences one after another, with `meta` (frame sizes are not rescaled). */
+  static concat(parts: readonly PoseSequence[], meta: SequenceMeta): PoseSequence {
+    let frames = 0;
+    for (const p of parts) frames += p.frames;
+    const data = new Float32Array(frames * FRAME_STRIDE);
+    const people = new Uint8Array(frames);
+    let t = 0;
+    for (const p of parts) {
+      data.set(p.data, t * FRAME_STRIDE);
+      people.set(p.people, t);
+      t += p.frames;
+    }
+    return new PoseSequence(meta, data, people);
+  }
+
   private static peopleFromData(data: Float32Array, frames: number): Uint8Array {
     const people = new Uint8Array(frames);
     for (let t = 0; t < frames; t++) {

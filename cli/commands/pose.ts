@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { printJson } from '../output.js';
+
+function frameOpts(o: { width?: string; height?: string; fps?: string }) {
+  const n = (v: string | undefined, name: string) => {
+    if (v === undefined) return undefined;
+    const x = Number(v);
+    if (!(Number.isFinite(x) && x > 0)) throw new Error(`--${name} must be a positive number, got '${v}'`);
+    return x;
+  };
+  return { width: n(o.width, 'width'), height: n(o.height, 'height'), fps: n(o.fps, 'fps') };
+}
+
+export function register(program: Command): void {
+  program
+    .command('inspect')
+    .description('print the format and, per sequence, id, frames, fps, frame size, people and text')
+    .argument('<path>', 'a pose file or directory (SignVerse shard/npz, .pose, DWPose/OpenPose JSON, .skels, …)')
+    .option('--json', 'one JSON object: {"format", "sequences": [{"id", "frames", "fps", "width", "height", "people", "text"}]}')
+    .option('--width <px>', 'frame width for formats that store none')
+    .option('--height <px>', 'frame height for formats that store none')
+    .action(async (path: string, o: { json?: boolean; width?: string; height?: string }) => {
+      const { detectFormat, readPoses } = await import('../../pose/io.js');
+      const { format } = await detectFormat(path);
+      const sequences: { id: string; frames: number; fps: number; width: number; height: number; people: number; text: string | null }[] = [];
+      for await (const s of readPoses(path, frameOpts(o))) {
+        sequences.push({ id: s.id, frames: s.frames, fps: s.meta.fps, width: s.meta.width, height: s.meta.height, people: s.maxPeople, text: s.meta.text ?? null });
+      }
+      if (o.json) { printJson({ format, sequences }); return; }
+      process.stdout.write(`${path}: ${format}, ${sequences.length} sequence${sequences.length === 1 ? '' : 's'}\n`);
+      for (const s of sequences) {
+        process.stdout.write(`  ${s.id}  ${s.frames} frames @ ${s.fps} fps  ${s.width}×${s.height}  people ${s.people}${s.text ? `  "${s.text}"` : ''}\n`);
+      }
+    });
+
+  program
+    .command('convert')
+    .description('convert pose files between formats')
+    .argument('<in>', 'any readable pose file or directory')
+    .argument('<out>', 'output file, or a directory when the input holds several sequences')
+    .option('--to <format>', 'signverse-npz | signverse-tar | pose | dwpose-json (default: from the output extension)')
+    .option('--width <px>', 'frame width for inputs that store none')
+    .option('--height <px>', 'frame height for inputs that store none')
+    .action(async (input: string, out: string, o: { to?: string; width?: string; height?: string }) => {
+      const { WRITE_FORMATS, formatFromExtension, readPoses, writePoses } = await import('../../pose/io.js');
+      const to = o.to ?? formatFromExtension(out);
+      if (!to) throw new Error(`cannot tell the output format from '${out}': pass --to ${WRITE_FORMATS.join('|')}`);
+      if (!(WRITE_FORMATS as readonly string[]).includes(to)) throw new Error(`--to must be one of ${WRITE_FORMATS.join(', ')}, got '${to}'`);
+      const written = await writePoses(out, readPoses(input, frameOpts(o)), to as (typeof WRITE_FORMATS)[number]);
+      process.stderr.write(`wrote ${written.length} file${written.length === 1 ? '' : 's'}${written.length <= 3 ? ': ' + written.join(', ') : ''}\n`);
+    });
+}

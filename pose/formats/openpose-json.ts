@@ -11,9 +11,8 @@ import { PoseFormatError, type ReadLimits } from '../errors.js';
 import { PoseSequence } from '../sequence.js';
 import { CHANNELS, FRAME_STRIDE, PARTS } from '../skeleton.js';
 import { arr, listFrameFiles, num, readJsonFile } from './json-frames.js';
+import { BODY25_INDEX_OF_BODY18 } from './openpose137.js';
 
-/** BODY_25 index for each of the 18 canonical body points. */
-export const BODY25_TO_BODY18 = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18] as const;
 
 /** Common video frame sizes, smallest area first, for inferring a frame size from pixel coordinates. */
 const COMMON_SIZES: readonly [number, number][] = [
@@ -58,7 +57,7 @@ function decodeOpenPoseFrame(doc: unknown, file: string, out: Float32Array, maxP
     const flat = arr(p[key], file, `people[0].${key}`);
     let map: (i: number) => number = (i) => i;
     if (part === 'body') {
-      if (flat.length === 75) map = (i) => BODY25_TO_BODY18[i];
+      if (flat.length === 75) map = (i) => BODY25_INDEX_OF_BODY18[i];
       else if (flat.length !== 54) throw new PoseFormatError(file, `people[0].${key}: expected 54 (COCO-18) or 75 (BODY_25) values, got ${flat.length}`);
     } else if (part === 'face') {
       if (flat.length !== 70 * 3 && flat.length !== 68 * 3) throw new PoseFormatError(file, `people[0].${key}: expected 210 (face 70) or 204 values, got ${flat.length}`);

@@ -1,0 +1,126 @@
+import type { Command } from 'commander';
+import { printJson } from '../output.js';
+
+interface SizeOpts {
+  width?: string;
+  height?: string;
+  fps?: string;
+}
+
+function positiveInt(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!Number.isInteger(x) || x <= 0) throw new Error(`--${name} must be a positive integer, got '${v}'`);
+  return x;
+}
+
+function sizeOpts(o: SizeOpts): { width?: number; height?: number; fps?: number } {
+  const fps = o.fps === undefined ? undefined : Number(o.fps);
+  if (fps !== undefined && !(Number.isFinite(fps) && fps > 0)) throw new Error(`--fps must be a positive number, got '${o.fps}'`);
+  return { width: positiveInt(o.width, 'width'), height: positiveInt(o.height, 'height'), fps };
+}
+
+/** A cli-progress bar on stderr when it is a terminal, else nothing. */
+async function progressBar(label: string): Promise<{ update: (done: number, total: number) => void; stop: () => void }> {
+  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const { SingleBar, Presets } = await import('cli-progress');
+  const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} frames | {eta_formatted} left`, stream: process.stderr }, Presets.shades_classic);
+  let started = false;
+  return {
+    update: (done, total) => {
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.update(done);
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+async function readFirst(path: string) {
+  const { readFirstPose } = await import('../../pose/io.js');
+  return readFirstPose(path);
+}
+
+export function register(program: Command): void {
+  program
+    .command('render')
+    .description('render every frame of the first sequence in INPUT as OpenPose/DWPose control frames')
+    .argument('<input>', 'any readable pose file or directory (SignVerse shard/npz, .pose, DWPose/OpenPose JSON, …)')
+    .requiredOption('--out <dir>', 'output directory: DIR/000000.png, … for png, DIR/<id>.<format> otherwise (or a file ending in .<format>)')
+    .option('--style <style>', 'controlnet | signverse-thin | signverse-bold', 'controlnet')
+    .option('--format <format>', 'png | zip | webp | gif | mp4', 'png')
+    .option('--width <px>', 'output width (default: the source frame width)')
+    .option('--height <px>', 'output height (default: the source frame height)')
+    .option('--fps <n>', 'frame rate of webp/gif/mp4 (default: the sequence fps)')
+    .option('--json', 'print {"path", "format", "frames", "width", "height", "fps", "seconds"} as one JSON line')
+    .action(async (input: string, o: SizeOpts & { out: string; style: string; format: string; json?: boolean }) => {
+      const { assertRenderStyle, assertRenderFormat, renderSequence } = await import('../../render/index.js');
+      const style = assertRenderStyle(o.style);
+      const format = assertRenderFormat(o.format);
+      const size = sizeOpts(o);
+      const seq = await readFirst(input);
+      const bar = await progressBar(`render ${style}`);
+      const t0 = performance.now();
+      let result;
+      try {
+        result = await renderSequence(seq, { style, format, out: o.out, ...size, onProgress: bar.update });
+      } finally {
+        bar.stop();
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      if (o.json) {
+        printJson({ ...result, seconds });
+        return;
+      }
+      process.stderr.write(`${seq.id}: ${result.frames} frames ${result.width}×${result.height} (${style}) → ${result.path} in ${seconds.toFixed(1)} s (${(result.frames / seconds).toFixed(1)} frames/s)\n`);
+    });
+
+  program
+    .command('compare')
+    .description('render several pose sequences side by side with captions (e.g. reference vs generated)')
+    .argument('<inputs...>', 'two or more pose files or directories; the first sequence of each is drawn')
+    .requiredOption('--out <file>', 'output file (its extension picks the format unless --format is given), or a directory')
+    .option('--captions <list>', 'comma-separated captions, one per input (default: the sequence ids)')
+    .option('--style <style>', 'controlnet | signverse-thin | signverse-bold', 'controlnet')
+    .option('--format <format>', 'png | zip | webp | gif | mp4 (default: from --out, else webp)')
+    .option('--width <px>', 'width of each cell (default: the first sequence frame width)')
+    .option('--height <px>', 'height of each cell (default: the first sequence frame height)')
+    .option('--columns <n>', 'cells per row (default: all in one row)')
+    .option('--fps <n>', 'frame rate (default: the first sequence fps)')
+    .option('--json', 'print {"path", "format", "frames", "width", "height", "fps", "seconds"} as one JSON line')
+    .action(async (inputs: string[], o: SizeOpts & { out: string; captions?: string; style: string; format?: string; columns?: string; json?: boolean }) => {
+      const { assertRenderStyle, assertRenderFormat, renderComparison, RENDER_FORMATS } = await import('../../render/index.js');
+      const { extname } = await import('node:path');
+      const style = assertRenderStyle(o.style);
+      const ext = extname(o.out).slice(1).toLowerCase();
+      const format = assertRenderFormat(o.format ?? ((RENDER_FORMATS as readonly string[]).includes(ext) ? ext : 'webp'));
+      const captions = o.captions === undefined ? undefined : o.captions.split(',').map((s) => s.trim());
+      if (captions && captions.length !== inputs.length) {
+        throw new Error(`--captions has ${captions.length} entries for ${inputs.length} inputs`);
+      }
+      const size = sizeOpts(o);
+      const items = [];
+      for (const [k, path] of inputs.entries()) {
+        const seq = await readFirst(path);
+        items.push({ seq, caption: captions?.[k] ?? seq.id });
+      }
+      const bar = await progressBar(`compare ${style}`);
+      const t0 = performance.now();
+      let result;
+      try {
+        result = await renderComparison(items, { style, format, out: o.out, ...size, columns: positiveInt(o.columns, 'columns'), onProgress: bar.update });
+      } finally {
+        bar.stop();
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      if (o.json) {
+        printJson({ ...result, seconds });
+        return;
+      }
+      process.stderr.write(`${items.length} sequences, ${result.frames} frames ${result.width}×${result.height} (${style}) → ${result.path} in ${seconds.toFixed(1)} s\n`);
+    });
+}

@@ -44,8 +44,8 @@ function fromNpy(a: NpyArray, file: string): Value {
 }
 
 function numbers(v: Value | undefined): number[] | null {
-  if (v === undefined || v === null || typeof v === 'string' || v instanceof Map) return typeof v === 'number' ? [v] : null;
   if (typeof v === 'number') return [v];
+  if (v === undefined || v === null || typeof v === 'string' || v instanceof Map) return null;
   if (v.dtype === 'O' || v.dtype === 'U') return null;
   return Array.from(v.data as ArrayLike<number | bigint>, Number);
 }

@@ -1,0 +1,1000 @@
+/**
+ * A restricted unpickler and a small pickler for the numpy objects that `.npy`/`.npz` files with `|O` arrays hold
+ * (SignVerse-2M `frame_payloads`, DWPose per-frame dicts).
+ *
+ * The reader implements only the opcodes that CPython writes for dicts, lists, tuples, strings, bytes, ints, floats
+ * and numpy arrays/scalars (protocols 2-5), and resolves ONLY these globals:
+ * numpy.core.multiarray._reconstruct / numpy._core.multiarray._reconstruct, numpy.ndarray, numpy.dtype,
+ * numpy.core.multiarray.scalar / numpy._core.multiarray.scalar. Anything else is a PoseFormatError naming the global.
+ * Nothing is ever executed: REDUCE and BUILD are interpreted for those few callables only.
+ *
+ * Value mapping: None → null, bool → boolean, int → number (bigint beyond 2^53), float → number, str → string,
+ * bytes → PyBytes (a slice of the input, no copy), list and tuple → array, dict → Map, ndarray → NumpyArrayRef (raw
+ * bytes not yet decoded, see npy.ts `npyFromPickled`), numpy scalar → number / bigint / boolean / string.
+ */
+import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from './errors.js';
+
+export type PyKey = string | number | bigint | boolean | null;
+export type PyValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | PyBytes
+  | PyValue[]
+  | Map<PyKey, PyValue>
+  | NumpyArrayRef
+  | NumpyDtype
+  | PyGlobal;
+
+/** Python bytes: a slice [start, end) of the pickle input, not copied (bytes() gives a view). */
+export class PyBytes {
+  constructor(readonly src: Uint8Array, readonly start: number, readonly end: number) {}
+  get length(): number { return this.end - this.start; }
+  bytes(): Uint8Array { return this.src.subarray(this.start, this.end); }
+}
+
+/** A resolved (allowed) global: a marker that REDUCE interprets; never called. */
+export class PyGlobal {
+  constructor(readonly module: string, readonly name: string) {}
+  get qualifiedName(): string { return `${this.module}.${this.name}`; }
+}
+
+/** numpy dtype as pickled: `dtype('f4', False, True)` + BUILD state `(3, '<', ...)`. */
+export class NumpyDtype {
+  /** Type code without byte order: `f4`, `i4`, `O8`, `U12`, `b1`, ... */
+  readonly code: string;
+  /** `<`, `>`, `|` or `=`. */
+  byteOrder: string;
+  constructor(code: string, byteOrder = '|') {
+    this.code = code;
+    this.byteOrder = byteOrder;
+  }
+  /** The `.npy` descr string, e.g. `<f4`, `|O`, `<U12`. */
+  get descr(): string {
+    const code = this.code.startsWith('O') ? 'O' : this.code;
+    if (code === 'O' || /^[biuS]1$/.test(code)) return `|${code}`;
+    return `${this.byteOrder === '>' ? '>' : '<'}${code}`;
+  }
+}
+
+/**
+ * A numpy array inside a pickle. Numeric arrays keep their raw bytes (a view, no copy) so that readers can decode
+ * straight into their own buffers; object arrays hold their items.
+ */
+export class NumpyArrayRef {
+  shape: number[] = [0];
+  dtype: NumpyDtype | null = null;
+  fortranOrder = false;
+  /**
+   * Raw element bytes of numeric arrays (C order unless fortranOrder): bytes [offset, offset + byteLength) of `src`
+   * (the pickle input; kept as numbers so that reading many small arrays allocates no views).
+   */
+  src: Uint8Array | null = null;
+  offset = 0;
+  byteLength = 0;
+  /** Items (C order) of object arrays. */
+  items: PyValue[] | null = null;
+
+  /** The raw element bytes as a view (null for object arrays). */
+  get raw(): Uint8Array | null {
+    return this.src ? this.src.subarray(this.offset, this.offset + this.byteLength) : null;
+  }
+  set raw(bytes: Uint8Array | null) {
+    this.src = bytes;
+    this.offset = 0;
+    this.byteLength = bytes ? bytes.length : 0;
+  }
+
+  get size(): number {
+    let n = 1;
+    for (const d of this.shape) n *= d;
+    return n;
+  }
+}
+
+const ALLOWED_GLOBALS = new Set([
+  'numpy.core.multiarray._reconstruct',
+  'numpy._core.multiarray._reconstruct',
+  'numpy.ndarray',
+  'numpy.dtype',
+  'numpy.core.multiarray.scalar',
+  'numpy._core.multiarray.scalar',
+]);
+
+const latin1 = new TextDecoder('latin1');
+const utf8 = new TextDecoder('utf-8');
+
+// Interned short ASCII strings: frame dicts repeat the same keys thousands of times; returning the same string
+// instance avoids building each one char by char and lets Map reuse its cached hash.
+const INTERN_MAX_LEN = 64;
+const internTable: ({ bytes: Uint8Array; str: string } | undefined)[] = new Array(4096);
+
+function decodeUtf8(b: Uint8Array, start: number, end: number): string {
+  const len = end - start;
+  if (len > 0 && len <= INTERN_MAX_LEN) {
+    // cheap hash of a few bytes; a hit is confirmed by comparing all bytes with the cached (ASCII) copy
+    const h = (len * 977) ^ (b[start] * 131) ^ (b[end - 1] * 31) ^ (b[start + (len >> 1)] * 7) ^ b[end - 2 < start ? start : end - 2];
+    const slot = h & 4095;
+    const hit = internTable[slot];
+    if (hit !== undefined && hit.bytes.length === len) {
+      const hb = hit.bytes;
+      let i = 0;
+      while (i < len && hb[i] === b[start + i]) i++;
+      if (i === len) return hit.str;
+    }
+    let ascii = true;
+    for (let i = start; i < end; i++) if (b[i] >= 0x80) { ascii = false; break; }
+    if (ascii) {
+      const str = latin1.decode(b.subarray(start, end));
+      internTable[slot] = { bytes: b.slice(start, end), str };
+      return str;
+    }
+  }
+  return utf8.decode(b.subarray(start, end));
+}
+
+export interface UnpickleOptions {
+  limits?: Partial<ReadLimits>;
+  /**
+   * Called for every item appended to a list (APPEND/APPENDS), before it is stored; what it returns is stored
+   * instead. Lets a reader consume big object arrays item by item (e.g. convert each frame dict straight into its
+   * output buffer and store null), so that the items die young instead of all living until the end.
+   */
+  onAppend?: (list: PyValue[], item: PyValue) => PyValue;
+}
+
+const UNREFERENCED = Symbol('unreferenced memo entry');
+
+/**
+ * Pre-scan of the opcode stream: which memo indices some BINGET/LONG_BINGET reads (1) — using the same index rule
+ * as the interpreter (MEMOIZE stores at the current memo length). Null when the stream cannot be scanned (the
+ * interpreter then keeps every entry and reports the problem itself).
+ */
+function referencedMemoIndices(b: Uint8Array, maxIndex: number): Uint8Array | null {
+  const n = b.length;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  let refs = new Uint8Array(1024);
+  let memoLength = 0;
+  const mark = (idx: number): boolean => {
+    if (idx > maxIndex) return false;
+    if (idx >= refs.length) {
+      const next = new Uint8Array(Math.min(maxIndex + 1, Math.max(idx + 1, refs.length * 2)));
+      next.set(refs);
+      refs = next;
+    }
+    refs[idx] = 1;
+    return true;
+  };
+  let pos = 0;
+  const setPut = (idx: number): boolean => {
+    if (idx > maxIndex) return false;
+    if (idx >= memoLength) memoLength = idx + 1;
+    return true;
+  };
+  while (pos < n) {
+    const op = b[pos++];
+    let arg = 0;
+    switch (op) {
+      case 0x2e: return refs; // STOP
+      case 0x28: case 0x4e: case 0x88: case 0x89: case 0x5d: case 0x7d: case 0x29: case 0x85: case 0x86: case 0x87:
+      case 0x74: case 0x6c: case 0x64: case 0x61: case 0x65: case 0x73: case 0x75: case 0x30: case 0x31: case 0x32:
+      case 0x93: case 0x52: case 0x62:
+        continue;
+      case 0x94: if (!setPut(memoLength)) return null; continue; // MEMOIZE
+      case 0x80: case 0x4b: arg = 1; break;
+      case 0x4d: arg = 2; break;
+      case 0x4a: arg = 4; break;
+      case 0x47: case 0x95: arg = 8; break;
+      case 0x71: if (pos + 1 > n || !setPut(b[pos])) return null; arg = 1; break;
+      case 0x72: if (pos + 4 > n || !setPut(dv.getUint32(pos, true))) return null; arg = 4; break;
+      case 0x68: if (pos + 1 > n || !mark(b[pos])) return null; arg = 1; break;
+      case 0x6a: if (pos + 4 > n || !mark(dv.getUint32(pos, true))) return null; arg = 4; break;
+      case 0x8a: case 0x8c: case 0x43: case 0x55: if (pos + 1 > n) return null; arg = 1 + b[pos]; break;
+      case 0x58: case 0x42: case 0x54: if (pos + 4 > n) return null; arg = 4 + dv.getUint32(pos, true); break;
+      case 0x8d: case 0x8e: case 0x96: {
+        if (pos + 8 > n) return null;
+        const len = dv.getBigUint64(pos, true);
+        if (len > BigInt(n)) return null;
+        arg = 8 + Number(len);
+        break;
+      }
+      case 0x63: { // GLOBAL: two lines
+        const nl1 = b.indexOf(0x0a, pos);
+        const nl2 = nl1 < 0 ? -1 : b.indexOf(0x0a, nl1 + 1);
+        if (nl2 < 0) return null;
+        arg = nl2 + 1 - pos;
+        break;
+      }
+      default: return null;
+    }
+    pos += arg;
+  }
+  return null;
+}
+
+/** Itemsize in bytes of a numeric/bool/string dtype code, or 0 for object/unknown. */
+export function dtypeItemSize(code: string): number {
+  let size = itemSizeCache.get(code);
+  if (size === undefined) {
+    const m = /^([fiubUc])(\d+)$/.exec(code);
+    size = m ? (m[1] === 'U' ? 4 * Number(m[2]) : Number(m[2])) : 0;
+    if (itemSizeCache.size < 1024) itemSizeCache.set(code, size);
+  }
+  return size;
+}
+const itemSizeCache = new Map<string, number>();
+
+/**
+ * Unpickles `bytes` (a pickle stream, e.g. the data part of a `|O` .npy) under the numpy-only restriction.
+ * `file` names the input in errors.
+ */
+export function unpickle(bytes: Uint8Array, file: string, opts: UnpickleOptions = {}): PyValue {
+  try {
+    return new Unpickler(bytes, file, opts).run();
+  } finally {
+    scalarSrc = null; // do not keep the input alive through the scalar DataView cache
+    scalarView = null;
+  }
+}
+
+/** Reports a problem as a PoseFormatError (never returns). */
+interface Failer {
+  fail(problem: string): never;
+}
+
+/**
+ * The interpreter. A class (not closures) so that its methods are the same functions for every input: V8 then
+ * keeps one optimised version instead of re-optimising per file.
+ */
+class Unpickler implements Failer {
+  private readonly b: Uint8Array;
+  private readonly n: number;
+  private readonly dv: DataView;
+  private readonly stack: PyValue[] = [];
+  private readonly marks: number[] = [];
+  private readonly memo: (PyValue | typeof UNREFERENCED)[] = [];
+  private readonly maxMemoIndex: number;
+  private readonly referenced: Uint8Array | null;
+  private readonly maxItems: number;
+  private readonly appender: ((list: PyValue[], item: PyValue) => PyValue) | null;
+  private pos = 0;
+
+  constructor(bytes: Uint8Array, private readonly file: string, opts: UnpickleOptions) {
+    this.b = bytes;
+    this.n = bytes.length;
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.maxMemoIndex = Math.max(this.n, 1 << 16);
+    // numpy memoises every object but refers back to few: store only what some GET reads, so that the rest
+    // (per-array dtype and state tuples) dies young instead of being kept alive by the memo
+    this.referenced = referencedMemoIndices(bytes, this.maxMemoIndex);
+    this.maxItems = { ...DEFAULT_LIMITS, ...opts.limits }.maxEntries;
+    this.appender = opts.onAppend ?? null;
+  }
+
+  fail(problem: string): never {
+    throw new PoseFormatError(this.file, `pickle: ${problem}`);
+  }
+
+  private need(k: number, what: string): void {
+    if (k < 0 || this.pos + k > this.n) this.fail(`truncated ${what} at byte ${this.pos}`);
+  }
+
+  /** MARK pushes the stack height onto `marks`; pops may not reach below the innermost mark. */
+  private floor(): number {
+    const m = this.marks;
+    return m.length > 0 ? m[m.length - 1] : 0;
+  }
+
+  private pop(): PyValue {
+    if (this.stack.length <= this.floor()) this.fail(`stack underflow at byte ${this.pos}`);
+    return this.stack.pop() as PyValue;
+  }
+
+  private top(): PyValue {
+    if (this.stack.length <= this.floor()) this.fail(`stack underflow at byte ${this.pos}`);
+    return this.stack[this.stack.length - 1];
+  }
+
+  private popMark(): PyValue[] {
+    const m = this.marks.pop();
+    if (m === undefined) return this.fail(`no MARK on the stack at byte ${this.pos}`);
+    return this.stack.splice(m);
+  }
+
+  private put(idx: number): void {
+    if (idx > this.maxMemoIndex) this.fail(`memo index ${idx} is out of range`);
+    const v = this.top();
+    const r = this.referenced;
+    this.memo[idx] = r === null || (idx < r.length && r[idx] === 1) ? v : UNREFERENCED;
+  }
+
+  private get(idx: number): void {
+    const v = this.memo[idx];
+    if (v === undefined || v === UNREFERENCED) this.fail(`memo key ${idx} is missing`);
+    this.stack.push(v as PyValue);
+  }
+
+  private readLen(size: 1 | 4 | 8, what: string): number {
+    this.need(size, what);
+    const pos = this.pos;
+    let len: number;
+    if (size === 1) len = this.b[pos];
+    else if (size === 4) len = this.dv.getUint32(pos, true);
+    else {
+      const big = this.dv.getBigUint64(pos, true);
+      if (big > BigInt(Number.MAX_SAFE_INTEGER)) this.fail(`${what} length ${big} is absurd`);
+      len = Number(big);
+    }
+    this.pos += size;
+    this.need(len, what);
+    return len;
+  }
+
+  private pushBytes(len: number): void {
+    this.stack.push(new PyBytes(this.b, this.pos, this.pos + len));
+    this.pos += len;
+  }
+
+  private asKey(k: PyValue): PyKey {
+    if (k === null || typeof k === 'string' || typeof k === 'number' || typeof k === 'bigint' || typeof k === 'boolean') return k;
+    return this.fail('dict key of an unsupported type');
+  }
+
+  private appendItems(list: PyValue, items: PyValue[]): void {
+    if (!Array.isArray(list)) this.fail(`APPEND(S) on a ${describe(list)}`);
+    const arr = list as PyValue[];
+    if (arr.length + items.length > this.maxItems) this.fail(`list has more than ${this.maxItems} items`);
+    const hook = this.appender;
+    if (hook !== null) for (let i = 0; i < items.length; i++) arr.push(hook(arr, items[i]));
+    else for (let i = 0; i < items.length; i++) arr.push(items[i]);
+  }
+
+  private setItems(dict: PyValue, items: PyValue[]): void {
+    if (!(dict instanceof Map)) this.fail(`SETITEM(S) on a ${describe(dict)}`);
+    if (items.length % 2 !== 0) this.fail('SETITEMS with an odd number of items');
+    const m = dict as Map<PyKey, PyValue>;
+    for (let i = 0; i < items.length; i += 2) m.set(this.asKey(items[i]), items[i + 1]);
+    if (m.size > this.maxItems) this.fail(`dict has more than ${this.maxItems} items`);
+  }
+
+  private resolveGlobal(module: string, name: string): PyGlobal {
+    const q = `${module}.${name}`;
+    if (!ALLOWED_GLOBALS.has(q)) this.fail(`global '${q}' is not allowed (only numpy arrays, dtypes and scalars are)`);
+    return new PyGlobal(module, name);
+  }
+
+  private readString(len: number): string {
+    const s = decodeUtf8(this.b, this.pos, this.pos + len);
+    this.pos += len;
+    return s;
+  }
+
+  run(): PyValue {
+    const b = this.b;
+    const n = this.n;
+    const dv = this.dv;
+    const stack = this.stack;
+    if (n === 0) this.fail('empty input');
+    for (;;) {
+      if (this.pos >= n) this.fail('truncated: no STOP opcode');
+      const op = b[this.pos++];
+      switch (op) {
+        case 0x80: { // PROTO
+          this.need(1, 'PROTO');
+          const proto = b[this.pos++];
+          if (proto > 5) this.fail(`unsupported protocol ${proto}`);
+          break;
+        }
+        case 0x95: { // FRAME: a length prefix only; frames need no special handling when reading from memory
+          this.need(8, 'FRAME');
+          const len = Number(dv.getBigUint64(this.pos, true));
+          this.pos += 8;
+          if (len > n - this.pos) this.fail(`FRAME of ${len} bytes exceeds the input`);
+          break;
+        }
+        case 0x2e: return this.pop(); // STOP
+        case 0x28: // MARK
+          if (this.marks.length >= this.maxItems) this.fail('too many nested MARKs');
+          this.marks.push(stack.length);
+          break;
+        case 0x4e: stack.push(null); break; // NONE
+        case 0x88: stack.push(true); break; // NEWTRUE
+        case 0x89: stack.push(false); break; // NEWFALSE
+        case 0x4b: this.need(1, 'BININT1'); stack.push(b[this.pos]); this.pos += 1; break;
+        case 0x4d: this.need(2, 'BININT2'); stack.push(dv.getUint16(this.pos, true)); this.pos += 2; break;
+        case 0x4a: this.need(4, 'BININT'); stack.push(dv.getInt32(this.pos, true)); this.pos += 4; break;
+        case 0x8a: { // LONG1
+          const len = this.readLen(1, 'LONG1');
+          if (len > 16) this.fail(`LONG1 of ${len} bytes is not a numpy-sized integer`);
+          stack.push(decodeLong(b, this.pos, len));
+          this.pos += len;
+          break;
+        }
+        case 0x47: this.need(8, 'BINFLOAT'); stack.push(dv.getFloat64(this.pos, false)); this.pos += 8; break;
+        case 0x8c: stack.push(this.readString(this.readLen(1, 'SHORT_BINUNICODE'))); break;
+        case 0x58: stack.push(this.readString(this.readLen(4, 'BINUNICODE'))); break;
+        case 0x8d: stack.push(this.readString(this.readLen(8, 'BINUNICODE8'))); break;
+        case 0x43: this.pushBytes(this.readLen(1, 'SHORT_BINBYTES')); break;
+        case 0x42: this.pushBytes(this.readLen(4, 'BINBYTES')); break;
+        case 0x8e: this.pushBytes(this.readLen(8, 'BINBYTES8')); break;
+        case 0x96: this.pushBytes(this.readLen(8, 'BYTEARRAY8')); break;
+        case 0x55: this.pushBytes(this.readLen(1, 'SHORT_BINSTRING')); break; // Python 2 str: raw bytes
+        case 0x54: this.pushBytes(this.readLen(4, 'BINSTRING')); break;
+        case 0x5d: stack.push([]); break; // EMPTY_LIST
+        case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
+        case 0x29: stack.push([]); break; // EMPTY_TUPLE
+        case 0x85: { const a = this.pop(); stack.push([a]); break; } // TUPLE1
+        case 0x86: { const b2 = this.pop(); const a = this.pop(); stack.push([a, b2]); break; } // TUPLE2
+        case 0x87: { const c = this.pop(); const b2 = this.pop(); const a = this.pop(); stack.push([a, b2, c]); break; } // TUPLE3
+        case 0x74: stack.push(this.popMark()); break; // TUPLE
+        case 0x6c: { // LIST
+          const items = this.popMark();
+          if (items.length > this.maxItems) this.fail(`list has more than ${this.maxItems} items`);
+          stack.push(items);
+          break;
+        }
+        case 0x64: { // DICT
+          const items = this.popMark();
+          const m = new Map<PyKey, PyValue>();
+          this.setItems(m, items);
+          stack.push(m);
+          break;
+        }
+        case 0x61: { const v = this.pop(); this.appendItems(this.top(), [v]); break; } // APPEND
+        case 0x65: { const items = this.popMark(); this.appendItems(this.top(), items); break; } // APPENDS
+        case 0x73: { const v = this.pop(); const k = this.pop(); this.setItems(this.top(), [k, v]); break; } // SETITEM
+        case 0x75: { const items = this.popMark(); this.setItems(this.top(), items); break; } // SETITEMS
+        case 0x71: this.need(1, 'BINPUT'); this.put(b[this.pos]); this.pos += 1; break;
+        case 0x72: this.need(4, 'LONG_BINPUT'); this.put(dv.getUint32(this.pos, true)); this.pos += 4; break;
+        case 0x94: this.put(this.memo.length); break; // MEMOIZE
+        case 0x68: this.need(1, 'BINGET'); this.get(b[this.pos]); this.pos += 1; break;
+        case 0x6a: this.need(4, 'LONG_BINGET'); this.get(dv.getUint32(this.pos, true)); this.pos += 4; break;
+        case 0x30: this.pop(); break; // POP
+        case 0x31: this.popMark(); break; // POP_MARK
+        case 0x32: stack.push(this.top()); break; // DUP
+        case 0x63: { // GLOBAL: "module\nname\n"
+          const pos = this.pos;
+          const nl1 = b.indexOf(0x0a, pos);
+          if (nl1 < 0 || nl1 - pos > 256) this.fail('malformed GLOBAL');
+          const nl2 = b.indexOf(0x0a, nl1 + 1);
+          if (nl2 < 0 || nl2 - nl1 > 256) this.fail('malformed GLOBAL');
+          const module = latin1.decode(b.subarray(pos, nl1));
+          const name = latin1.decode(b.subarray(nl1 + 1, nl2));
+          this.pos = nl2 + 1;
+          stack.push(this.resolveGlobal(module, name));
+          break;
+        }
+        case 0x93: { // STACK_GLOBAL
+          const name = this.pop();
+          const module = this.pop();
+          if (typeof module !== 'string' || typeof name !== 'string') this.fail('STACK_GLOBAL needs two strings');
+          stack.push(this.resolveGlobal(module as string, name as string));
+          break;
+        }
+        case 0x52: { // REDUCE
+          const args = this.pop();
+          const fn = this.pop();
+          stack.push(reduce(fn, args, this));
+          break;
+        }
+        case 0x62: { // BUILD
+          const state = this.pop();
+          build(this.top(), state, this);
+          break;
+        }
+        default:
+          this.fail(`unsupported opcode 0x${op.toString(16).padStart(2, '0')} at byte ${this.pos - 1}`);
+      }
+    }
+  }
+}
+
+function describe(v: PyValue | undefined): string {
+  if (v === null) return 'None';
+  if (Array.isArray(v)) return 'list/tuple';
+  if (v instanceof Map) return 'dict';
+  if (v instanceof PyBytes) return 'bytes';
+  if (v instanceof NumpyArrayRef) return 'ndarray';
+  if (v instanceof NumpyDtype) return 'dtype';
+  if (v instanceof PyGlobal) return v.qualifiedName;
+  return typeof v;
+}
+
+function decodeLong(b: Uint8Array, pos: number, len: number): number | bigint {
+  if (len === 0) return 0;
+  let v = 0n;
+  for (let i = len - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[pos + i]);
+  if (b[pos + len - 1] & 0x80) v -= 1n << BigInt(8 * len);
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+
+function reduce(fn: PyValue, args: PyValue, u: Failer): PyValue {
+  if (!(fn instanceof PyGlobal)) return u.fail(`REDUCE on a ${describe(fn)}`);
+  if (!Array.isArray(args)) return u.fail(`REDUCE arguments for ${fn.qualifiedName} are not a tuple`);
+  switch (fn.name) {
+    case '_reconstruct': {
+      // _reconstruct(ndarray, (0,), b'b'): an empty array that BUILD fills
+      const cls = args[0];
+      if (!(cls instanceof PyGlobal) || cls.name !== 'ndarray') return u.fail('_reconstruct of something other than numpy.ndarray');
+      return new NumpyArrayRef();
+    }
+    case 'dtype': {
+      const code = args[0];
+      if (typeof code !== 'string' || !(code === 'O8' || code === 'O4' || dtypeItemSize(code) > 0)) {
+        return u.fail(`dtype ${JSON.stringify(code)} is not supported`);
+      }
+      return new NumpyDtype(code);
+    }
+    case 'scalar': {
+      const dt = args[0];
+      const data = args[1];
+      if (!(dt instanceof NumpyDtype)) return u.fail('numpy scalar without a dtype');
+      if (!(data instanceof PyBytes)) return u.fail(`numpy scalar of dtype ${dt.descr} is not stored as bytes`);
+      return decodeScalar(dt, data, u);
+    }
+    default:
+      return u.fail(`${fn.qualifiedName} cannot be called`);
+  }
+}
+
+let scalarView: DataView | null = null;
+let scalarSrc: Uint8Array | null = null;
+
+function decodeScalar(dt: NumpyDtype, bytes: PyBytes, u: Failer): PyValue {
+  const size = dtypeItemSize(dt.code);
+  if (size === 0 || bytes.length !== size) return u.fail(`numpy scalar of dtype ${dt.descr} has ${bytes.length} bytes`);
+  const le = dt.byteOrder !== '>';
+  // one DataView per input buffer, not per scalar
+  if (scalarSrc !== bytes.src) {
+    scalarSrc = bytes.src;
+    scalarView = new DataView(bytes.src.buffer, bytes.src.byteOffset, bytes.src.byteLength);
+  }
+  const dv = scalarView as DataView;
+  const at = bytes.start;
+  const data = bytes.src;
+  const kind = dt.code[0];
+  if (kind === 'f') {
+    if (size === 4) return dv.getFloat32(at, le);
+    if (size === 8) return dv.getFloat64(at, le);
+  } else if (kind === 'i' || kind === 'u') {
+    const signed = kind === 'i';
+    if (size === 1) return signed ? dv.getInt8(at) : dv.getUint8(at);
+    if (size === 2) return signed ? dv.getInt16(at, le) : dv.getUint16(at, le);
+    if (size === 4) return signed ? dv.getInt32(at, le) : dv.getUint32(at, le);
+    if (size === 8) {
+      const v = signed ? dv.getBigInt64(at, le) : dv.getBigUint64(at, le);
+      return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+    }
+  } else if (kind === 'b' && size === 1) {
+    return data[at] !== 0;
+  } else if (kind === 'U') {
+    let s = '';
+    for (let i = 0; i < size; i += 4) {
+      const cp = dv.getUint32(at + i, le);
+      if (cp === 0) break;
+      if (cp > 0x10ffff) return u.fail('invalid code point in a numpy string scalar');
+      s += String.fromCodePoint(cp);
+    }
+    return s;
+  }
+  return u.fail(`numpy scalar dtype ${dt.descr} is not supported`);
+}
+
+const dtypeCaches: Record<string, Map<string, NumpyDtype>> = { '<': new Map(), '>': new Map(), '|': new Map(), '=': new Map() };
+
+/** One shared NumpyDtype per (code, byte order): arrays keep it, the per-array pickled dtype object is dropped. */
+function canonicalDtype(d: NumpyDtype): NumpyDtype {
+  const cache = dtypeCaches[d.byteOrder];
+  if (cache === undefined) return d;
+  let c = cache.get(d.code);
+  if (c === undefined) {
+    if (cache.size > 256) return d;
+    c = new NumpyDtype(d.code, d.byteOrder);
+    cache.set(d.code, c);
+  }
+  return c;
+}
+
+function build(obj: PyValue, state: PyValue, u: Failer): void {
+  if (obj instanceof NumpyDtype) {
+    // (version, byteorder, subarray, names, fields, elsize, alignment, flags)
+    if (!Array.isArray(state) || state.length < 2 || typeof state[1] !== 'string') return u.fail('malformed dtype state');
+    if ((state[2] ?? null) !== null || (state[3] ?? null) !== null) return u.fail('structured/sub-array dtypes are not supported');
+    const order = state[1];
+    if (order !== '<' && order !== '>' && order !== '|' && order !== '=') return u.fail(`dtype byte order ${JSON.stringify(order)}`);
+    obj.byteOrder = order;
+    return;
+  }
+  if (obj instanceof NumpyArrayRef) {
+    // (version, shape, dtype, is_fortran, data) or, from old numpy, (shape, dtype, is_fortran, data)
+    if (!Array.isArray(state)) return u.fail('malformed ndarray state');
+    const k = state.length === 5 ? 1 : state.length === 4 ? 0 : -1;
+    if (k < 0) return u.fail(`ndarray state has ${state.length} items`);
+    const shape = state[k];
+    const dtype = state[k + 1];
+    const fortran = state[k + 2];
+    const data = state[k + 3];
+    if (!Array.isArray(shape) || shape.length > 32) return u.fail('malformed ndarray shape');
+    for (let i = 0; i < shape.length; i++) {
+      const d = shape[i];
+      if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) return u.fail('malformed ndarray shape');
+    }
+    const dims = shape as number[];
+    if (!(dtype instanceof NumpyDtype)) return u.fail('ndarray state without a dtype');
+    if (typeof fortran !== 'boolean' && fortran !== 0 && fortran !== 1) return u.fail('malformed ndarray fortran flag');
+    obj.shape = dims;
+    obj.dtype = canonicalDtype(dtype);
+    obj.fortranOrder = fortran === true || fortran === 1;
+    let count = 1;
+    for (const d of dims) count *= d;
+    if (dtype.code.startsWith('O')) {
+      if (!Array.isArray(data)) return u.fail('object ndarray without an item list');
+      if (data.length !== count) return u.fail(`object ndarray of shape (${dims.join(', ')}) holds ${data.length} items`);
+      obj.items = data;
+      return;
+    }
+    const size = dtypeItemSize(dtype.code);
+    if (size === 0) return u.fail(`ndarray dtype ${dtype.descr} is not supported`);
+    if (!(data instanceof PyBytes)) return u.fail(`ndarray of dtype ${dtype.descr} is not stored as bytes`);
+    if (data.length !== count * size) {
+      return u.fail(`ndarray of shape (${dims.join(', ')}) and dtype ${dtype.descr} needs ${count * size} bytes, has ${data.length}`);
+    }
+    obj.src = data.src;
+    obj.offset = data.start;
+    obj.byteLength = data.length;
+    return;
+  }
+  u.fail(`BUILD on a ${describe(obj)}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writer
+
+/** A numpy scalar to write (np.int32(3), np.float32(...)): `descr` like `<i4`, `<f4`, `<f8`, `<i8`, `|b1`. */
+export class NumpyScalar {
+  constructor(readonly descr: string, readonly value: number | bigint | boolean) {}
+}
+
+/** What the pickler can write: PyValue plus explicit numpy scalars. Arrays are written as lists. */
+export type PickleInput = PyValue | Uint8Array | NumpyScalar | PickleInput[] | Map<PyKey, PickleInput>;
+
+export interface PickleWriterOptions {
+  /** 3 (numpy 1.x style, the default) or 4 (numpy 2.x style: FRAME, SHORT_BINUNICODE, STACK_GLOBAL, MEMOIZE). */
+  protocol?: 3 | 4;
+  /** Expected size in bytes (avoids regrowing the buffer for big pickles). */
+  sizeHint?: number;
+  /**
+   * Module path of the numpy globals. `numpy.core` (default) loads under numpy 1.x and 2.x; `numpy._core` only
+   * under numpy 2.x.
+   */
+  numpyModule?: 'numpy.core' | 'numpy._core';
+}
+
+const FRAME_TARGET = 64 * 1024;
+// memo keys of the globals (dtype descrs like '<f4' are the other keys; none start with ':')
+const GLOBAL_KEYS = {
+  'multiarray._reconstruct': ':reconstruct',
+  'multiarray.scalar': ':scalar',
+  ndarray: ':ndarray',
+  dtype: ':dtype',
+} as const;
+const BATCH = 1000;
+const utf8enc = new TextEncoder();
+const B_BYTES = new Uint8Array([0x62]);
+const keyBytes = new Map<string, Uint8Array>();
+
+/**
+ * Writes pickles the way numpy's `pickle.dump(array, protocol=3|4)` does, for ndarrays, numpy scalars, dicts, lists,
+ * strings, bytes and numbers. Write calls append opcodes; `finish()` returns the bytes.
+ */
+export class PickleWriter {
+  readonly protocol: 3 | 4;
+  readonly numpyModule: string;
+  private buf = new Uint8Array(1 << 16);
+  private view = new DataView(this.buf.buffer);
+  private pos = 0;
+  private memoSize = 0;
+  private frameStart = -1;
+  /** Memo indices of objects written once and referenced later (globals, dtypes, the `b'b'` bytes). */
+  private memoOf = new Map<string, number>();
+
+  constructor(opts: PickleWriterOptions = {}) {
+    this.protocol = opts.protocol ?? 3;
+    this.numpyModule = opts.numpyModule ?? 'numpy.core';
+    if (opts.sizeHint !== undefined && opts.sizeHint > this.buf.length) {
+      this.buf = new Uint8Array(Math.min(opts.sizeHint, 2 ** 31));
+      this.view = new DataView(this.buf.buffer);
+    }
+    this.op(0x80);
+    this.byte(this.protocol);
+    if (this.protocol >= 4) this.startFrame();
+  }
+
+  private ensure(k: number): void {
+    if (this.pos + k <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + k) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+  private op(code: number): void { this.ensure(1); this.buf[this.pos++] = code; }
+  private byte(v: number): void { this.ensure(1); this.buf[this.pos++] = v; }
+  private u32(v: number): void { this.ensure(4); this.view.setUint32(this.pos, v, true); this.pos += 4; }
+  private raw(bytes: Uint8Array): void { this.ensure(bytes.length); this.buf.set(bytes, this.pos); this.pos += bytes.length; }
+
+  private startFrame(): void {
+    this.ensure(9);
+    this.buf[this.pos] = 0x95;
+    this.frameStart = this.pos;
+    this.pos += 9;
+  }
+  private closeFrame(): void {
+    if (this.frameStart < 0) return;
+    this.view.setBigUint64(this.frameStart + 1, BigInt(this.pos - this.frameStart - 9), true);
+    this.frameStart = -1;
+  }
+  /** Protocol 4: ends the current frame and starts another when it is big. Call only between complete values. */
+  frameBreak(): void {
+    if (this.frameStart >= 0 && this.pos - this.frameStart > FRAME_TARGET) {
+      this.closeFrame();
+      this.startFrame();
+    }
+  }
+
+  /** Stores the object on top of the stack in the memo; returns its index. */
+  private put(): number {
+    const idx = this.memoSize++;
+    if (this.protocol >= 4) this.op(0x94);
+    else if (idx < 256) { this.op(0x71); this.byte(idx); } else { this.op(0x72); this.u32(idx); }
+    return idx;
+  }
+  private get(idx: number): void {
+    if (idx < 256) { this.op(0x68); this.byte(idx); } else { this.op(0x6a); this.u32(idx); }
+  }
+  none(): void { this.op(0x4e); }
+  bool(v: boolean): void { this.op(v ? 0x88 : 0x89); }
+  int(v: number | bigint): void {
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 256) { this.op(0x4b); this.byte(v); return; }
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 65536) { this.op(0x4d); this.byte(v & 0xff); this.byte(v >> 8); return; }
+    if (typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) {
+      this.op(0x4a); this.ensure(4); this.view.setInt32(this.pos, v, true); this.pos += 4; return;
+    }
+    // LONG1: little-endian two's complement
+    let big = BigInt(v);
+    const bytes: number[] = [];
+    for (;;) {
+      const b = Number(big & 0xffn);
+      bytes.push(b);
+      big >>= 8n;
+      if ((big === 0n && (b & 0x80) === 0) || (big === -1n && (b & 0x80) !== 0)) break;
+    }
+    this.op(0x8a); this.byte(bytes.length);
+    for (const b of bytes) this.byte(b);
+  }
+  float(v: number): void { this.op(0x47); this.ensure(8); this.view.setFloat64(this.pos, v, false); this.pos += 8; }
+  str(s: string): void {
+    // dict keys repeat every frame: their encoded bytes are cached
+    const cached = s.length <= 64 ? keyBytes.get(s) : undefined;
+    if (cached !== undefined) {
+      if (this.protocol >= 4) { this.op(0x8c); this.byte(cached.length); } else { this.op(0x58); this.u32(cached.length); }
+      this.raw(cached);
+      return;
+    }
+    if (s.length <= 64 && keyBytes.size < 4096) keyBytes.set(s, utf8enc.encode(s));
+    // short ASCII: write the bytes directly, no TextEncoder allocation
+    if (s.length < 256) {
+      let ascii = true;
+      for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) { ascii = false; break; }
+      if (ascii) {
+        if (this.protocol >= 4) { this.op(0x8c); this.byte(s.length); } else { this.op(0x58); this.u32(s.length); }
+        this.ensure(s.length);
+        for (let i = 0; i < s.length; i++) this.buf[this.pos + i] = s.charCodeAt(i);
+        this.pos += s.length;
+        return;
+      }
+    }
+    const bytes = utf8enc.encode(s);
+    if (this.protocol >= 4 && bytes.length < 256) { this.op(0x8c); this.byte(bytes.length); } else { this.op(0x58); this.u32(bytes.length); }
+    this.raw(bytes);
+  }
+  bytes(b: Uint8Array): void {
+    if (b.length < 256) { this.op(0x43); this.byte(b.length); } else { this.op(0x42); this.u32(b.length); }
+    this.raw(b);
+  }
+  mark(): void { this.op(0x28); }
+  emptyList(): void { this.op(0x5d); }
+  emptyDict(): void { this.op(0x7d); }
+  /** Ends a tuple of the values written since the matching mark() (or of the last 1-3 values without a mark). */
+  tuple(size?: 1 | 2 | 3): void {
+    if (size === 1) this.op(0x85);
+    else if (size === 2) this.op(0x86);
+    else if (size === 3) this.op(0x87);
+    else this.op(0x74);
+  }
+  appends(): void { this.op(0x65); }
+  append(): void { this.op(0x61); }
+  setItems(): void { this.op(0x75); }
+
+  private global(name: 'multiarray._reconstruct' | 'multiarray.scalar' | 'ndarray' | 'dtype'): void {
+    const key = GLOBAL_KEYS[name];
+    const idx = this.memoOf.get(key);
+    if (idx !== undefined) { this.get(idx); return; }
+    const dot = name.lastIndexOf('.');
+    const module = dot < 0 ? 'numpy' : `${this.numpyModule}.${name.slice(0, dot)}`;
+    const attr = name.slice(dot + 1);
+    if (this.protocol >= 4) {
+      this.str(module); this.put();
+      this.str(attr); this.put();
+      this.op(0x93);
+    } else {
+      this.op(0x63);
+      this.raw(utf8enc.encode(`${module}\n${attr}\n`));
+    }
+    this.memoOf.set(key, this.put());
+  }
+
+  /** A dtype object, `descr` like `<f4`, `|O`, `<U12` (memoised per descr). */
+  dtype(descr: string): void {
+    const idx = this.memoOf.get(descr);
+    if (idx !== undefined) { this.get(idx); return; }
+    const order = descr[0];
+    const code = descr.slice(1) === 'O' ? 'O8' : descr.slice(1);
+    this.global('dtype');
+    this.str(code); this.bool(false); this.bool(true); this.tuple(3);
+    this.op(0x52);
+    this.mark();
+    this.int(3); this.str(order === '=' ? '<' : order); this.none(); this.none(); this.none();
+    const isUnicode = code.startsWith('U');
+    this.int(isUnicode ? 4 * Number(code.slice(1)) : -1); this.int(isUnicode ? 4 : -1);
+    this.int(code === 'O8' ? 63 : isUnicode ? 8 : 0);
+    this.tuple();
+    this.op(0x62);
+    this.memoOf.set(descr, this.put());
+  }
+
+  private ndarrayHead(): void {
+    this.global('multiarray._reconstruct');
+    this.global('ndarray');
+    this.int(0); this.tuple(1);
+    const idx = this.memoOf.get(':b');
+    if (idx !== undefined) this.get(idx);
+    else { this.bytes(B_BYTES); this.memoOf.set(':b', this.put()); }
+    this.tuple(3);
+    this.op(0x52);
+  }
+  private shape(shape: readonly number[]): void {
+    if (shape.length === 0) { this.op(0x29); return; }
+    if (shape.length <= 3) { for (const d of shape) this.int(d); this.tuple(shape.length as 1 | 2 | 3); return; }
+    this.mark(); for (const d of shape) this.int(d); this.tuple();
+  }
+
+  /** A numeric ndarray: `raw` holds its elements in C order, in the byte order of `descr`. */
+  ndarray(descr: string, shape: readonly number[], raw: Uint8Array): void {
+    this.ndarrayHead();
+    this.mark();
+    this.int(1); this.shape(shape); this.dtype(descr); this.bool(false); this.bytes(raw);
+    this.tuple();
+    this.op(0x62);
+  }
+
+  /**
+   * A numeric ndarray whose bytes `fill` writes in place (no intermediate buffer): `fill(view, offset)` must write
+   * exactly `byteLength` bytes at `offset` of `view`.
+   */
+  ndarrayWith(descr: string, shape: readonly number[], byteLength: number, fill: (view: DataView, offset: number) => void): void {
+    this.ndarrayHead();
+    this.mark();
+    this.int(1); this.shape(shape); this.dtype(descr); this.bool(false);
+    if (byteLength < 256) { this.op(0x43); this.byte(byteLength); } else { this.op(0x42); this.u32(byteLength); }
+    this.ensure(byteLength);
+    fill(this.view, this.pos);
+    this.pos += byteLength;
+    this.tuple();
+    this.op(0x62);
+  }
+
+  /** Opens an object ndarray; write its items (as list items, batched with appendsBatch) and close with objectArrayEnd. */
+  objectArrayBegin(shape: readonly number[]): void {
+    this.ndarrayHead();
+    this.mark();
+    this.int(1); this.shape(shape); this.dtype('|O'); this.bool(false);
+    this.emptyList();
+  }
+  objectArrayEnd(): void {
+    this.tuple();
+    this.op(0x62);
+  }
+
+  /** A numpy scalar such as np.int32(1): `scalar(dtype, bytes)`. */
+  scalar(descr: string, value: number | bigint | boolean): void {
+    const code = descr.slice(1);
+    const size = dtypeItemSize(code);
+    const kind = code[0];
+    const ok = (kind === 'f' && (size === 4 || size === 8)) || ((kind === 'i' || kind === 'u') && (size === 1 || size === 4 || size === 8))
+      || (kind === 'b' && size === 1);
+    if (!ok) throw new Error(`pickle writer: numpy scalar dtype ${descr} is not supported`);
+    this.global('multiarray.scalar');
+    this.dtype(descr);
+    // SHORT_BINBYTES with the value written in place
+    this.op(0x43); this.byte(size);
+    this.ensure(size);
+    const le = descr[0] !== '>';
+    const v = this.view;
+    const at = this.pos;
+    if (kind === 'f' && size === 4) v.setFloat32(at, Number(value), le);
+    else if (kind === 'f') v.setFloat64(at, Number(value), le);
+    else if (size === 1) v.setUint8(at, Number(value) & 0xff);
+    else if (kind === 'i' && size === 4) v.setInt32(at, Number(value), le);
+    else if (size === 4) v.setUint32(at, Number(value), le);
+    else if (kind === 'i') v.setBigInt64(at, BigInt(value), le);
+    else v.setBigUint64(at, BigInt(value), le);
+    this.pos += size;
+    this.tuple(2);
+    this.op(0x52);
+  }
+
+  /** Any supported value, recursively. */
+  value(v: PickleInput): void {
+    if (v === null) this.none();
+    else if (typeof v === 'boolean') this.bool(v);
+    else if (typeof v === 'number') { if (Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER) this.int(v); else this.float(v); }
+    else if (typeof v === 'bigint') this.int(v);
+    else if (typeof v === 'string') this.str(v);
+    else if (v instanceof Uint8Array) this.bytes(v);
+    else if (v instanceof PyBytes) this.bytes(v.bytes());
+    else if (v instanceof NumpyScalar) this.scalar(v.descr, v.value);
+    else if (v instanceof NumpyArrayRef) {
+      if (!v.dtype) throw new Error('pickle writer: ndarray without a dtype');
+      if (v.items) {
+        this.objectArrayBegin(v.shape);
+        this.listItems(v.items);
+        this.objectArrayEnd();
+      } else {
+        this.ndarray(v.dtype.descr, v.shape, v.raw ?? new Uint8Array(0));
+      }
+    } else if (Array.isArray(v)) {
+      this.emptyList();
+      this.listItems(v);
+    } else if (v instanceof Map) {
+      this.emptyDict();
+      let i = 0;
+      for (const [k, val] of v) {
+        if (i % BATCH === 0) { if (i > 0) this.setItems(); this.mark(); }
+        this.value(k); this.value(val);
+        i++;
+      }
+      if (i > 0) this.setItems();
+    } else if (v instanceof NumpyDtype) this.dtype(v.descr);
+    else throw new Error('pickle writer: unsupported value');
+  }
+
+  /** Appends items to the list on top of the stack, in batches of 1000 like CPython. */
+  listItems(items: readonly PickleInput[]): void {
+    for (let i = 0; i < items.length; i += BATCH) {
+      const end = Math.min(items.length, i + BATCH);
+      if (end - i === 1) { this.value(items[i]); this.op(0x61); continue; }
+      this.mark();
+      for (let j = i; j < end; j++) { this.value(items[j]); this.frameBreak(); }
+      this.appends();
+    }
+  }
+
+  /** Ends the pickle (STOP) and returns its bytes (a view of the writer's buffer). */
+  finish(): Uint8Array {
+    this.op(0x2e);
+    this.closeFrame();
+    return this.buf.subarray(0, this.pos);
+  }
+}
+
+/** Pickles one value (protocol 3 and numpy.core by default). */
+export function pickle(value: PickleInput, opts: PickleWriterOptions = {}): Uint8Array {
+  const w = new PickleWriter(opts);
+  w.value(value);
+  return w.finish().slice();
+}

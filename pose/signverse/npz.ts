@@ -1,0 +1,403 @@
+/**
+ * SignVerse-2M `poses.npz` ⇄ PoseSequence.
+ *
+ * Reading (reference §1.2-1.7): `frame_payloads` is a pickled object array of per-frame dicts; person_000 is taken.
+ * - body: x, y kept as stored; c = 1 where the stored "score" (an OpenPose subset index) is ≥ 0, else 0;
+ * - face and hands: c = the raw DWPose score (0 or negative stays "missing");
+ * - frames with num_persons = 0 have no person keys: people 0, all points (0, 0, 0);
+ * - ≥ 2 persons: the pipeline stored hands as left = hands[2k], right = hands[2k+1] of the stacked
+ *   [L0..L(N-1), R0..R(N-1)]. person_000's left hand is right; its true right hand R0 = hands[N] is re-assembled
+ *   from person_(N>>1)'s left (N even) or right (N odd) hand when the payload holds that person; otherwise the
+ *   stored right hand is kept and one warning per file says so;
+ * - `frame_indices` is ignored (unreliable); frame t is payload t; fps from `fps` (25 when missing, as the trainer
+ *   does), size from frame_widths/frame_heights[0] (else the first payload's frame_width/frame_height).
+ * Writing mirrors the pipeline (numpy 1.x style: pickle protocol 3, numpy.core globals; protocol 4 with
+ * numpy._core on request): body scores are written back as subset index j (present) or -1.
+ */
+import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
+import { encodeNpy, npyHeader, parseNpy, parseNpyHeader, type NpyArray } from '../npy.js';
+import { NumpyArrayRef, PickleWriter, unpickle, type NumpyDtype, type PyKey, type PyValue } from '../pickle.js';
+import { PoseSequence, type SequenceMeta } from '../sequence.js';
+import { CHANNELS, FRAME_STRIDE, PARTS } from '../skeleton.js';
+import { readZip, writeZip } from '../zip.js';
+
+export interface SignVerseParseOptions {
+  /** Receives non-fatal findings (default: process.emitWarning). */
+  onWarning?: (message: string) => void;
+}
+
+export function defaultWarn(message: string): void {
+  process.emitWarning(message, { code: 'SIGNBENCH_SIGNVERSE' });
+}
+
+type Part = 'body' | 'face' | 'left_hand' | 'right_hand';
+const PART_INFO: Record<Part, { start: number; count: number }> = {
+  body: PARTS.body,
+  face: PARTS.face,
+  left_hand: PARTS.leftHand,
+  right_hand: PARTS.rightHand,
+};
+const PART_ORDER: readonly Part[] = ['body', 'face', 'left_hand', 'right_hand'];
+
+function scalarNumber(v: NpyArray | undefined): number | null {
+  if (!v || v.data.length < 1) return null;
+  const x = v.data[0];
+  if (typeof x === 'number') return x;
+  if (typeof x === 'bigint') return Number(x);
+  return null;
+}
+
+function pyNumber(v: PyValue | undefined): number | null {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof NumpyArrayRef && v.size === 1 && v.raw && v.dtype) {
+    const dv = new DataView(v.raw.buffer, v.raw.byteOffset, v.raw.byteLength);
+    const le = v.dtype.byteOrder !== '>';
+    switch (v.dtype.code) {
+      case 'i4': return dv.getInt32(0, le);
+      case 'i8': return Number(dv.getBigInt64(0, le));
+      case 'f4': return dv.getFloat32(0, le);
+      case 'f8': return dv.getFloat64(0, le);
+    }
+  }
+  return null;
+}
+
+/**
+ * Decodes a pickled float array of `count` points (keypoints: shape (count, 2); scores: shape (count,); a leading
+ * axis of 1 is accepted) into `out` at point offset `start`, channel(s) `ch`.
+ */
+class PointCopier {
+  private source: Uint8Array | null = null;
+  private dv: DataView | null = null;
+
+  constructor(private readonly fail: (problem: string) => never) {}
+
+  /** A DataView over the array's source (the pickle input), created once per source. */
+  private view(a: NumpyArrayRef): DataView {
+    const src = a.src as Uint8Array;
+    if (src !== this.source) {
+      this.source = src;
+      this.dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    }
+    return this.dv as DataView;
+  }
+
+  /** Checks type and shape of a float array of `count` points (or `count` scores). */
+  private check(v: PyValue | undefined, key: string, t: number, count: number, pairs: boolean): NumpyArrayRef {
+    if (!(v instanceof NumpyArrayRef) || !v.src || !v.dtype) return this.fail(`frame ${t}: ${key} is not a numeric array`);
+    const code = v.dtype.code;
+    if (code !== 'f4' && code !== 'f8') return this.fail(`frame ${t}: ${key} has dtype ${v.dtype.descr}, expected <f4`);
+    const s = v.shape;
+    const okShape = pairs
+      ? (s.length === 2 && s[0] === count && s[1] === 2) || (s.length === 3 && s[0] === 1 && s[1] === count && s[2] === 2)
+      : (s.length === 1 && s[0] === count) || (s.length === 2 && s[0] === 1 && s[1] === count);
+    if (!okShape) return this.fail(`frame ${t}: ${key} has shape (${s.join(', ')}), expected (${pairs ? `${count}, 2` : `${count},`})`);
+    if (v.fortranOrder && pairs) return this.fail(`frame ${t}: ${key} is in Fortran order`);
+    return v;
+  }
+
+  xy(v: PyValue | undefined, key: string, t: number, count: number, out: Float32Array, base: number): void {
+    const a = this.check(v, key, t, count, true);
+    const dv = this.view(a);
+    const dtype = a.dtype as NumpyDtype;
+    const le = dtype.byteOrder !== '>';
+    const f8 = dtype.code === 'f8';
+    let o = a.offset;
+    let p = base;
+    for (let i = 0; i < count; i++, p += CHANNELS) {
+      let x: number;
+      let y: number;
+      if (f8) { x = dv.getFloat64(o, le); y = dv.getFloat64(o + 8, le); o += 16; } else { x = dv.getFloat32(o, le); y = dv.getFloat32(o + 4, le); o += 8; }
+      // x - x is NaN for NaN and ±Infinity: one check for both
+      if (x - x !== 0 || y - y !== 0) this.fail(`frame ${t}: ${key}[${i}] is not finite (${x}, ${y})`);
+      out[p] = x;
+      out[p + 1] = y;
+    }
+  }
+
+  /** Scores into the c channel: raw, or (body) 1 where ≥ 0 and 0 where < 0. */
+  scores(v: PyValue | undefined, key: string, t: number, count: number, out: Float32Array, base: number, subsetIndex: boolean): void {
+    const a = this.check(v, key, t, count, false);
+    const dv = this.view(a);
+    const dtype = a.dtype as NumpyDtype;
+    const le = dtype.byteOrder !== '>';
+    const f8 = dtype.code === 'f8';
+    let o = a.offset;
+    let p = base + 2;
+    for (let i = 0; i < count; i++, p += CHANNELS) {
+      let s: number;
+      if (f8) { s = dv.getFloat64(o, le); o += 8; } else { s = dv.getFloat32(o, le); o += 4; }
+      if (s - s !== 0) this.fail(`frame ${t}: ${key}[${i}] is not finite (${s})`);
+      out[p] = subsetIndex ? (s >= 0 ? 1 : 0) : s;
+    }
+  }
+}
+
+/** Keys of person_000 per part (built once; the frame loop looks them up without building strings). */
+const P0_KEYS: Record<Part, [string, string]> = {
+  body: ['person_000_body_keypoints', 'person_000_body_scores'],
+  face: ['person_000_face_keypoints', 'person_000_face_scores'],
+  left_hand: ['person_000_left_hand_keypoints', 'person_000_left_hand_scores'],
+  right_hand: ['person_000_right_hand_keypoints', 'person_000_right_hand_scores'],
+};
+
+/** The person key prefix present in a payload: person_000 (also person_0 / person_00, as the trainer tries). */
+function personPrefix(d: Map<PyKey, PyValue>, k: number): string | null {
+  if (k === 0 && d.has(P0_KEYS.body[0])) return 'person_000';
+  for (const p of [`person_${String(k).padStart(3, '0')}`, `person_${k}`, `person_${String(k).padStart(2, '0')}`]) {
+    if (d.has(`${p}_body_keypoints`)) return p;
+  }
+  return null;
+}
+
+/**
+ * Parses a SignVerse-2M `poses.npz` (bytes in memory) into a PoseSequence. `meta` overrides what the file says
+ * (id, fps, size) and adds what it cannot say (text, signLanguage, ...). Throws PoseFormatError naming `file`.
+ */
+export function parseSignVerseNpz(
+  bytes: Uint8Array,
+  file: string,
+  meta?: Partial<SequenceMeta>,
+  limits?: Partial<ReadLimits>,
+  opts: SignVerseParseOptions = {},
+): PoseSequence {
+  const lim = { ...DEFAULT_LIMITS, ...limits };
+  const warn = opts.onWarning ?? defaultWarn;
+  const fail = (problem: string): never => { throw new PoseFormatError(file, problem); };
+  const members = new Map<string, Uint8Array>();
+  for (const e of readZip(bytes, file, { limits: lim })) members.set(e.name.replace(/\.npy$/, ''), e.data);
+  const payloadBytes = members.get('frame_payloads');
+  if (!payloadBytes) return fail('not a SignVerse poses.npz: no frame_payloads member');
+  const small = (key: string): NpyArray | undefined => {
+    const b = members.get(key);
+    return b ? parseNpy(b, `${file}:${key}.npy`, lim) : undefined;
+  };
+
+  const payloadFile = `${file}:frame_payloads.npy`;
+  const header = parseNpyHeader(payloadBytes, payloadFile, lim);
+  if (header.descr !== '|O' || header.shape.length !== 1) {
+    return fail(`frame_payloads must be a 1-d object array, got '${header.descr}' of shape (${header.shape.join(', ')})`);
+  }
+  const frames = header.shape[0];
+  if (frames > lim.maxFrames) fail(`${frames} frames exceed the limit of ${lim.maxFrames}`);
+  // every real payload takes dozens of pickle bytes; refuse small files claiming (or referencing) huge frame counts
+  if (frames > Math.max(64, payloadBytes.length / 8)) fail(`${frames} frames in ${payloadBytes.length} bytes of payload data`);
+
+  const videoIdArr = small('video_id');
+  const videoId = videoIdArr && (videoIdArr.dtype === 'U' || videoIdArr.dtype === 'O') && typeof videoIdArr.data[0] === 'string'
+    ? (videoIdArr.data[0] as string)
+    : null;
+  const fps = scalarNumber(small('fps'));
+  const totalFrames = scalarNumber(small('total_frames'));
+  const widths = small('frame_widths');
+  const heights = small('frame_heights');
+
+  const data = new Float32Array(frames * FRAME_STRIDE);
+  const people = new Uint8Array(frames);
+  const done = new Uint8Array(frames);
+  const copier = new PointCopier(fail);
+  let firstSize: [number, number] | null = null;
+  let handsKept = 0;
+
+  /** Frame dict t → data/people (person_000; see the module comment for the quirks). */
+  const convert = (d: Map<PyKey, PyValue>, t: number): void => {
+    done[t] = 1;
+    const np = pyNumber(d.get('num_persons'));
+    let n: number;
+    if (np === null) n = personPrefix(d, 0) ? 1 : 0;
+    else if (!Number.isInteger(np) || np < 0) return fail(`frame ${t}: num_persons is ${np}`);
+    else n = np;
+    if (n > lim.maxPeople) fail(`frame ${t}: ${n} persons exceed the limit of ${lim.maxPeople}`);
+    if (firstSize === null) {
+      const w = pyNumber(d.get('frame_width'));
+      const h = pyNumber(d.get('frame_height'));
+      if (w !== null && h !== null) firstSize = [w, h];
+    }
+    if (n === 0) return;
+    const p0 = personPrefix(d, 0);
+    if (p0 === null) return fail(`frame ${t}: num_persons is ${n} but person_000_body_keypoints is missing`);
+    people[t] = Math.min(n, 255);
+    const base = t * FRAME_STRIDE;
+    for (const part of PART_ORDER) {
+      const { start, count } = PART_INFO[part];
+      let prefix = p0;
+      let side: Part = part;
+      if (part === 'right_hand' && n >= 2) {
+        // true right hand of person 0 is stacked hand N: stored under person (N >> 1), left if N even else right
+        const holder = personPrefix(d, n >> 1);
+        if (holder !== null) { prefix = holder; side = n % 2 === 0 ? 'left_hand' : 'right_hand'; } else handsKept++;
+      }
+      const fast = prefix === 'person_000';
+      const kk = fast ? P0_KEYS[side][0] : `${prefix}_${side}_keypoints`;
+      const ks = fast ? P0_KEYS[side][1] : `${prefix}_${side}_scores`;
+      const vk = d.get(kk);
+      const vs = d.get(ks);
+      if (vk === undefined || vs === undefined) return fail(`frame ${t}: ${vk === undefined ? kk : ks} is missing`);
+      copier.xy(vk, kk, t, count, data, base + start * CHANNELS);
+      copier.scores(vs, ks, t, count, data, base + start * CHANNELS, part === 'body');
+    }
+  };
+
+  // Convert each frame dict as the unpickler appends it to the payload list (the first list that receives a dict)
+  // and store null in its place: the dicts die young instead of all living until the end.
+  let payloadList: PyValue[] | null = null;
+  const result = unpickle(payloadBytes.subarray(header.dataOffset), payloadFile, {
+    limits: lim,
+    onAppend: (list, item) => {
+      if (!(item instanceof Map)) return item;
+      payloadList ??= list;
+      if (list !== payloadList) return item;
+      const t = list.length;
+      if (t >= frames) fail(`frame_payloads holds more than the ${frames} frames its header declares`);
+      convert(item, t);
+      return null;
+    },
+  });
+  if (!(result instanceof NumpyArrayRef) || !result.items || !result.dtype?.code.startsWith('O')) {
+    return fail('frame_payloads does not hold a pickled object array');
+  }
+  if (result.items.length !== frames) fail(`frame_payloads header declares ${frames} frames, the data holds ${result.items.length}`);
+  for (let t = 0; t < frames; t++) {
+    if (done[t]) continue;
+    const d = result.items[t];
+    if (!(d instanceof Map)) return fail(`frame ${t}: payload is not a dict`);
+    convert(d, t);
+  }
+  if (handsKept > 0) {
+    warn(`${file}: ${handsKept} frame(s) with ≥2 persons lack the person holding person_000's right hand; kept the stored (possibly mislabelled) right hand`);
+  }
+  if (totalFrames !== null && totalFrames !== frames) warn(`${file}: total_frames is ${totalFrames} but frame_payloads holds ${frames} frames; using ${frames}`);
+
+  let width = widths && widths.data.length > 0 ? Number(widths.data[0]) : firstSize?.[0] ?? Number.NaN;
+  let height = heights && heights.data.length > 0 ? Number(heights.data[0]) : firstSize?.[1] ?? Number.NaN;
+  if (meta?.width !== undefined) width = meta.width;
+  if (meta?.height !== undefined) height = meta.height;
+  if (!(width > 0 && height > 0)) fail(`no usable frame size (frame_widths/frame_heights give ${width}×${height})`);
+  const base: SequenceMeta = {
+    id: videoId ?? stemOf(file),
+    fps: fps ?? 25,
+    width,
+    height,
+    text: null,
+    gloss: null,
+    language: null,
+    signLanguage: null,
+    signer: null,
+    source: 'signverse',
+  };
+  const merged: SequenceMeta = { ...base };
+  for (const [k, v] of Object.entries(meta ?? {})) if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+  if (!(merged.fps > 0 && Number.isFinite(merged.fps))) fail(`fps must be positive, got ${merged.fps}`);
+  return new PoseSequence(merged, data, people);
+}
+
+function stemOf(file: string): string {
+  const parts = file.split(/[/\\]/).filter(Boolean);
+  // <vid>/npz/poses.npz → <vid>
+  if (parts.length >= 3 && parts[parts.length - 2] === 'npz') return parts[parts.length - 3];
+  return (parts.pop() ?? 'poses').replace(/\.npz$/, '');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writing
+
+export interface SignVerseEncodeOptions {
+  /** 3 (default: numpy 1.x style, numpy.core globals) or 4 (numpy 2.x style, numpy._core globals). */
+  protocol?: 3 | 4;
+}
+
+const KEY_SUFFIX: Record<Part, [string, string]> = {
+  body: ['_body_keypoints', '_body_scores'],
+  face: ['_face_keypoints', '_face_scores'],
+  left_hand: ['_left_hand_keypoints', '_left_hand_scores'],
+  right_hand: ['_right_hand_keypoints', '_right_hand_scores'],
+};
+
+/** The pickled `frame_payloads` object array of a sequence (person_000 only; empty payloads where people = 0). */
+export function encodeSignVersePayloads(seq: PoseSequence, opts: SignVerseEncodeOptions = {}): Uint8Array {
+  const protocol = opts.protocol ?? 3;
+  // ~2.1 KB per person-frame, ~90 B per empty frame
+  let present = 0;
+  for (let t = 0; t < seq.frames; t++) if (seq.people[t] > 0) present++;
+  const sizeHint = 4096 + present * 2200 + (seq.frames - present) * 128;
+  const w = new PickleWriter({ protocol, numpyModule: protocol >= 4 ? 'numpy._core' : 'numpy.core', sizeHint });
+  const frames = seq.frames;
+  const width = Math.round(seq.meta.width);
+  const height = Math.round(seq.meta.height);
+  const d = seq.data;
+  w.objectArrayBegin([frames]);
+  for (let b = 0; b < frames; b += 1000) {
+    const end = Math.min(frames, b + 1000);
+    if (end - b > 1) w.mark();
+    for (let t = b; t < end; t++) {
+      w.emptyDict();
+      w.mark();
+      w.str('num_persons'); w.scalar('<i4', seq.people[t]);
+      w.str('frame_width'); w.scalar('<i4', width);
+      w.str('frame_height'); w.scalar('<i4', height);
+      if (seq.people[t] > 0) {
+        const base = t * FRAME_STRIDE;
+        for (const part of PART_ORDER) {
+          const { start, count } = PART_INFO[part];
+          const o = base + start * CHANNELS;
+          const [kSuffix, sSuffix] = KEY_SUFFIX[part];
+          w.str(`person_000${kSuffix}`);
+          w.ndarrayWith('<f4', [count, 2], count * 8, (dv, at) => {
+            for (let i = 0; i < count; i++) {
+              dv.setFloat32(at + i * 8, d[o + i * CHANNELS], true);
+              dv.setFloat32(at + i * 8 + 4, d[o + i * CHANNELS + 1], true);
+            }
+          });
+          w.str(`person_000${sSuffix}`);
+          w.ndarrayWith('<f4', [count], count * 4, (dv, at) => {
+            for (let i = 0; i < count; i++) {
+              const c = d[o + i * CHANNELS + 2];
+              dv.setFloat32(at + i * 4, part === 'body' ? (c > 0 ? i : -1) : c, true);
+            }
+          });
+        }
+      }
+      w.setItems();
+      w.frameBreak();
+    }
+    if (end - b > 1) w.appends(); else w.append();
+  }
+  w.objectArrayEnd();
+  return w.finish();
+}
+
+function i4(shape: number[], values: ArrayLike<number>): NpyArray {
+  return { dtype: 'i4', shape, data: Int32Array.from(values) };
+}
+
+/**
+ * Encodes a sequence as a SignVerse-2M `poses.npz` (np.savez layout, STORED zip). Loads with
+ * `np.load(path, allow_pickle=True)` under numpy 1.x and 2.x (protocol 3, the default) or numpy 2.x (protocol 4).
+ */
+export function encodeSignVerseNpz(seq: PoseSequence, opts: SignVerseEncodeOptions = {}): Uint8Array {
+  seq.validate(seq.meta.id || '<sequence>'); // finite values, positive fps and size: what the reader will demand
+  const frames = seq.frames;
+  const fps = Math.round(seq.meta.fps);
+  if (!(fps > 0)) throw new Error(`encodeSignVerseNpz: fps must be positive, got ${seq.meta.fps}`);
+  const width = Math.round(seq.meta.width);
+  const height = Math.round(seq.meta.height);
+  if (!(width > 0 && height > 0)) throw new Error(`encodeSignVerseNpz: frame size must be positive, got ${seq.meta.width}×${seq.meta.height}`);
+  const payloads = encodeSignVersePayloads(seq, opts);
+  const header = npyHeader('|O', [frames]);
+  const payloadNpy = new Uint8Array(header.length + payloads.length);
+  payloadNpy.set(header);
+  payloadNpy.set(payloads, header.length);
+  const indices = new Int32Array(frames);
+  for (let t = 0; t < frames; t++) indices[t] = t + 1;
+  return writeZip([
+    { name: 'video_id.npy', data: encodeNpy({ dtype: 'U', shape: [], data: [seq.meta.id] }) },
+    { name: 'fps.npy', data: encodeNpy(i4([], [fps])) },
+    { name: 'total_frames.npy', data: encodeNpy(i4([], [frames])) },
+    { name: 'frame_widths.npy', data: encodeNpy({ dtype: 'i4', shape: [frames], data: new Int32Array(frames).fill(width) }) },
+    { name: 'frame_heights.npy', data: encodeNpy({ dtype: 'i4', shape: [frames], data: new Int32Array(frames).fill(height) }) },
+    { name: 'frame_indices.npy', data: encodeNpy({ dtype: 'i4', shape: [frames], data: indices }) },
+    { name: 'frame_payloads.npy', data: payloadNpy },
+  ]);
+}

@@ -1,0 +1,285 @@
+/**
+ * SignVerse-2M on disk: tar shards (`Sign_DWPose_NPZ_000001.tar`), directories of shards, extracted video folders
+ * (`<vid>/npz/poses.npz` + `<vid>/captions/*.vtt`) and bare `poses.npz` files. Reading streams: one video's bytes at
+ * a time. Writing produces the shard layout of the pipeline (Python tarfile, PAX headers).
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
+import type { PoseSequence } from '../sequence.js';
+import { readTar, TarWriter } from '../tar.js';
+import { formatVtt, selectSignVerseCaptions, type SignVerseCaptions } from './captions.js';
+import { formatCompleteMarker, parseCompleteMarker } from './complete.js';
+import { defaultWarn, encodeSignVerseNpz, parseSignVerseNpz, type SignVerseEncodeOptions } from './npz.js';
+
+export interface SignVerseReadOptions {
+  limits?: Partial<ReadLimits>;
+  /** Receives non-fatal findings (default: process.emitWarning). */
+  onWarning?: (message: string) => void;
+}
+
+/** What one video folder contributes, collected while streaming. */
+interface VideoFiles {
+  /** Folder path inside the archive (or on disk): `<vid>`, `dataset/<vid>`, ... */
+  folder: string;
+  npz: Uint8Array | null;
+  complete: string | null;
+  captions: { name: string; text: string }[];
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** Classifies an archive path: which video folder it belongs to and what it is; null for anything else. */
+function classify(path: string): { folder: string; kind: 'npz' | 'complete' | 'caption' } | null {
+  const parts = path.split('/');
+  const name = parts[parts.length - 1];
+  const sub = parts[parts.length - 2];
+  const folder = parts.slice(0, -2).join('/');
+  if (sub === 'npz' && name === 'poses.npz') return { folder, kind: 'npz' };
+  if (sub === 'npz' && name === '.complete') return { folder, kind: 'complete' };
+  if (sub === 'captions' && (name.toLowerCase().endsWith('.vtt') || name.endsWith('.captions.json'))) return { folder, kind: 'caption' };
+  return null;
+}
+
+function videoFromFiles(v: VideoFiles, where: string, opts: SignVerseReadOptions): PoseSequence | null {
+  const warn = opts.onWarning ?? defaultWarn;
+  const label = `${where}${v.folder ? `:${v.folder}` : ''}`;
+  if (!v.npz) {
+    warn(`${label}: no npz/poses.npz; skipped`);
+    return null;
+  }
+  const folderId = v.folder.split('/').pop() || undefined;
+  const npzFile = `${label}/npz/poses.npz`;
+  const seq = parseSignVerseNpz(v.npz, npzFile, undefined, opts.limits, { onWarning: warn });
+  if (!seq.meta.id && folderId) seq.meta.id = folderId;
+  const caps = selectSignVerseCaptions(seq.meta.id, v.captions);
+  if (caps.text !== null) {
+    seq.meta.text = caps.text;
+    seq.meta.language = 'en';
+  }
+  if (v.complete !== null) {
+    const m = parseCompleteMarker(v.complete);
+    if (m.fps !== null && m.fps !== seq.meta.fps) warn(`${label}: .complete says fps=${m.fps}, poses.npz says ${seq.meta.fps}`);
+    if (m.frames !== null && m.frames !== seq.frames) warn(`${label}: .complete says frames=${m.frames}, poses.npz holds ${seq.frames}`);
+    if (m.videoId !== null && m.videoId !== seq.meta.id) warn(`${label}: .complete says video_id=${m.videoId}, poses.npz says ${seq.meta.id}`);
+  }
+  return seq;
+}
+
+/**
+ * Streams the videos of one tar shard (bytes, a stream, or async chunks). Videos are yielded when the archive moves
+ * on to another folder, so a shard is never held in memory. Captions (`.vtt`, `.captions.json`) give meta.text.
+ */
+export async function* readSignVerseTar(
+  source: Uint8Array | AsyncIterable<Uint8Array>,
+  file: string,
+  opts: SignVerseReadOptions = {},
+): AsyncGenerator<PoseSequence> {
+  for await (const v of tarVideos(source, file, opts, true)) {
+    const seq = videoFromFiles(v, file, opts);
+    if (seq) yield seq;
+  }
+}
+
+async function* tarVideos(
+  source: Uint8Array | AsyncIterable<Uint8Array>,
+  file: string,
+  opts: SignVerseReadOptions,
+  withPoses: boolean,
+): AsyncGenerator<VideoFiles> {
+  let current: VideoFiles | null = null;
+  const want = (name: string): boolean => {
+    const c = classify(name);
+    return c !== null && (withPoses || c.kind !== 'npz');
+  };
+  for await (const m of readTar(source, file, { limits: opts.limits, want })) {
+    const c = classify(m.name);
+    if (!c || m.type !== 'file') continue;
+    if (current && current.folder !== c.folder) {
+      yield current;
+      current = null;
+    }
+    current ??= { folder: c.folder, npz: null, complete: null, captions: [] };
+    if (c.kind === 'npz') {
+      if (m.data) current.npz = m.data;
+      else current.npz = new Uint8Array(0); // present but not read (captions-only pass)
+    } else if (m.data) {
+      if (c.kind === 'complete') current.complete = utf8.decode(m.data);
+      else current.captions.push({ name: m.name, text: utf8.decode(m.data) });
+    }
+  }
+  if (current) yield current;
+}
+
+async function readFolder(dir: string, withPoses: boolean, limits: ReadLimits): Promise<VideoFiles> {
+  const v: VideoFiles = { folder: basename(dir), npz: null, complete: null, captions: [] };
+  const npzPath = join(dir, 'npz', 'poses.npz');
+  if (withPoses) v.npz = await readBounded(npzPath, limits);
+  v.complete = await readFile(join(dir, 'npz', '.complete'), 'utf8').catch(() => null);
+  const capDir = join(dir, 'captions');
+  const names = await readdir(capDir).catch(() => [] as string[]);
+  for (const name of names.sort()) {
+    if (!name.toLowerCase().endsWith('.vtt') && !name.endsWith('.captions.json')) continue;
+    const text = await readFile(join(capDir, name), 'utf8');
+    v.captions.push({ name, text });
+  }
+  return v;
+}
+
+async function readBounded(path: string, limits: ReadLimits): Promise<Uint8Array> {
+  const st = await stat(path);
+  if (st.size > limits.maxBytes) throw new PoseFormatError(path, `${st.size} bytes exceed the limit of ${limits.maxBytes}`);
+  return new Uint8Array(await readFile(path));
+}
+
+async function isFile(p: string): Promise<boolean> {
+  return stat(p).then((s) => s.isFile(), () => false);
+}
+
+/** Whether a file starts like a zip (an npz) rather than a tar. */
+async function looksLikeZip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const b = new Uint8Array(4);
+    await fh.read(b, 0, 4, 0);
+    return b[0] === 0x50 && b[1] === 0x4b;
+  } finally {
+    await fh.close();
+  }
+}
+
+type Source = { kind: 'tar'; path: string } | { kind: 'folder'; path: string } | { kind: 'npz'; path: string };
+
+/** Lists what a path holds, in sorted order: shards, video folders (depth ≤ 4), or one file. */
+async function sources(path: string, limits: ReadLimits, depth = 0): Promise<Source[]> {
+  const st = await stat(path).catch(() => null);
+  if (!st) throw new PoseFormatError(path, 'no such file or directory');
+  if (st.isFile()) {
+    if (path.toLowerCase().endsWith('.npz') || (await looksLikeZip(path))) return [{ kind: 'npz', path }];
+    return [{ kind: 'tar', path }];
+  }
+  if (!st.isDirectory()) throw new PoseFormatError(path, 'neither a file nor a directory');
+  if (await isFile(join(path, 'npz', 'poses.npz'))) return [{ kind: 'folder', path }];
+  if (depth >= 4) return [];
+  const names = (await readdir(path)).sort();
+  if (names.length > limits.maxEntries) throw new PoseFormatError(path, `more than ${limits.maxEntries} entries`);
+  const out: Source[] = [];
+  for (const name of names) {
+    const p = join(path, name);
+    const s = await stat(p).catch(() => null);
+    if (!s) continue;
+    if (s.isFile() && name.toLowerCase().endsWith('.tar')) out.push({ kind: 'tar', path: p });
+    else if (s.isDirectory()) out.push(...(await sources(p, limits, depth + 1)));
+  }
+  return out;
+}
+
+/**
+ * Reads SignVerse-2M poses from `path`: a `.tar` shard, a directory of shards and/or video folders, one extracted
+ * video folder (`<vid>/npz/poses.npz` + `<vid>/captions/*.vtt`), or a bare `poses.npz` (captions taken from a
+ * sibling `../captions` folder when the file sits in `<vid>/npz/`). Yields one PoseSequence per video.
+ */
+export async function* readSignVerse(path: string, opts: SignVerseReadOptions = {}): AsyncGenerator<PoseSequence> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  for (const src of await sources(path, limits)) {
+    if (src.kind === 'tar') {
+      yield* readSignVerseTar(createReadStream(src.path, { highWaterMark: 1 << 20 }), src.path, opts);
+    } else if (src.kind === 'folder') {
+      const v = await readFolder(src.path, true, limits);
+      const seq = videoFromFiles({ ...v, folder: '' }, src.path, opts);
+      if (seq) yield seq;
+    } else {
+      const npz = await readBounded(src.path, limits);
+      const inVideo = basename(dirname(src.path)) === 'npz' && basename(src.path) === 'poses.npz';
+      const v: VideoFiles = inVideo
+        ? { ...(await readFolder(dirname(dirname(src.path)), false, limits)), npz, folder: '' }
+        : { folder: '', npz, complete: null, captions: [] };
+      const seq = inVideo ? videoFromFiles(v, dirname(dirname(src.path)), opts) : parseSignVerseNpz(npz, src.path, undefined, opts.limits, { onWarning: opts.onWarning });
+      if (seq) yield seq;
+    }
+  }
+}
+
+/**
+ * The English captions (cues and text) of every video under `path` (same path kinds as readSignVerse), keyed by
+ * the video folder name. Tar shards are streamed without reading the pose data.
+ */
+export async function readSignVerseCaptions(path: string, opts: SignVerseReadOptions = {}): Promise<Map<string, SignVerseCaptions>> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const out = new Map<string, SignVerseCaptions>();
+  for (const src of await sources(path, limits)) {
+    if (src.kind === 'tar') {
+      for await (const v of tarVideos(createReadStream(src.path, { highWaterMark: 1 << 20 }), src.path, opts, false)) {
+        const id = v.folder.split('/').pop() ?? v.folder;
+        out.set(id, selectSignVerseCaptions(id, v.captions));
+      }
+    } else {
+      const folder = src.kind === 'folder' ? src.path : dirname(dirname(src.path));
+      const v = await readFolder(folder, false, limits);
+      const id = basename(folder);
+      out.set(id, selectSignVerseCaptions(id, v.captions));
+    }
+  }
+  return out;
+}
+
+export interface SignVerseShardWriteOptions extends SignVerseEncodeOptions {
+  /** Member mtime in seconds since the epoch (default: now). */
+  mtime?: number;
+}
+
+/** A video id usable as a folder name in a shard. */
+function checkId(id: string): string {
+  if (!id || id === '.' || id === '..' || /[/\\\0]/.test(id)) throw new Error(`writeSignVerseShard: video id ${JSON.stringify(id)} cannot be a folder name`);
+  return id;
+}
+
+/**
+ * Writes sequences as a SignVerse-2M tar shard at `outPath`, streaming (one video in memory at a time). Per video:
+ * `<id>/`, `<id>/captions/<id>.en.vtt` (when meta.text: one cue spanning the sequence), `<id>/npz/.complete`,
+ * `<id>/npz/poses.npz`, in the sorted order and PAX layout of Python's tarfile. On an error the partial file is
+ * removed.
+ */
+export async function writeSignVerseShard(
+  outPath: string,
+  seqs: Iterable<PoseSequence> | AsyncIterable<PoseSequence>,
+  opts: SignVerseShardWriteOptions = {},
+): Promise<void> {
+  const out = createWriteStream(outPath);
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  failed.catch(() => undefined);
+  const tar = new TarWriter(out);
+  const enc = new TextEncoder();
+  const seen = new Set<string>();
+  const work = async () => {
+    for await (const seq of seqs) {
+      const id = checkId(seq.meta.id);
+      if (seen.has(id)) throw new Error(`writeSignVerseShard: video id '${id}' appears twice`);
+      seen.add(id);
+      const mtime = opts.mtime ?? Date.now() / 1000;
+      await tar.addDirectory(id, mtime);
+      const text = seq.meta.text?.trim();
+      if (text) {
+        await tar.addDirectory(`${id}/captions`, mtime);
+        const vtt = formatVtt([{ start: 0, end: seq.frames / seq.meta.fps, text }], 'en');
+        await tar.addFile(`${id}/captions/${id}.en.vtt`, enc.encode(vtt), mtime);
+      }
+      await tar.addDirectory(`${id}/npz`, mtime);
+      const npz = encodeSignVerseNpz(seq, opts);
+      await tar.addFile(`${id}/npz/.complete`, enc.encode(formatCompleteMarker(id, seq.meta.fps, seq.frames, new Date(mtime * 1000))), mtime);
+      await tar.addFile(`${id}/npz/poses.npz`, npz, mtime);
+    }
+    await tar.finish();
+    out.end();
+    await finished(out);
+  };
+  try {
+    await Promise.race([work(), failed]);
+  } catch (err) {
+    out.destroy();
+    await rm(outPath, { force: true }).catch(() => undefined); // no half-written shard left behind
+    throw err;
+  }
+}

@@ -14,7 +14,10 @@ function intOption(value: string | undefined, flag: string, min: number): number
 
 interface SynthCli { out: string; sentences?: string; seed?: string; force?: boolean; progress?: boolean; json?: boolean }
 interface InfoCli { json?: boolean }
-interface BuildCli { src: string; out: string; force?: boolean; progress?: boolean; json?: boolean; variant?: string; language?: string }
+interface BuildCli {
+  src: string; out: string; force?: boolean; progress?: boolean; json?: boolean; variant?: string; language?: string;
+  maxWords?: string; signLanguages?: string; keepFolderSplit?: boolean; glossTiming?: string; minFrames?: string; uncaptioned?: string;
+}
 interface PreviewCli { out: string; n?: string; frames?: string; split?: string; style?: string }
 
 async function synth(opts: SynthCli): Promise<void> {
@@ -121,6 +124,12 @@ async function build(kind: string, opts: BuildCli): Promise<void> {
     result = await builders.buildCorpus(kind as (typeof builders.BUILD_KINDS)[number], {
       src: opts.src, out: opts.out, overwrite: !!opts.force, onProgress,
       ...(opts.variant ? { variant: opts.variant } : {}), ...(opts.language ? { language: opts.language } : {}),
+      ...(opts.maxWords !== undefined ? { maxWordsPerLanguage: intOption(opts.maxWords, '--max-words', 1) } : {}),
+      ...(opts.signLanguages ? { signLanguages: opts.signLanguages.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
+      ...(opts.keepFolderSplit ? { keepFolderSplit: true } : {}),
+      ...(opts.glossTiming ? { glossTiming: opts.glossTiming } : {}),
+      ...(opts.minFrames !== undefined ? { minFrames: intOption(opts.minFrames, '--min-frames', 1) } : {}),
+      ...(opts.uncaptioned ? { uncaptioned: opts.uncaptioned } : {}),
     } as Parameters<typeof builders.buildCorpus>[1]);
   } finally {
     bar?.stop();
@@ -147,6 +156,12 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'output corpus directory')
     .option('--variant <v>', 'dgs: original | updated')
     .option('--language <l>', 'dgs: en | de')
+    .option('--keep-folder-split', 'dgs: keep the train/test folders as splits (default: every entry is test, eval-only)')
+    .option('--max-words <n>', 'fingerspelling: at most n words per sign language')
+    .option('--sign-languages <codes>', 'fingerspelling: only these sign languages (comma separated, e.g. ase,gsg)')
+    .option('--gloss-timing <t>', 'pt-skels: even | none')
+    .option('--min-frames <n>', 'signverse: drop caption cues shorter than n frames (default 8)')
+    .option('--uncaptioned <u>', 'signverse: whole | skip videos without captions')
     .option('--force', 'replace an existing corpus in --out')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the result as JSON')

@@ -1,0 +1,80 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { fmt, timeIt } from './lib.js';
+import { initBackend } from '../nn/backend.js';
+import { Adam } from '../nn/optim.js';
+import { CONFIGS, MAX_FRAMES, POSE_DIM, type GeneratorConfig } from '../generator/config.js';
+import { createGeneratorParams, generatorLoss, type GeneratorBatch } from '../generator/model.js';
+import { GeneratorRuntime, defaultModelDir } from '../generator/runtime.js';
+import { writeModelDir } from '../generator/train.js';
+import { Vocab } from '../generator/tokenizer.js';
+
+/** A random full-length batch (96 frames, 20 tokens): the worst case of SignDW's training shapes. */
+function randomBatch(B: number, vocab: number): GeneratorBatch {
+  const S = 20;
+  const T = MAX_FRAMES;
+  const ids = Int32Array.from({ length: B * S }, (_, i) => (i % S === 0 ? 2 : 4 + (i * 7919) % (vocab - 4)));
+  const targets = Float32Array.from({ length: B * T * POSE_DIM }, (_, i) => ((i * 2654435761) % 1000) / 1000);
+  return { ids, targets, mask: new Float32Array(B * T).fill(1), lengthTarget: new Float32Array(B).fill(1), B, S, T };
+}
+
+async function trainingStepsPerSecond(cfg: GeneratorConfig, batch: number, steps: number, warmUp = true): Promise<number> {
+  const p = createGeneratorParams(cfg, 2000, 1);
+  const opt = new Adam(p, { weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm });
+  const b = randomBatch(batch, 2000);
+  const vars = p.variables();
+  const step = () => {
+    const { value, grads } = tf.variableGrads(() => generatorLoss(p, cfg, b).loss, vars);
+    value.dataSync();
+    value.dispose();
+    const named: Record<string, tf.Tensor> = {};
+    for (const [k, g] of Object.entries(grads)) named[p.publicName(k)] = g;
+    opt.apply(named, 1e-4);
+  };
+  if (warmUp) step(); // warm-up (kernel compilation, allocation)
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step();
+  const sps = steps / ((performance.now() - t0) / 1000);
+  opt.dispose();
+  p.dispose();
+  return sps;
+}
+
+export async function run(): Promise<void> {
+  const backend = await initBackend();
+  // 1. Generation latency through ONNX Runtime (2 threads): the committed model if present, else a fresh tiny one.
+  let dir = defaultModelDir();
+  let tmp: string | null = null;
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    tmp = mkdtempSync(join(tmpdir(), 'gen-bench-'));
+    const cfg = CONFIGS.tiny;
+    const vocab = Vocab.build(['hello world how are you today']);
+    const p = createGeneratorParams(cfg, vocab.size, 1);
+    writeModelDir(tmp, p, cfg, vocab, {
+      corpus: { name: 'none', version: 'bench', hash: null, sentences: 0 }, metrics: {}, fps: 24, size: 720,
+      training: { command: 'bench', steps: 0, seed: 1, backend, stepsPerSecond: 0, date: new Date().toISOString(), parameters: p.count() },
+    });
+    p.dispose();
+    dir = tmp;
+    console.log('(no committed model: timing an untrained tiny model of the same shape)');
+  }
+  const rt = await GeneratorRuntime.load(dir, { threads: 2 });
+  const ids = rt.encodeText('Yesterday, did they go to the pharmacy?');
+  const sec = await timeIt(() => rt.generateIds(ids), 3000);
+  console.log(`generation, 96 frames, ORT ${rt.provider} 2 threads (${rt.manifest.config.name}): ${fmt(sec * 1000, 1)} ms  (target ≤ 50 ms: ${fmt((sec * 1000) / 50, 2)}× of budget)`);
+  await rt.dispose();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+
+  // 2. Training throughput (tfjs, full 96-frame batch of 16, Adam); reference: ml-stack.md measured 0.54 s/step
+  //    for a 1.15M-param text→pose model at 64 frames on wasm.
+  console.log(`training backend: ${backend}`);
+  for (const [name, steps] of [['tiny', 3], ['small', 2], ['signdw-40m', 1]] as const) {
+    const cfg = CONFIGS[name];
+    const big = name === 'signdw-40m';
+    const sps = await trainingStepsPerSecond(cfg, 16, steps, !big);
+    const note = big ? ' (1 cold step, no warm-up: a real run needs tfjs-node-gpu)' : '';
+    console.log(`training ${name} (d ${cfg.d}, ${cfg.encoderLayers}+${cfg.decoderLayers} layers), batch 16 × 96 frames: ${fmt(sps, 3)} steps/s = ${fmt(1 / sps, 2)} s/step${name === 'tiny' ? ` (${fmt(1 / sps / 0.54, 2)}× the 0.54 s/step reference at 64 frames)` : ''}${note}`);
+  }
+}

@@ -1,0 +1,124 @@
+import type { Command } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PoseSequence } from '../../pose/sequence.js';
+import { printJson } from '../output.js';
+
+/** models/generator in the repository: the committed default model. */
+export const DEFAULT_GENERATOR_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'generator');
+
+interface TrainGeneratorCli {
+  corpus: string;
+  config: string;
+  out: string;
+  steps?: string;
+  batch?: string;
+  seed: string;
+  sentences?: string;
+  tokenizer?: string;
+  resume?: boolean;
+  progress?: boolean;
+  json?: boolean;
+}
+
+interface GenerateCli {
+  model: string;
+  out: string;
+  id?: string;
+  truncate?: boolean;
+  fullLength?: boolean;
+  threads: string;
+  json?: boolean;
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+/** Writes a sequence by extension with the pose writers: .pose, .npz (SignVerse), .json (DWPose JSON). */
+async function writeSequence(seq: PoseSequence, file: string): Promise<void> {
+  const ext = extname(file).toLowerCase();
+  let bytes: Uint8Array | string;
+  if (ext === '.pose') {
+    const { encodePoseFile } = await import('../../pose/formats/pose-format.js');
+    bytes = encodePoseFile(seq);
+  } else if (ext === '.npz') {
+    const { encodeSignVerseNpz } = await import('../../pose/signverse/index.js');
+    bytes = encodeSignVerseNpz(seq);
+  } else if (ext === '.json') {
+    const { encodeDwposeJson } = await import('../../pose/formats/dwpose-json.js');
+    bytes = encodeDwposeJson(seq);
+  } else {
+    throw new Error(`--out ${file}: unknown extension "${ext}" (use .pose, .npz or .json)`);
+  }
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+  writeFileSync(file, bytes);
+}
+
+/** `signbench train generator` and `signbench generate`. */
+export function register(program: Command): void {
+  // `train` may already exist (other models add their own subcommands to it).
+  const train = program.commands.find((c) => c.name() === 'train') ?? program.command('train').description('Train a model');
+  train
+    .command('generator')
+    .description('Train the SignDW-style text→pose generator (tfjs), then export encoder.onnx + decoder_step.onnx to --out')
+    .option('--corpus <dir|procedural>', 'training corpus: "procedural" (streamed, not written out) or a directory with index.jsonl', 'procedural')
+    .option('--config <name>', 'model config: tiny (CPU default), small, signdw-40m', 'tiny')
+    .requiredOption('--out <dir>', 'model directory (ONNX export; resumable checkpoint in <dir>/checkpoint)')
+    .option('--steps <n>', "training steps (default: the config's)")
+    .option('--batch <n>', "batch size (default: the config's)")
+    .option('--seed <n>', 'random seed', '27')
+    .option('--sentences <n>', "procedural corpus size (default: the corpus's)")
+    .option('--tokenizer <mode>', 'word (SignDW) or char (fingerspelling); default: the config\'s')
+    .option('--resume', 'continue from <out>/checkpoint')
+    .option('--no-progress', 'log lines instead of a progress bar')
+    .option('--json', 'print one JSON line at the end')
+    .action(async (opts: TrainGeneratorCli) => {
+      const { getConfig } = await import('../../generator/config.js');
+      const { loadGeneratorCorpus } = await import('../../generator/corpus-data.js');
+      const { trainGenerator } = await import('../../generator/train.js');
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got "${opts.seed}"`);
+      if (opts.tokenizer !== undefined && opts.tokenizer !== 'word' && opts.tokenizer !== 'char') {
+        throw new Error(`--tokenizer must be "word" or "char", got "${opts.tokenizer}"`);
+      }
+      const config = getConfig(opts.config, opts.tokenizer ? { tokenizer: opts.tokenizer } : {});
+      const corpus = await loadGeneratorCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });
+      const res = await trainGenerator({
+        train: corpus.train, dev: corpus.dev, config, outDir: opts.out, seed,
+        steps: positiveInt(opts.steps, '--steps'), batch: positiveInt(opts.batch, '--batch'), resume: Boolean(opts.resume),
+        progress: opts.progress !== false && Boolean(process.stderr.isTTY), logEvery: 25, corpus: corpus.info,
+        command: ['signbench', ...process.argv.slice(2)].join(' '),
+      });
+      if (opts.json) printJson(res);
+      else process.stdout.write(`trained generator ${config.name}: ${res.steps} steps, ${res.parameters} params, final loss ${res.finalLoss.toFixed(5)}, ${res.stepsPerSecond.toFixed(2)} steps/s (${res.backend}) → ${res.modelDir}\n`);
+    });
+
+  program
+    .command('generate')
+    .description('Generate a pose sequence from text with a generator model (ONNX Runtime)')
+    .argument('<text>', 'spoken-language text')
+    .option('--model <dir>', 'generator model directory', DEFAULT_GENERATOR_DIR)
+    .requiredOption('--out <file>', 'output file: .pose, .npz (SignVerse) or .json (DWPose)')
+    .option('--id <id>', 'sequence id', 'generated')
+    .option('--truncate', 'truncate over-long text to the model limit instead of refusing it')
+    .option('--full-length', 'keep all 96 frames (ignore the length head)')
+    .option('--threads <n>', 'ONNX Runtime intra-op threads', '2')
+    .option('--json', 'print one JSON line')
+    .action(async (text: string, opts: GenerateCli) => {
+      const { GeneratorRuntime } = await import('../../generator/runtime.js');
+      const rt = await GeneratorRuntime.load(opts.model, { threads: positiveInt(opts.threads, '--threads') });
+      const t0 = performance.now();
+      const seq = await rt.generate(text, { id: opts.id, truncate: opts.truncate, fullLength: opts.fullLength });
+      const ms = performance.now() - t0;
+      await rt.dispose();
+      await writeSequence(seq, opts.out);
+      const summary = { out: opts.out, frames: seq.frames, fps: seq.meta.fps, width: seq.meta.width, height: seq.meta.height, ms: Math.round(ms) };
+      if (opts.json) printJson(summary);
+      else process.stdout.write(`generated ${seq.frames} frames at ${seq.meta.fps} fps (${seq.meta.width}×${seq.meta.height}) in ${Math.round(ms)} ms → ${opts.out}\n`);
+    });
+}

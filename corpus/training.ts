@@ -1,0 +1,62 @@
+/**
+ * Training splits for the models, from either the procedural corpus streamed from its seed (`procedural`: nothing is
+ * written out, sequences are drawn on demand) or a corpus on disk (`openCorpus`: a signbench corpus directory or
+ * SignVerse shards). Disk corpora are read once up front, because training draws sequences synchronously and
+ * at random; a corpus too large for that is refused with a message.
+ */
+import type { GlossSpan, PoseSequence } from '../pose/sequence.js';
+import { FRAME_STRIDE } from '../pose/skeleton.js';
+import { openCorpus } from './format.js';
+import { proceduralCorpus, type CorpusEntry, type Split } from './procedural/index.js';
+
+export interface TrainingExample {
+  id: string;
+  text: string;
+  glosses: GlossSpan[];
+  signer: string;
+  sequence: () => PoseSequence;
+}
+
+export interface TrainingSplits {
+  /** `procedural` or the corpus directory. */
+  name: string;
+  version: string;
+  train: TrainingExample[];
+  dev: TrainingExample[];
+  test: TrainingExample[];
+}
+
+/** Most float32 bytes of poses a disk corpus may hold to be loaded for training (4 GiB). */
+export const MAX_PRELOAD_BYTES = 4 * 1024 ** 3;
+
+export async function loadTrainingSplits(spec: string, opts: { sentences?: number; seed?: number } = {}): Promise<TrainingSplits> {
+  const splits = (entries: CorpusEntry[], load: (e: CorpusEntry) => () => PoseSequence) => {
+    const of = (s: Split): TrainingExample[] => entries.filter((e) => e.split === s)
+      .map((e) => ({ id: e.id, text: e.text, glosses: e.glosses, signer: e.signer, sequence: load(e) }));
+    return { train: of('train'), dev: of('dev'), test: of('test') };
+  };
+  if (spec === 'procedural') {
+    const corpus = proceduralCorpus({ ...(opts.sentences ? { sentences: opts.sentences } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+    return { name: 'procedural', version: corpus.version, ...splits(corpus.entries, (e) => () => corpus.sequence(e)) };
+  }
+  const corpus = await openCorpus(spec).catch((err: Error) => {
+    throw new Error(`--corpus ${spec}: ${err.message} (give a corpus directory, SignVerse shards, or "procedural")`);
+  });
+  const entries = corpus.entries();
+  const bytes = entries.reduce((a, e) => a + e.frames * FRAME_STRIDE * 4, 0);
+  if (bytes > MAX_PRELOAD_BYTES) {
+    throw new Error(`--corpus ${spec}: ${(bytes / 1024 ** 3).toFixed(1)} GiB of poses is too much to load for training (limit ${MAX_PRELOAD_BYTES / 1024 ** 3} GiB); use a smaller corpus or "procedural"`);
+  }
+  if (entries.length === 0) throw new Error(`--corpus ${spec}: the corpus has no entries`);
+  const loaded = new Map<string, PoseSequence>();
+  for await (const { entry, seq } of corpus.stream()) loaded.set(entry.id, seq);
+  return {
+    name: spec,
+    version: corpus.version,
+    ...splits(entries, (e) => () => {
+      const s = loaded.get(e.id);
+      if (!s) throw new Error(`--corpus ${spec}: entry ${e.id} has no sequence`);
+      return s;
+    }),
+  };
+}

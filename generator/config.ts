@@ -1,0 +1,72 @@
+import type { TokenizerMode } from './tokenizer.js';
+
+/** Frames the decoder emits (SignDW max_pose_frames). */
+export const MAX_FRAMES = 96;
+/** Pose features per frame: DWPose-128 × (x, y, presence) in centre-square [0,1] space. */
+export const POSE_DIM = 384;
+/** Decoder input per frame: pose + counter t/96. */
+export const FRAME_IN_DIM = POSE_DIM + 1;
+/** Length truncation bounds (frames). */
+export const MIN_FRAMES = 8;
+
+export interface GeneratorConfig {
+  name: string;
+  d: number;
+  heads: number;
+  encoderLayers: number;
+  decoderLayers: number;
+  ff: number;
+  dropout: number;
+  tokenizer: TokenizerMode;
+  /** Vocabulary cap including the specials. */
+  maxVocab: number;
+  maxTextLen: number;
+  maxFrames: number;
+  lengthLossWeight: number;
+  /** Adam(W) settings. */
+  lr: number;
+  minLr: number;
+  warmupSteps: number;
+  weightDecay: number;
+  clipNorm: number;
+  batch: number;
+  steps: number;
+}
+
+const base = {
+  dropout: 0.1, tokenizer: 'word' as TokenizerMode, maxVocab: 30_000, maxTextLen: 96, maxFrames: MAX_FRAMES,
+  lengthLossWeight: 0.1, lr: 3e-4, minLr: 1e-5, warmupSteps: 100, weightDecay: 1e-2, clipNorm: 1.0,
+};
+
+/** Named configurations. `signdw-40m` is SignDW's default (d 512, 8 heads, 4+4 layers, FF 2048). */
+export const CONFIGS: Readonly<Record<string, GeneratorConfig>> = Object.freeze({
+  tiny: { ...base, name: 'tiny', d: 128, heads: 4, encoderLayers: 2, decoderLayers: 2, ff: 512, dropout: 0, lr: 1e-3, batch: 16, steps: 3000 },
+  small: { ...base, name: 'small', d: 256, heads: 4, encoderLayers: 4, decoderLayers: 4, ff: 1024, lr: 5e-4, batch: 16, steps: 10_000 },
+  'signdw-40m': { ...base, name: 'signdw-40m', d: 512, heads: 8, encoderLayers: 4, decoderLayers: 4, ff: 2048, batch: 32, steps: 20_000 },
+});
+
+export function getConfig(name: string, overrides: Partial<GeneratorConfig> = {}): GeneratorConfig {
+  const c = CONFIGS[name];
+  if (!c) throw new Error(`--config: unknown generator config "${name}" (known: ${Object.keys(CONFIGS).join(', ')})`);
+  const cfg = { ...c, ...overrides };
+  validateConfig(cfg, `config ${name}`);
+  return cfg;
+}
+
+/** Throws naming `where` when a configuration is unusable (e.g. from a manifest). */
+export function validateConfig(cfg: GeneratorConfig, where: string): void {
+  const int = (k: keyof GeneratorConfig, lo: number, hi: number) => {
+    const v = cfg[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new Error(`${where}: ${k} must be an integer in [${lo}, ${hi}], got ${String(v)}`);
+  };
+  int('d', 4, 8192);
+  int('heads', 1, 128);
+  int('encoderLayers', 1, 64);
+  int('decoderLayers', 1, 64);
+  int('ff', 1, 65_536);
+  int('maxTextLen', 3, 4096);
+  if (cfg.d % cfg.heads !== 0) throw new Error(`${where}: d ${cfg.d} is not divisible by heads ${cfg.heads}`);
+  if (cfg.d % 2 !== 0) throw new Error(`${where}: d must be even (length head uses d/2)`);
+  if (cfg.maxFrames !== MAX_FRAMES) throw new Error(`${where}: maxFrames must be ${MAX_FRAMES}, got ${cfg.maxFrames}`);
+  if (cfg.tokenizer !== 'word' && cfg.tokenizer !== 'char') throw new Error(`${where}: tokenizer must be "word" or "char"`);
+}

@@ -1,0 +1,91 @@
+import type { PoseSequence } from '../pose/sequence.js';
+import { Rng } from '../nn/rng.js';
+import { MAX_FRAMES, POSE_DIM, type GeneratorConfig } from './config.js';
+import { sequenceToModelFrames, type ModelFrames } from './features.js';
+import type { GeneratorBatch } from './model.js';
+import { PAD, type Vocab } from './tokenizer.js';
+
+/** One training pair: text and a lazily produced pose sequence. */
+export interface TrainingPair {
+  id: string;
+  text: string;
+  load: () => PoseSequence;
+}
+
+/**
+ * Deterministic batches: batch `step` holds the examples at positions step·B … step·B+B−1 of an endless stream
+ * made of per-epoch shuffles (Rng(seed + epoch)), so any step can be rebuilt after a resume. Pose features are
+ * computed on demand and cached up to a byte budget.
+ */
+export class BatchSampler {
+  private readonly cache = new Map<number, ModelFrames>();
+  private cacheBytes = 0;
+  private readonly perms = new Map<number, number[]>();
+  private readonly tokenCache: number[][];
+
+  constructor(
+    readonly pairs: TrainingPair[],
+    readonly vocab: Vocab,
+    readonly cfg: GeneratorConfig,
+    readonly seed: number,
+    readonly batchSize: number,
+    readonly cacheBudgetBytes = 512 * 1024 * 1024,
+  ) {
+    if (pairs.length === 0) throw new Error('training corpus has no examples in the requested split');
+    this.tokenCache = pairs.map((p) => vocab.encode(p.text, cfg.maxTextLen));
+  }
+
+  private permutation(epoch: number): number[] {
+    let p = this.perms.get(epoch);
+    if (!p) {
+      p = new Rng(this.seed * 7919 + epoch).shuffle(Array.from({ length: this.pairs.length }, (_, i) => i));
+      if (this.perms.size > 4) this.perms.delete(this.perms.keys().next().value as number);
+      this.perms.set(epoch, p);
+    }
+    return p;
+  }
+
+  frames(i: number): ModelFrames {
+    const hit = this.cache.get(i);
+    if (hit) return hit;
+    const f = sequenceToModelFrames(this.pairs[i].load(), MAX_FRAMES);
+    if (f.length === 0) throw new Error(`training example ${this.pairs[i].id} has no frames`);
+    if (this.cacheBytes + f.frames.byteLength <= this.cacheBudgetBytes) {
+      this.cache.set(i, f);
+      this.cacheBytes += f.frames.byteLength;
+    }
+    return f;
+  }
+
+  indicesAt(step: number): number[] {
+    const n = this.pairs.length;
+    return Array.from({ length: this.batchSize }, (_, k) => {
+      const g = step * this.batchSize + k;
+      return this.permutation(Math.floor(g / n))[g % n];
+    });
+  }
+
+  batchAt(step: number): GeneratorBatch {
+    return this.batchOf(this.indicesAt(step));
+  }
+
+  /** Builds a padded batch from example indices. */
+  batchOf(indices: number[]): GeneratorBatch {
+    const B = indices.length;
+    const toks = indices.map((i) => this.tokenCache[i]);
+    const fr = indices.map((i) => this.frames(i));
+    const S = Math.max(...toks.map((t) => t.length));
+    const T = Math.max(...fr.map((f) => f.length));
+    const ids = new Int32Array(B * S).fill(PAD);
+    const targets = new Float32Array(B * T * POSE_DIM);
+    const mask = new Float32Array(B * T);
+    const lengthTarget = new Float32Array(B);
+    for (let b = 0; b < B; b++) {
+      ids.set(toks[b], b * S);
+      targets.set(fr[b].frames, b * T * POSE_DIM);
+      mask.fill(1, b * T, b * T + fr[b].length);
+      lengthTarget[b] = fr[b].length / MAX_FRAMES;
+    }
+    return { ids, targets, mask, lengthTarget, B, S, T };
+  }
+}

@@ -1,0 +1,71 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateConfig, type GeneratorConfig } from './config.js';
+import { SPECIALS, type TokenizerMode } from './tokenizer.js';
+
+export const MODEL_FORMAT = 'signbench-generator';
+export const MODEL_VERSION = 1;
+export const MODEL_MANIFEST = 'manifest.json';
+
+/** The generator model directory's manifest.json (the I/O contract is documented in generator/README.md). */
+export interface GeneratorManifest {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  files: { encoder: string; decoderStep: string; lossCurve?: string };
+  /** Names and shapes of the graph inputs/outputs, for humans and checks. */
+  io: Record<string, unknown>;
+  tokenizer: { mode: TokenizerMode; lowercase: true; pattern: string; specials: readonly string[]; maxTextLen: number };
+  vocab: string[];
+  config: GeneratorConfig;
+  normalization: {
+    space: 'centre-square';
+    layout: 'dwpose128-xyp';
+    /** Width = height of generated sequences, in pixels (the training corpus's crop size). */
+    size: number;
+    fps: number;
+    maxFrames: number;
+    minFrames: number;
+    presenceThreshold: number;
+    poseMean: number[] | null;
+    poseStd: number[] | null;
+  };
+  corpus: { name: string; version: string; hash: string | null; sentences: number };
+  metrics: Record<string, number>;
+  training: { command: string; steps: number; seed: number; backend: string; stepsPerSecond: number; date: string; parameters: number };
+}
+
+const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
+
+/** Reads and checks a model directory's manifest; errors name the file and the mismatch. */
+export function readGeneratorManifest(dir: string): GeneratorManifest {
+  const file = join(dir, MODEL_MANIFEST);
+  if (!existsSync(dir)) throw new Error(`${dir}: model directory not found (train one with \`signbench train generator --out ${dir}\` or pass --model)`);
+  if (!existsSync(file)) throw new Error(`${file}: not found (a generator model directory holds manifest.json, encoder.onnx, decoder_step.onnx)`);
+  if (statSync(file).size > MAX_MANIFEST_BYTES) throw new Error(`${file}: larger than ${MAX_MANIFEST_BYTES} bytes`);
+  let m: GeneratorManifest;
+  try {
+    m = JSON.parse(readFileSync(file, 'utf8')) as GeneratorManifest;
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  if (m?.format !== MODEL_FORMAT) throw new Error(`${file}: format is ${JSON.stringify(m?.format)}, expected "${MODEL_FORMAT}"`);
+  if (m.version !== MODEL_VERSION) throw new Error(`${file}: version ${m.version} is not supported (expected ${MODEL_VERSION})`);
+  if (!Array.isArray(m.vocab) || m.vocab.some((t) => typeof t !== 'string') || SPECIALS.some((s, i) => m.vocab[i] !== s)) {
+    throw new Error(`${file}: vocab must be a list of strings starting with ${SPECIALS.join(' ')}`);
+  }
+  if (!m.config || typeof m.config !== 'object') throw new Error(`${file}: config is missing`);
+  validateConfig(m.config, file);
+  if (m.tokenizer?.mode !== 'word' && m.tokenizer?.mode !== 'char') throw new Error(`${file}: tokenizer.mode must be "word" or "char"`);
+  const n = m.normalization;
+  if (!n || !(n.size > 0) || !(n.fps > 0)) throw new Error(`${file}: normalization.size and normalization.fps must be positive`);
+  for (const key of ['poseMean', 'poseStd'] as const) {
+    const v = n[key];
+    if (v != null && (!Array.isArray(v) || v.length !== 384)) throw new Error(`${file}: normalization.${key} must be null or 384 numbers`);
+  }
+  if (!m.files?.encoder || !m.files?.decoderStep) throw new Error(`${file}: files.encoder and files.decoderStep are required`);
+  for (const f of [m.files.encoder, m.files.decoderStep]) {
+    if (/[\\/]/.test(f) || f.startsWith('.')) throw new Error(`${file}: file name ${JSON.stringify(f)} must be a plain name inside the model directory`);
+    if (!existsSync(join(dir, f))) throw new Error(`${join(dir, f)}: not found (named in ${file})`);
+  }
+  return m;
+}

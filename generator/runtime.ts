@@ -1,0 +1,130 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PoseSequence } from '../pose/sequence.js';
+import { floatTensor, int64Tensor, openOrtSession, ort, type OrtSessionOptions } from '../nn/ort.js';
+import { MAX_FRAMES, MIN_FRAMES, POSE_DIM } from './config.js';
+import { framesFromRatio, modelFramesToSequence } from './features.js';
+import { readGeneratorManifest, type GeneratorManifest } from './manifest.js';
+import { checkText, Vocab } from './tokenizer.js';
+
+export interface GenerateOptions {
+  /** Sequence id in the output meta (default "generated"). */
+  id?: string;
+  /** Accept texts over the token limit by truncating (SignDW behaviour) instead of refusing them. */
+  truncate?: boolean;
+  /** Keep all 96 frames instead of truncating to the predicted length. */
+  fullLength?: boolean;
+}
+
+export interface GeneratedFrames {
+  /** [96, 384] model-space frames. */
+  frames: Float32Array;
+  lengthRatio: number;
+  /** Frames kept: clamp(round_half_even(ratio·96), 8, 96). */
+  length: number;
+}
+
+/** Default model directory: models/generator/ in the repository. */
+export function defaultModelDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', 'models', 'generator');
+}
+
+/**
+ * Text → PoseSequence with ONNX Runtime: tokenizer → encoder → 96 KV-cached decoder steps → length truncation.
+ * Works with any model directory that follows the contract in generator/README.md.
+ */
+export class GeneratorRuntime {
+  private constructor(
+    readonly dir: string,
+    readonly manifest: GeneratorManifest,
+    readonly vocab: Vocab,
+    private readonly encoder: ort.InferenceSession,
+    private readonly decoder: ort.InferenceSession,
+    readonly provider: string,
+  ) {}
+
+  static async load(dir: string = defaultModelDir(), opts: OrtSessionOptions = {}): Promise<GeneratorRuntime> {
+    const m = readGeneratorManifest(dir);
+    const encPath = join(dir, m.files.encoder);
+    const decPath = join(dir, m.files.decoderStep);
+    const enc = await openOrtSession(encPath, opts);
+    const dec = await openOrtSession(decPath, { ...opts, log: false });
+    const L = m.config.decoderLayers;
+    const need = (names: readonly string[], wanted: string[], file: string, kind: string) => {
+      const missing = wanted.filter((n) => !names.includes(n));
+      if (missing.length > 0) throw new Error(`${file}: graph ${kind} ${missing.join(', ')} missing (has ${names.join(', ')}); it does not match manifest.json (decoderLayers ${L})`);
+    };
+    const layerNames = (p: string) => Array.from({ length: L }, (_, l) => `${p}_${l}`);
+    need(enc.session.inputNames, ['tokens'], encPath, 'input');
+    need(enc.session.outputNames, ['memory_mask', 'length_ratio', ...layerNames('cross_k'), ...layerNames('cross_v')], encPath, 'output');
+    need(dec.session.inputNames, ['frame', 'step', ...layerNames('past_k'), ...layerNames('past_v')], decPath, 'input');
+    need(dec.session.outputNames, ['next_frame', ...layerNames('present_k'), ...layerNames('present_v')], decPath, 'output');
+    return new GeneratorRuntime(dir, m, new Vocab(m.vocab, m.tokenizer.mode), enc.session, dec.session, enc.provider);
+  }
+
+  /** Token ids for `text`, refusing empty and over-long input with a message naming the limit. */
+  encodeText(text: string, opts: GenerateOptions = {}): number[] {
+    checkText(text);
+    const maxLen = this.manifest.tokenizer.maxTextLen;
+    const ids = this.vocab.encode(text, Number.MAX_SAFE_INTEGER);
+    if (ids.length <= 2) throw new Error('text: no tokens after tokenization (give at least one word)');
+    if (ids.length > maxLen && !opts.truncate) {
+      throw new Error(`text: ${ids.length - 2} tokens is over the limit of ${maxLen - 2} tokens (${maxLen} with <bos>/<eos>); shorten it or pass truncate`);
+    }
+    return ids.slice(0, maxLen);
+  }
+
+  /** Runs the encoder and the 96-step KV-cached decoder for one token sequence. */
+  async generateIds(ids: number[]): Promise<GeneratedFrames> {
+    const { heads, d, decoderLayers: L } = this.manifest.config;
+    const dh = d / heads;
+    const enc = await this.encoder.run({ tokens: int64Tensor(ids, [1, ids.length]) });
+    const ratio = (enc.length_ratio.data as Float32Array)[0];
+    const feeds: Record<string, ort.Tensor> = {};
+    const declared = new Set(this.decoder.inputNames);
+    for (const name of this.decoder.inputNames) if (enc[name] && name !== 'tokens') feeds[name] = enc[name];
+    for (let l = 0; l < L; l++) {
+      feeds[`past_k_${l}`] = floatTensor(new Float32Array(0), [1, heads, 0, dh]);
+      feeds[`past_v_${l}`] = floatTensor(new Float32Array(0), [1, heads, 0, dh]);
+    }
+    const frames = new Float32Array(MAX_FRAMES * POSE_DIM);
+    feeds.frame = floatTensor(new Float32Array(POSE_DIM), [1, POSE_DIM]);
+    for (let i = 0; i < MAX_FRAMES; i++) {
+      feeds.step = int64Tensor([i], [1]);
+      const out = await this.decoder.run(feeds);
+      const next = out.next_frame.data as Float32Array;
+      if (next.length !== POSE_DIM) throw new Error(`${join(this.dir, this.manifest.files.decoderStep)}: next_frame has ${next.length} values, expected ${POSE_DIM}`);
+      frames.set(next, i * POSE_DIM);
+      feeds.frame = out.next_frame; // fed back as is (no copy)
+      for (let l = 0; l < L; l++) {
+        feeds[`past_k_${l}`] = out[`present_k_${l}`];
+        feeds[`past_v_${l}`] = out[`present_v_${l}`];
+      }
+      if (!declared.has('step')) delete feeds.step;
+    }
+    this.denormalize(frames);
+    return { frames, lengthRatio: ratio, length: framesFromRatio(ratio) };
+  }
+
+  private denormalize(frames: Float32Array): void {
+    const { poseMean, poseStd } = this.manifest.normalization;
+    if (!poseMean || !poseStd) return;
+    for (let i = 0; i < frames.length; i++) frames[i] = frames[i] * poseStd[i % POSE_DIM] + poseMean[i % POSE_DIM];
+  }
+
+  /** Text → PoseSequence (fps and square size from the manifest; x, y in the centre-square crop). */
+  async generate(text: string, opts: GenerateOptions = {}): Promise<PoseSequence> {
+    const ids = this.encodeText(text, opts);
+    const g = await this.generateIds(ids);
+    const n = opts.fullLength ? MAX_FRAMES : Math.max(MIN_FRAMES, g.length);
+    return modelFramesToSequence(g.frames, n, {
+      id: opts.id ?? 'generated', text, size: this.manifest.normalization.size, fps: this.manifest.normalization.fps,
+      language: null, source: 'signbench-generator',
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.encoder.release();
+    await this.decoder.release();
+  }
+}

@@ -1,0 +1,216 @@
+import * as tf from '@tensorflow/tfjs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initBackend } from '../nn/backend.js';
+import { hasCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '../nn/checkpoint.js';
+import { Adam, warmupCosine } from '../nn/optim.js';
+import type { WeightSource } from '../nn/params.js';
+import { Rng } from '../nn/rng.js';
+import { LOSS_SVG, trainLoop } from '../nn/train-loop.js';
+import { MAX_FRAMES, MIN_FRAMES, validateConfig, type GeneratorConfig } from './config.js';
+import { BatchSampler, type TrainingPair } from './data.js';
+import { buildDecoderStepGraph, buildEncoderGraph, DECODER_STEP_FILE, ENCODER_FILE } from './export.js';
+import { MODEL_FORMAT, MODEL_MANIFEST, MODEL_VERSION, type GeneratorManifest } from './manifest.js';
+import { createGeneratorParams, generatorLoss } from './model.js';
+import { SPECIALS, Vocab } from './tokenizer.js';
+
+export const CHECKPOINT_SUBDIR = 'checkpoint';
+
+export interface CorpusInfo {
+  name: string;
+  version: string;
+  hash: string | null;
+  sentences: number;
+}
+
+export interface TrainGeneratorOptions {
+  train: TrainingPair[];
+  /** Held-out pairs for the teacher-forced dev metrics (SignDW's evaluate()). */
+  dev?: TrainingPair[];
+  config: GeneratorConfig;
+  /** Model directory: the ONNX export goes here, the resumable checkpoint into <outDir>/checkpoint/. */
+  outDir: string;
+  seed?: number;
+  steps?: number;
+  batch?: number;
+  resume?: boolean;
+  progress?: boolean;
+  logEvery?: number;
+  corpus: CorpusInfo;
+  /** The command line that produced the model (recorded in the manifest). */
+  command?: string;
+  /** Write the ONNX model directory at the end (default true). */
+  exportModel?: boolean;
+}
+
+export interface TrainGeneratorResult {
+  modelDir: string;
+  checkpointDir: string;
+  steps: number;
+  finalLoss: number;
+  stepsPerSecond: number;
+  parameters: number;
+  metrics: Record<string, number>;
+  backend: string;
+}
+
+/** Most common value (ties: first seen). */
+function mode(values: number[], fallback: number): number {
+  const counts = new Map<number, number>();
+  let best = fallback;
+  let bestN = 0;
+  for (const v of values) {
+    const n = (counts.get(v) ?? 0) + 1;
+    counts.set(v, n);
+    if (n > bestN) { best = v; bestN = n; }
+  }
+  return best;
+}
+
+/** Trains the generator with tfjs (resumable), evaluates on dev, and exports the ONNX model directory. */
+export async function trainGenerator(opts: TrainGeneratorOptions): Promise<TrainGeneratorResult> {
+  const backend = await initBackend({ log: opts.progress !== false });
+  const seed = opts.seed ?? 27;
+  const cfg: GeneratorConfig = { ...opts.config, ...(opts.steps ? { steps: opts.steps } : {}), ...(opts.batch ? { batch: opts.batch } : {}) };
+  validateConfig(cfg, `config ${cfg.name}`);
+  const ckptDir = join(opts.outDir, CHECKPOINT_SUBDIR);
+  let vocab: Vocab;
+  let resumeFrom: LoadedCheckpoint | null = null;
+  if (opts.resume && hasCheckpoint(ckptDir)) {
+    resumeFrom = loadCheckpoint(ckptDir);
+    if (!resumeFrom.manifest.vocab) throw new Error(`${join(ckptDir, 'manifest.json')}: no vocabulary to resume with`);
+    const saved = resumeFrom.manifest.config as Partial<GeneratorConfig>;
+    for (const k of ['d', 'heads', 'encoderLayers', 'decoderLayers', 'ff', 'tokenizer'] as const) {
+      if (saved?.[k] !== cfg[k]) throw new Error(`${join(ckptDir, 'manifest.json')}: cannot resume: checkpoint ${k} is ${String(saved?.[k])}, the requested config has ${String(cfg[k])}`);
+    }
+    vocab = new Vocab(resumeFrom.manifest.vocab, cfg.tokenizer);
+  } else {
+    vocab = Vocab.build(opts.train.map((p) => p.text), { mode: cfg.tokenizer, maxSize: cfg.maxVocab });
+  }
+  const params = createGeneratorParams(cfg, vocab.size, seed);
+  const optimizer = new Adam(params, { weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm });
+  const sampler = new BatchSampler(opts.train, vocab, cfg, seed, cfg.batch);
+  const lr = warmupCosine({ lr: cfg.lr, minLr: cfg.minLr, totalSteps: cfg.steps, warmupSteps: Math.min(cfg.warmupSteps, Math.floor(cfg.steps / 10)) });
+  const result = trainLoop({
+    params, optimizer, lr, steps: cfg.steps, outDir: ckptDir, config: cfg, vocab: [...vocab.itos],
+    resume: opts.resume, progress: opts.progress, logEvery: opts.logEvery ?? 50,
+    title: `generator ${cfg.name}`,
+    extra: { seed, corpus: opts.corpus, command: opts.command ?? null },
+    lossAt: (step) => {
+      const drop = cfg.dropout > 0 ? { rate: cfg.dropout, rng: new Rng(seed * 1_000_003 + step) } : undefined;
+      return { loss: generatorLoss(params, cfg, sampler.batchAt(step), drop).loss };
+    },
+  });
+  const metrics: Record<string, number> = { train_loss_last: result.finalLoss };
+  const tail = result.history.slice(-50);
+  if (tail.length > 0) metrics.train_loss_mean_last50 = tail.reduce((a, p) => a + p.loss, 0) / tail.length;
+  if (opts.dev && opts.dev.length > 0) Object.assign(metrics, evaluateTeacherForced(params, cfg, vocab, opts.dev, seed));
+  // Output meta from the training data: the most common fps and crop size among a few examples.
+  const probe = opts.train.slice(0, 16).map((p) => p.load());
+  const fps = mode(probe.map((s) => s.meta.fps), 24);
+  const size = mode(probe.map((s) => Math.min(s.meta.width, s.meta.height)), 512);
+  const res: TrainGeneratorResult = {
+    modelDir: opts.outDir, checkpointDir: ckptDir, steps: result.steps, finalLoss: result.finalLoss,
+    stepsPerSecond: result.stepsPerSecond, parameters: params.count(), metrics, backend,
+  };
+  if (opts.exportModel !== false) {
+    writeModelDir(opts.outDir, params, cfg, vocab, {
+      corpus: opts.corpus, metrics, fps, size,
+      training: { command: opts.command ?? '', steps: result.steps, seed, backend, stepsPerSecond: result.stepsPerSecond, date: new Date().toISOString(), parameters: params.count() },
+      lossSvg: join(ckptDir, LOSS_SVG),
+    });
+  }
+  optimizer.dispose();
+  params.dispose();
+  return res;
+}
+
+/** SignDW's evaluate(): teacher-forced pose MSE and length MSE on up to 64 dev pairs. */
+export function evaluateTeacherForced(
+  params: ReturnType<typeof createGeneratorParams>, cfg: GeneratorConfig, vocab: Vocab, dev: TrainingPair[], seed: number,
+): Record<string, number> {
+  const sampler = new BatchSampler(dev.slice(0, 64), vocab, cfg, seed, Math.min(16, dev.length));
+  let pose = 0;
+  let len = 0;
+  let n = 0;
+  const all = Array.from({ length: sampler.pairs.length }, (_, i) => i);
+  for (let i = 0; i < all.length; i += 16) {
+    const b = sampler.batchOf(all.slice(i, i + 16));
+    const [p, l] = tf.tidy(() => {
+      const r = generatorLoss(params, cfg, b);
+      return [r.pose.dataSync()[0], r.length.dataSync()[0]];
+    });
+    pose += p * b.B;
+    len += l * b.B;
+    n += b.B;
+  }
+  return { dev_pose_mse: pose / n, dev_length_mse: len / n, dev_total: (pose + cfg.lengthLossWeight * len) / n, dev_examples: n };
+}
+
+export interface ModelDirInfo {
+  corpus: CorpusInfo;
+  metrics: Record<string, number>;
+  fps: number;
+  size: number;
+  training: GeneratorManifest['training'];
+  lossSvg?: string;
+}
+
+/** Writes encoder.onnx, decoder_step.onnx, manifest.json and loss.svg into `dir`. */
+export function writeModelDir(dir: string, w: WeightSource, cfg: GeneratorConfig, vocab: Vocab, info: ModelDirInfo): GeneratorManifest {
+  mkdirSync(dir, { recursive: true });
+  const meta = { signbench_format: MODEL_FORMAT, config: cfg.name, corpus_version: info.corpus.version };
+  writeFileSync(join(dir, ENCODER_FILE), buildEncoderGraph(w, cfg, meta));
+  writeFileSync(join(dir, DECODER_STEP_FILE), buildDecoderStepGraph(w, cfg, meta));
+  const hasCurve = Boolean(info.lossSvg && existsSync(info.lossSvg));
+  if (hasCurve && info.lossSvg !== join(dir, LOSS_SVG)) copyFileSync(info.lossSvg as string, join(dir, LOSS_SVG));
+  const dh = cfg.d / cfg.heads;
+  const manifest: GeneratorManifest = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    files: { encoder: ENCODER_FILE, decoderStep: DECODER_STEP_FILE, ...(hasCurve ? { lossCurve: LOSS_SVG } : {}) },
+    io: {
+      encoder: {
+        inputs: { tokens: ['int64', ['batch', 'tokens']] },
+        outputs: {
+          memory: ['float32', ['batch', 'tokens', cfg.d]],
+          memory_mask: ['float32', ['batch', 1, 1, 'tokens']],
+          length_ratio: ['float32', ['batch']],
+          'cross_k_{l}, cross_v_{l}': ['float32', ['batch', cfg.heads, 'tokens', dh]],
+        },
+      },
+      decoderStep: {
+        inputs: {
+          frame: ['float32', ['batch', 384]], step: ['int64', [1]], memory_mask: ['float32', ['batch', 1, 1, 'tokens']],
+          'cross_k_{l}, cross_v_{l}': ['float32', ['batch', cfg.heads, 'tokens', dh]],
+          'past_k_{l}, past_v_{l}': ['float32', ['batch', cfg.heads, 'step', dh]],
+        },
+        outputs: { next_frame: ['float32', ['batch', 384]], 'present_k_{l}, present_v_{l}': ['float32', ['batch', cfg.heads, 'step+1', dh]] },
+        layers: cfg.decoderLayers,
+      },
+      steps: MAX_FRAMES,
+      lengthRule: 'clamp(round_half_even(length_ratio*96), 8, 96)',
+    },
+    tokenizer: { mode: cfg.tokenizer, lowercase: true, pattern: cfg.tokenizer === 'word' ? "[\\w']+|[^\\w\\s]" : 'code points; whitespace runs -> ▁', specials: SPECIALS, maxTextLen: cfg.maxTextLen },
+    vocab: [...vocab.itos],
+    config: cfg,
+    normalization: {
+      space: 'centre-square', layout: 'dwpose128-xyp', size: info.size, fps: info.fps, maxFrames: MAX_FRAMES, minFrames: MIN_FRAMES,
+      presenceThreshold: 0.5, poseMean: null, poseStd: null,
+    },
+    corpus: info.corpus,
+    metrics: info.metrics,
+    training: info.training,
+  };
+  writeFileSync(join(dir, MODEL_MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
+  return manifest;
+}
+
+/** Re-exports the ONNX model directory from a checkpoint directory (e.g. after an interrupted run). */
+export function exportFromCheckpoint(checkpointDir: string, outDir: string, info: Omit<ModelDirInfo, 'lossSvg'>): GeneratorManifest {
+  const ck = loadCheckpoint(checkpointDir);
+  const cfg = ck.manifest.config as GeneratorConfig;
+  validateConfig(cfg, join(checkpointDir, 'manifest.json'));
+  if (!ck.manifest.vocab) throw new Error(`${join(checkpointDir, 'manifest.json')}: no vocabulary`);
+  return writeModelDir(outDir, ck, cfg, new Vocab(ck.manifest.vocab, cfg.tokenizer), { ...info, lossSvg: join(checkpointDir, LOSS_SVG) });
+}

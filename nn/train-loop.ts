@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs';
+import cliProgress from 'cli-progress';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { lossCurveSvg, type CurvePoint } from './curve.js';
+import { Adam } from './optim.js';
+import type { ParamStore } from './params.js';
+
+export const LOSS_SVG = 'loss.svg';
+
+export interface StepResult {
+  /** Scalar loss to minimise (kept alive by the loop; the loop disposes it). */
+  loss: tf.Scalar;
+  /** Extra scalars to log (numbers). */
+  metrics?: Record<string, number>;
+}
+
+export interface TrainLoopOptions {
+  params: ParamStore;
+  optimizer: Adam;
+  /** Learning rate per step (0-based). */
+  lr: (step: number) => number;
+  /** Total steps to reach (a resumed run continues up to this). */
+  steps: number;
+  /**
+   * Builds the loss of step `step`. Must depend only on `step` (and the run's fixed seed) so that resuming
+   * reproduces the same sequence of batches and dropout masks.
+   */
+  lossAt: (step: number) => StepResult;
+  /** Checkpoint directory: weights.bin, manifest.json, loss.svg. */
+  outDir: string;
+  config: unknown;
+  vocab?: string[] | null;
+  /** Extra manifest fields (corpus version, training command…); merged with the loop's own. */
+  extra?: Record<string, unknown>;
+  /** Continue from the checkpoint in outDir (weights, optimizer moments, step, loss history). */
+  resume?: boolean;
+  /** Save every N steps (and at the end). Default: steps/10, at least 50. */
+  checkpointEvery?: number;
+  /** Show a cli-progress bar on stderr (default: when stderr is a TTY); otherwise log a line every logEvery steps. */
+  progress?: boolean;
+  logEvery?: number;
+  title?: string;
+  /** Called after each checkpoint save. */
+  onCheckpoint?: (step: number) => void;
+}
+
+export interface TrainLoopResult {
+  steps: number;
+  history: CurvePoint[];
+  /** Steps per second over this invocation. */
+  stepsPerSecond: number;
+  finalLoss: number;
+}
+
+function isCurve(x: unknown): x is CurvePoint[] {
+  return Array.isArray(x) && x.every((p) => typeof p?.step === 'number' && typeof p?.loss === 'number');
+}
+
+/**
+ * The shared training loop: gradient step with Adam(W), progress (loss, steps/s, ETA), periodic checkpoint with
+ * optimizer state for resume, and loss.svg beside the checkpoint.
+ */
+export function trainLoop(opts: TrainLoopOptions): TrainLoopResult {
+  const { params, optimizer, outDir } = opts;
+  let start = 0;
+  let history: CurvePoint[] = [];
+  if (opts.resume && hasCheckpoint(outDir)) {
+    const ckpt = loadCheckpoint(outDir);
+    ckpt.loadInto(params);
+    const opt = ckpt.optimizerTensors();
+    if (opt.size > 0) optimizer.importState(ckpt.manifest.optimizerStep ?? ckpt.manifest.step, opt);
+    start = ckpt.manifest.step;
+    const h = ckpt.manifest.extra?.history;
+    if (isCurve(h)) history = h;
+  }
+  const every = opts.checkpointEvery ?? Math.max(50, Math.round(opts.steps / 10));
+  const save = (step: number) => {
+    saveCheckpoint(outDir, {
+      params, step, config: opts.config, vocab: opts.vocab ?? null,
+      optimizer: optimizer.exportState(),
+      extra: { ...opts.extra, history },
+    });
+    writeFileSync(join(outDir, LOSS_SVG), lossCurveSvg([{ name: 'train', points: history }], { title: opts.title }));
+    opts.onCheckpoint?.(step);
+  };
+  const useBar = opts.progress ?? Boolean(process.stderr.isTTY);
+  const bar = useBar
+    ? new cliProgress.SingleBar({
+      format: `${opts.title ?? 'train'} [{bar}] {value}/{total} | loss {loss} | {sps} steps/s | ETA {eta_formatted}`,
+      stream: process.stderr, etaBuffer: 50, hideCursor: true,
+    }, cliProgress.Presets.shades_classic)
+    : null;
+  bar?.start(opts.steps, start, { loss: '-', sps: '-' });
+  const vars = params.variables();
+  const t0 = performance.now();
+  let last = history.length > 0 ? history[history.length - 1].loss : NaN;
+  let emaLoss = NaN;
+  for (let step = start; step < opts.steps; step++) {
+    const { value, grads } = tf.variableGrads(() => opts.lossAt(step).loss, vars);
+    last = value.dataSync()[0];
+    value.dispose();
+    if (!Number.isFinite(last)) {
+      for (const g of Object.values(grads)) g.dispose();
+      bar?.stop();
+      throw new Error(`training diverged at step ${step}: loss is ${last}`);
+    }
+    const named: Record<string, tf.Tensor> = {};
+    for (const [k, g] of Object.entries(grads)) named[params.publicName(k)] = g;
+    optimizer.apply(named, opts.lr(step));
+    history.push({ step: step + 1, loss: last });
+    emaLoss = Number.isNaN(emaLoss) ? last : 0.95 * emaLoss + 0.05 * last;
+    const done = step + 1 - start;
+    const sps = done / ((performance.now() - t0) / 1000);
+    if (bar) bar.update(step + 1, { loss: emaLoss.toFixed(5), sps: sps.toFixed(2) });
+    else if ((opts.logEvery ?? 0) > 0 && (step + 1) % (opts.logEvery ?? 1) === 0) {
+      const eta = (opts.steps - step - 1) / sps;
+      process.stderr.write(`[train] step ${step + 1}/${opts.steps} loss ${emaLoss.toFixed(5)} ${sps.toFixed(2)} steps/s ETA ${Math.round(eta)} s\n`);
+    }
+    if ((step + 1) % every === 0 && step + 1 < opts.steps) save(step + 1);
+  }
+  bar?.stop();
+  const steps = Math.max(start, opts.steps);
+  save(steps);
+  const elapsed = (performance.now() - t0) / 1000;
+  return { steps, history, stepsPerSecond: elapsed > 0 ? (steps - start) / elapsed : 0, finalLoss: last };
+}

@@ -1,0 +1,179 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../nn/backend.js';
+import { floatTensor, int64Tensor, openOrtSession } from '../../nn/ort.js';
+import { getConfig, MAX_FRAMES, POSE_DIM, type GeneratorConfig } from '../../generator/config.js';
+import { BatchSampler } from '../../generator/data.js';
+import { buildDecoderStepGraph, buildEncoderGraph } from '../../generator/export.js';
+import { createGeneratorParams, encodeText, generateFull } from '../../generator/model.js';
+import { GeneratorRuntime } from '../../generator/runtime.js';
+import { trainGenerator } from '../../generator/train.js';
+import { Vocab } from '../../generator/tokenizer.js';
+import { syntheticPairs } from './synthetic.js';
+
+const micro: GeneratorConfig = getConfig('tiny', { name: 'micro', d: 32, heads: 4, encoderLayers: 1, decoderLayers: 2, ff: 64, batch: 8, steps: 30, lr: 3e-3, warmupSteps: 3 });
+
+let dir: string;
+beforeAll(async () => {
+  await initBackend();
+  dir = mkdtempSync(join(tmpdir(), 'gen-test-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+describe('generator training and export', () => {
+  let modelDir: string;
+
+  it('trains a micro model for a few seconds: the loss decreases, and the model dir is written', async () => {
+    modelDir = join(dir, 'model');
+    const r = await trainGenerator({
+      train: syntheticPairs(48, 1), dev: syntheticPairs(8, 2), config: micro, outDir: modelDir, seed: 5, progress: false, logEvery: 0,
+      corpus: { name: 'synthetic', version: 'test', hash: null, sentences: 48 }, command: 'test',
+    });
+    expect(r.steps).toBe(30);
+    const ck = JSON.parse(readFileSync(join(modelDir, 'checkpoint', 'manifest.json'), 'utf8')) as { extra: { history: { loss: number }[] } };
+    const h = ck.extra.history.map((p) => p.loss);
+    const first = h.slice(0, 5).reduce((a, b) => a + b) / 5;
+    const last = h.slice(-5).reduce((a, b) => a + b) / 5;
+    expect(last).toBeLessThan(first * 0.7);
+    const m = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8'));
+    expect(m.format).toBe('signbench-generator');
+    expect(m.normalization).toMatchObject({ fps: 24, size: 480 });
+    expect(Number.isFinite(m.metrics.dev_pose_mse)).toBe(true);
+    expect(readFileSync(join(modelDir, 'loss.svg'), 'utf8')).toMatch(/<svg/);
+  });
+
+  it('generates a PoseSequence through ONNX Runtime with the length rule', async () => {
+    const rt = await GeneratorRuntime.load(modelDir, { providers: ['cpu'] });
+    const seq = await rt.generate('hello world', { id: 'x' });
+    expect(seq.frames).toBeGreaterThanOrEqual(8);
+    expect(seq.frames).toBeLessThanOrEqual(MAX_FRAMES);
+    expect(seq.meta).toMatchObject({ id: 'x', fps: 24, width: 480, height: 480, text: 'hello world' });
+    seq.validate();
+    const ids = rt.encodeText('hello qqqunknownqqq');
+    expect(ids[2]).toBe(1); // <unk>
+    await expect(rt.generate('')).rejects.toThrow(/empty text/);
+    await expect(rt.generate(Array(200).fill('hello').join(' '))).rejects.toThrow(/200 tokens is over the limit of 94 tokens/);
+    const truncated = await rt.generate(Array(200).fill('hello').join(' '), { truncate: true });
+    expect(truncated.frames).toBeGreaterThan(0);
+    await rt.dispose();
+  });
+
+  it('writes .pose, .json and .npz through `signbench generate`, and refuses an unknown extension', async () => {
+    const { main } = await import('../../cli/main.js');
+    const { parsePoseFile } = await import('../../pose/formats/pose-format.js');
+    const out = join(dir, 'gen.pose');
+    const write = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      expect(await main(['node', 'signbench', 'generate', 'hello world', '--model', modelDir, '--out', out, '--threads', '1'])).toBe(0);
+      expect(await main(['node', 'signbench', 'generate', 'hello world', '--model', modelDir, '--out', join(dir, 'gen.json')])).toBe(0);
+      expect(await main(['node', 'signbench', 'generate', 'hello world', '--model', modelDir, '--out', join(dir, 'gen.npz')])).toBe(0);
+    } finally {
+      process.stdout.write = write;
+    }
+    const seq = parsePoseFile(new Uint8Array(readFileSync(out)), out);
+    expect(seq.frames).toBeGreaterThanOrEqual(8);
+    expect(JSON.parse(readFileSync(join(dir, 'gen.json'), 'utf8'))).toBeTruthy();
+    const err = process.stderr.write;
+    let msg = '';
+    process.stderr.write = ((s: string) => { msg += s; return true; }) as typeof process.stderr.write;
+    try {
+      expect(await main(['node', 'signbench', 'generate', 'hello', '--model', modelDir, '--out', join(dir, 'x.txt')])).toBe(1);
+      expect(await main(['node', 'signbench', 'generate', '   ', '--model', modelDir, '--out', join(dir, 'x.pose')])).toBe(1);
+    } finally {
+      process.stderr.write = err;
+    }
+    expect(msg).toMatch(/unknown extension ".txt"/);
+    expect(msg).toMatch(/empty text/);
+  });
+
+  it('refuses corrupt or mismatched model files, naming the file', async () => {
+    const bad = join(dir, 'bad');
+    const { cpSync } = await import('node:fs');
+    cpSync(modelDir, bad, { recursive: true });
+    writeFileSync(join(bad, 'decoder_step.onnx'), Buffer.from('garbage'));
+    await expect(GeneratorRuntime.load(bad, { providers: ['cpu'] })).rejects.toThrow(/decoder_step\.onnx: ONNX Runtime could not load the model/);
+    cpSync(join(modelDir, 'decoder_step.onnx'), join(bad, 'decoder_step.onnx'));
+    const m = JSON.parse(readFileSync(join(bad, 'manifest.json'), 'utf8'));
+    m.config.decoderLayers = 3;
+    writeFileSync(join(bad, 'manifest.json'), JSON.stringify(m));
+    await expect(GeneratorRuntime.load(bad, { providers: ['cpu'] })).rejects.toThrow(/encoder\.onnx: graph output cross_k_2, cross_v_2 missing.*decoderLayers 3/);
+    m.vocab = ['x'];
+    writeFileSync(join(bad, 'manifest.json'), JSON.stringify(m));
+    await expect(GeneratorRuntime.load(bad)).rejects.toThrow(/manifest\.json: vocab must be a list of strings starting with <pad>/);
+    writeFileSync(join(bad, 'manifest.json'), '{');
+    await expect(GeneratorRuntime.load(bad)).rejects.toThrow(/manifest\.json: not valid JSON/);
+    await expect(GeneratorRuntime.load(join(dir, 'nope'))).rejects.toThrow(/nope: model directory not found/);
+  });
+});
+
+describe('ONNX parity and KV-cache decoding', () => {
+  it('encoder outputs and KV-cached step decoding equal tfjs full re-decoding within 1e-4', async () => {
+    const cfg = micro;
+    const pairs = syntheticPairs(16, 3);
+    const vocab = Vocab.build(pairs.map((p) => p.text));
+    const p = createGeneratorParams(cfg, vocab.size, 9);
+    // Perturb the LayerNorm parameters and biases so that every parameter matters.
+    for (const n of p.names()) if (/\.(g|b)$/.test(n)) p.assign(n, Float32Array.from({ length: p.get(n).size }, () => p.rng.uniform(0.5, 1.5)));
+    const ids = vocab.encode('hello sign friend .');
+    const S = ids.length;
+    const steps = 12;
+    const ref = generateFull(p, cfg, Int32Array.from(ids), 1, S, steps);
+    const refMemory = tf.tidy(() => encodeText(p, cfg, Int32Array.from(ids), 1, S).memory.dataSync());
+
+    const enc = (await openOrtSession(buildEncoderGraph(p, cfg), { providers: ['cpu'] })).session;
+    const dec = (await openOrtSession(buildDecoderStepGraph(p, cfg), { providers: ['cpu'] })).session;
+    const e = await enc.run({ tokens: int64Tensor(ids, [1, S]) });
+    expect(maxAbsDiff(e.memory.data as Float32Array, refMemory)).toBeLessThanOrEqual(1e-4);
+    expect(Math.abs((e.length_ratio.data as Float32Array)[0] - ref.lengthRatio[0])).toBeLessThanOrEqual(1e-4);
+    const dh = cfg.d / cfg.heads;
+    const feeds: Record<string, ReturnType<typeof floatTensor>> = { memory_mask: e.memory_mask };
+    for (let l = 0; l < cfg.decoderLayers; l++) {
+      feeds[`cross_k_${l}`] = e[`cross_k_${l}`];
+      feeds[`cross_v_${l}`] = e[`cross_v_${l}`];
+      feeds[`past_k_${l}`] = floatTensor(new Float32Array(0), [1, cfg.heads, 0, dh]);
+      feeds[`past_v_${l}`] = floatTensor(new Float32Array(0), [1, cfg.heads, 0, dh]);
+    }
+    let prev = new Float32Array(POSE_DIM);
+    const got = new Float32Array(steps * POSE_DIM);
+    for (let i = 0; i < steps; i++) {
+      const out = await dec.run({ ...feeds, frame: floatTensor(prev, [1, POSE_DIM]), step: int64Tensor([i], [1]) });
+      prev = (out.next_frame.data as Float32Array).slice();
+      got.set(prev, i * POSE_DIM);
+      for (let l = 0; l < cfg.decoderLayers; l++) {
+        feeds[`past_k_${l}`] = out[`present_k_${l}`];
+        feeds[`past_v_${l}`] = out[`present_v_${l}`];
+      }
+      expect(out[`present_k_0`].dims[2]).toBe(i + 1);
+    }
+    expect(maxAbsDiff(got, ref.frames)).toBeLessThanOrEqual(1e-4);
+    // The frames really change from step to step (the comparison is not between constants).
+    expect(maxAbsDiff(got.subarray(0, POSE_DIM), got.subarray((steps - 1) * POSE_DIM))).toBeGreaterThan(1e-3);
+    p.dispose();
+  });
+
+  it('builds deterministic padded batches with shifted targets', () => {
+    const pairs = syntheticPairs(10, 4);
+    const vocab = Vocab.build(pairs.map((p) => p.text));
+    const a = new BatchSampler(pairs, vocab, micro, 3, 4);
+    const b = new BatchSampler(pairs, vocab, micro, 3, 4);
+    expect(a.indicesAt(7)).toEqual(b.indicesAt(7));
+    const batch = a.batchAt(2);
+    expect(batch.B).toBe(4);
+    expect(batch.mask.reduce((x, y) => x + y)).toBeCloseTo(batch.lengthTarget.reduce((x, y) => x + y) * MAX_FRAMES, 3);
+    // Three consecutive epochs each visit every example once.
+    const seen = new Map<number, number>();
+    for (let s = 0; s < 15; s++) for (const i of a.indicesAt(s)) seen.set(i, (seen.get(i) ?? 0) + 1);
+    expect([...seen.values()].every((c) => c === 6)).toBe(true);
+  });
+});

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { mulberry32 } from '../corpus/procedural/prng.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -15,17 +16,6 @@ import { fmt } from './lib.js';
  * elsewhere); otherwise only our sentences/s are printed and the missing reference is stated.
  */
 const N = 10_000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function perturb(s: string, rnd: () => number, vocab: readonly string[]): string {
   const w = s.split(' ');

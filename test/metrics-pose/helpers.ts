@@ -1,16 +1,8 @@
+import { mulberry32 } from '../../corpus/procedural/prng.js';
 import { FRAME_STRIDE, POINTS, PoseSequence } from '../../pose/index.js';
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers in [0, 1). */
+export const rng = mulberry32;
 
 /** A random-walk sequence with every point present (c = 1), points inside the centre square of a 1280×720 frame. */
 export function randomSequence(id: string, frames: number, seed: number, fps = 25): PoseSequence {

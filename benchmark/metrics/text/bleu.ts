@@ -3,7 +3,7 @@
  * (Python `split()`), hypothesis counts clipped by the per-n-gram maximum over references, closest reference length
  * (ties → shorter), brevity penalty, smoothing `exp` (default) / `floor` / `add-k` / `none`, optional effective order.
  */
-import { checkCorpus, SACREBLEU_VERSION, sumStats, type RefStreams, type SegmentStats, type StatsMetric } from './corpus.js';
+import { checkCorpus, extractStats, SACREBLEU_VERSION, sumStats, type RefStreams, type SegmentStats, type StatsMetric } from './corpus.js';
 import { capacityHint, IntBuffer, NgramBag, PairInterner, StringInterner } from './interner.js';
 import { pyRstrip } from './pystring.js';
 import { getTokenizer, getTokenSplitter, type TokenizerName } from './tokenizer13a.js';
@@ -179,14 +179,7 @@ export class BLEU implements StatsMetric {
     checkCorpus(hyps, refs);
     // distinct word n-grams of orders 1..4: at most about 4 per 5 characters of text
     const ex = this.extractor(capacityHint([hyps, ...refs], 0.8));
-    const width = ex.width;
-    const data = new Float64Array(hyps.length * width);
-    const segRefs: string[] = new Array<string>(refs.length);
-    for (let i = 0; i < hyps.length; i++) {
-      for (let k = 0; k < refs.length; k++) segRefs[k] = refs[k]![i]!;
-      ex.segment(hyps[i]!, segRefs, data, i * width);
-    }
-    return { n: hyps.length, width, data };
+    return extractStats(ex, hyps, refs);
   }
 
   /** BLEU from summed statistics (sacrebleu `compute_bleu`). */

@@ -5,7 +5,7 @@
  * F-beta of the precision and recall averaged over the orders that have both hypothesis and reference n-grams
  * ("effective order", sacrebleu ≥ 2.0 default) or the eps-smoothed average of per-order F (eps_smoothing).
  */
-import { checkCorpus, SACREBLEU_VERSION, sumStats, type RefStreams, type SegmentStats, type StatsMetric } from './corpus.js';
+import { checkCorpus, extractStats, SACREBLEU_VERSION, sumStats, type RefStreams, type SegmentStats, type StatsMetric } from './corpus.js';
 import { capacityHint, NgramBag, IntBuffer, PairInterner, StringInterner } from './interner.js';
 import { isPyWhitespace, pySplit } from './pystring.js';
 
@@ -292,14 +292,7 @@ export class CHRF implements StatsMetric {
   segmentStats(hyps: readonly string[], refs: RefStreams): SegmentStats {
     checkCorpus(hyps, refs);
     const ex = new ChrfStatsExtractor(this, capacityHint([hyps, ...refs], 2));
-    const width = ex.width;
-    const data = new Float64Array(hyps.length * width);
-    const segRefs: string[] = new Array<string>(refs.length);
-    for (let i = 0; i < hyps.length; i++) {
-      for (let k = 0; k < refs.length; k++) segRefs[k] = refs[k]![i]!;
-      ex.segment(hyps[i]!, segRefs, data, i * width);
-    }
-    return { n: hyps.length, width, data };
+    return extractStats(ex, hyps, refs);
   }
 
   scoreOf(sums: ArrayLike<number>, float32 = false): number {

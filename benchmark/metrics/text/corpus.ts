@@ -48,6 +48,24 @@ export function checkCorpus(hyps: readonly string[], refs: RefStreams, names?: {
 }
 
 /** Column sums of the given rows (all rows when `rows` is omitted). */
+/** Something that writes one segment's sufficient statistics (`width` numbers) into a row of a matrix. */
+export interface StatsExtractor {
+  readonly width: number;
+  segment(hyp: string, refs: readonly string[], out: Float64Array, offset: number): void;
+}
+
+/** The per-segment statistics matrix of a corpus: one row per hypothesis, filled by `ex`. */
+export function extractStats(ex: StatsExtractor, hyps: readonly string[], refs: RefStreams): SegmentStats {
+  const width = ex.width;
+  const data = new Float64Array(hyps.length * width);
+  const segRefs: string[] = new Array<string>(refs.length);
+  for (let i = 0; i < hyps.length; i++) {
+    for (let k = 0; k < refs.length; k++) segRefs[k] = refs[k]![i]!;
+    ex.segment(hyps[i]!, segRefs, data, i * width);
+  }
+  return { n: hyps.length, width, data };
+}
+
 export function sumStats(stats: SegmentStats, rows?: ArrayLike<number>): Float64Array {
   const { width, data } = stats;
   const out = new Float64Array(width);

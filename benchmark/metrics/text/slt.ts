@@ -6,7 +6,7 @@
  * Used unchanged by the SLRTP 2025 evaluator.
  */
 import { BleuStatsExtractor, myLog } from './bleu.js';
-import { checkCorpus, sumStats, type RefStreams } from './corpus.js';
+import { checkCorpus, extractStats, sumStats, type RefStreams } from './corpus.js';
 import { capacityHint } from './interner.js';
 import { pyRstrip, pySplit } from './pystring.js';
 
@@ -29,14 +29,7 @@ const ORDER = 4;
 export function sltBleu(hyps: readonly string[], refs: RefStreams): SltBleuScore {
   checkCorpus(hyps, refs);
   const ex = new BleuStatsExtractor(ORDER, pyRstrip, pySplit, capacityHint([hyps, ...refs], 0.8));
-  const width = ex.width;
-  const data = new Float64Array(hyps.length * width);
-  const segRefs: string[] = new Array<string>(refs.length);
-  for (let i = 0; i < hyps.length; i++) {
-    for (let k = 0; k < refs.length; k++) segRefs[k] = refs[k]![i]!;
-    ex.segment(hyps[i]!, segRefs, data, i * width);
-  }
-  const sums = sumStats({ n: hyps.length, width, data });
+  const sums = sumStats(extractStats(ex, hyps, refs));
   const sysLen = sums[0]!;
   const refLen = sums[1]!;
   const counts = Array.from(sums.subarray(2, 2 + ORDER));

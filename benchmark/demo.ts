@@ -88,10 +88,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       const animation = join(opts.out, `${e.id}.${opts.format ?? 'gif'}`);
       await renderComparison(
         [
-          { seq: refs[i], caption: `ground truth → "${refBack[i]}"` },
-          { seq: gens[i], caption: `generated → "${genBack[i]}"` },
+          { seq: refs[i], caption: `ground truth: ${refBack[i]}` },
+          { seq: gens[i], caption: `generated: ${genBack[i]}` },
         ],
-        { style: 'controlnet', format: opts.format ?? 'gif', out: animation, width: 384, height: 384, id: e.id },
+        { style: 'controlnet', format: opts.format ?? 'gif', out: animation, width: 448, height: 448, id: e.id },
       );
       samples.push({
         id: e.id, signer: e.signer, text: e.text, gloss: e.glosses.map((g) => g.gloss).join(' '),

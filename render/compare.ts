@@ -33,8 +33,25 @@ function escapeXml(s: string): string {
 }
 
 /** A caption bar (white text centred on dark gray) as raw RGB: a black bar with an SVG text overlay composited by sharp. */
-async function captionBar(text: string, width: number, height: number): Promise<Uint8Array> {
-  const fontSize = Math.max(8, Math.round(height * 0.6));
+/** Average advance of a DejaVu Sans glyph, as a fraction of the font size (for fitting captions). */
+const GLYPH_WIDTH = 0.6;
+
+/**
+ * A caption line that fits its cell: the font shrinks (down to 9 px) for long text, and text that still does not fit
+ * is cut with an ellipsis, so neighbouring captions never overlap.
+ */
+export function fitCaption(text: string, width: number, height: number): { text: string; fontSize: number } {
+  const usable = Math.max(1, width - 8);
+  let fontSize = Math.max(8, Math.round(height * 0.6));
+  const fits = (n: number, f: number) => n * f * GLYPH_WIDTH <= usable;
+  while (fontSize > 9 && !fits(text.length, fontSize)) fontSize--;
+  if (fits(text.length, fontSize)) return { text, fontSize };
+  const keep = Math.max(1, Math.floor(usable / (fontSize * GLYPH_WIDTH)) - 1);
+  return { text: Array.from(text).slice(0, keep).join('') + '…', fontSize };
+}
+
+async function captionBar(caption: string, width: number, height: number): Promise<Uint8Array> {
+  const { text, fontSize } = fitCaption(caption, width, height);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">`
     + `<text x="50%" y="50%" dominant-baseline="central" text-anchor="middle" font-family="DejaVu Sans, sans-serif" font-size="${fontSize}" fill="#ffffff">${escapeXml(text)}</text></svg>`;
   const raw = await sharp({ create: { width, height, channels: 3, background: { r: 32, g: 32, b: 32 } } })

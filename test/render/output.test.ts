@@ -131,3 +131,17 @@ describe('output formats', () => {
     expect(bright).toBeGreaterThan(20);
   });
 });
+
+describe('comparison captions', () => {
+  it('shrink to fit their cell, then cut with an ellipsis', async () => {
+    const { fitCaption } = await import('../../render/compare.js');
+    expect(fitCaption('ref', 384, 32)).toEqual({ text: 'ref', fontSize: 19 });
+    const long = fitCaption('generated: the brother will understand the brother next year.', 384, 32);
+    expect(long.fontSize).toBeLessThan(19);
+    expect(long.text.endsWith('…')).toBe(false);
+    const cut = fitCaption('x'.repeat(500), 200, 32);
+    expect(cut.fontSize).toBe(9);
+    expect(cut.text.endsWith('…')).toBe(true);
+    expect(Array.from(cut.text).length * 9 * 0.6).toBeLessThanOrEqual(200);
+  });
+});

@@ -4,18 +4,15 @@
  * score them; side-by-side animations show what happened. It runs from a fresh checkout with the committed models.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { proceduralCorpus } from '../corpus/procedural/index.js';
-import { GeneratorRuntime } from '../generator/runtime.js';
+import { GeneratorRuntime, defaultModelDir as defaultGeneratorDir } from '../generator/runtime.js';
 import { centreSquareCrop } from '../pose/transforms.js';
 import type { PoseSequence } from '../pose/sequence.js';
 import { renderComparison } from '../render/index.js';
-import { Translator } from '../translator/runtime.js';
+import { Translator, defaultModelDir as defaultTranslatorDir } from '../translator/runtime.js';
 import { dtwMje } from './metrics/pose/dtw-mje.js';
 import { scoreText } from './protocols/text.js';
-
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface DemoOptions {
   /** Output directory (animations and report.json). */
@@ -59,8 +56,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const log = opts.onLog ?? (() => {});
   const n = opts.samples ?? 6;
   if (!Number.isInteger(n) || n < 1 || n > 500) throw new Error(`demo: samples must be an integer in 1..500, got ${n}`);
-  const generatorDir = opts.generatorDir ?? join(REPO, 'models', 'generator');
-  const translatorDir = opts.translatorDir ?? join(REPO, 'models', 'translator');
+  const generatorDir = opts.generatorDir ?? defaultGeneratorDir();
+  const translatorDir = opts.translatorDir ?? defaultTranslatorDir();
   await mkdir(opts.out, { recursive: true });
 
   const corpus = proceduralCorpus();

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { PoseSequence } from '../../pose/sequence.js';
+import { FRAME_STRIDE } from '../../pose/skeleton.js';
+import { GeneratorRuntime, defaultModelDir as generatorDir } from '../../generator/runtime.js';
+import { loadTrainingCorpus } from '../../translator/corpus-data.js';
+import { Translator, defaultModelDir as translatorDir } from '../../translator/runtime.js';
+import { wordTokens } from '../../translator/vocab.js';
+import { corpusBleu } from '../metrics/text/bleu.js';
+import { dtwMjeCorpus } from '../metrics/pose/dtw-mje.js';
+
+/**
+ * Back-translation benchmark of the text→pose generator against two baselines on the procedural TEST split
+ * (held-out signers): every system turns each test sentence into poses, the translator (the judge) turns the poses
+ * back into text, and we score BLEU-4 against the sentence and DTW-MJE against the ground-truth poses.
+ *
+ * Systems: ground truth (the judge's ceiling), the generator (models/generator), mean pose (the average training pose
+ * held for the average training length) and nearest training sentence (the ground-truth poses of the training
+ * sentence with the most word overlap: a retrieval baseline).
+ */
+export interface SystemRow {
+  system: string;
+  bleu4: number;
+  dtwMje: number;
+  seconds: number;
+}
+
+function meanPoseSequence(train: PoseSequence[], id: string): PoseSequence {
+  const sum = new Float64Array(FRAME_STRIDE);
+  const cnt = new Float64Array(FRAME_STRIDE / 3);
+  let frames = 0;
+  for (const s of train) {
+    frames += s.frames;
+    for (let t = 0; t < s.frames; t++) {
+      const f = s.frame(t);
+      for (let p = 0; p < FRAME_STRIDE / 3; p++) {
+        if (!(f[3 * p + 2] > 0)) continue;
+        sum[3 * p] += f[3 * p]; sum[3 * p + 1] += f[3 * p + 1]; sum[3 * p + 2] += f[3 * p + 2]; cnt[p]++;
+      }
+    }
+  }
+  const L = Math.max(1, Math.round(frames / train.length));
+  const frame = new Float32Array(FRAME_STRIDE);
+  for (let p = 0; p < cnt.length; p++) if (cnt[p] > 0) for (let k = 0; k < 3; k++) frame[3 * p + k] = sum[3 * p + k] / cnt[p];
+  const data = new Float32Array(L * FRAME_STRIDE);
+  for (let t = 0; t < L; t++) data.set(frame, t * FRAME_STRIDE);
+  return new PoseSequence({ ...train[0].meta, id, text: null, glosses: [], gloss: null }, data);
+}
+
+function overlap(a: Set<string>, b: Set<string>): number {
+  let n = 0;
+  for (const x of a) if (b.has(x)) n++;
+  return n / (a.size + b.size - n || 1);
+}
+
+export async function evaluateModels(opts: { limit?: number; generator?: string; translator?: string; meanPoseSample?: number } = {}): Promise<SystemRow[]> {
+  const corpus = await loadTrainingCorpus('procedural');
+  const test = corpus.test.slice(0, opts.limit ?? 100);
+  const refs = test.map((e) => e.text.toLowerCase());
+  const refPoses = test.map((e) => e.sequence());
+  const judge = await Translator.load(opts.translator ?? translatorDir());
+  const rows: SystemRow[] = [];
+  const score = async (system: string, poses: PoseSequence[], t0: number) => {
+    const out = await judge.translateBatch(poses, { batchSize: 32 });
+    const bleu = corpusBleu(out.map((o) => o.text), [refs]);
+    const mje = dtwMjeCorpus(poses.map((p, i) => [p, refPoses[i]] as const));
+    rows.push({ system, bleu4: bleu.score, dtwMje: mje.dtwMje, seconds: (performance.now() - t0) / 1000 });
+  };
+  try {
+    let t0 = performance.now();
+    await score('ground truth (judge ceiling)', refPoses, t0);
+
+    const genDir = opts.generator ?? generatorDir();
+    if (existsSync(join(genDir, 'manifest.json'))) {
+      t0 = performance.now();
+      const gen = await GeneratorRuntime.load(genDir);
+      const poses: PoseSequence[] = [];
+      for (const e of test) poses.push(await gen.generate(e.text, { id: e.id, truncate: true }));
+      await gen.dispose();
+      await score('generator (models/generator)', poses, t0);
+    } else {
+      process.stderr.write(`[eval] ${genDir}: no generator model; its row is skipped\n`);
+    }
+
+    t0 = performance.now();
+    const sample = corpus.train.slice(0, opts.meanPoseSample ?? 300).map((e) => e.sequence());
+    const mean = meanPoseSequence(sample, 'mean-pose');
+    await score('mean pose', test.map(() => mean), t0);
+
+    t0 = performance.now();
+    const trainSets = corpus.train.map((e) => new Set(wordTokens(e.text)));
+    const nearest = test.map((e) => {
+      const q = new Set(wordTokens(e.text));
+      let best = 0;
+      let bestScore = -1;
+      trainSets.forEach((s, i) => { const o = overlap(q, s); if (o > bestScore) { bestScore = o; best = i; } });
+      return corpus.train[best].sequence();
+    });
+    await score('nearest training sentence', nearest, t0);
+  } finally {
+    await judge.release();
+  }
+  return rows;
+}
+
+export function formatTable(rows: SystemRow[], n: number, judge = 'models/translator'): string {
+  const lines = [
+    `Back-translation on the procedural test split (${n} sentences, held-out signers); judge = ${judge} (greedy)`,
+    `| system | BLEU-4 ↑ | DTW-MJE ↓ | seconds |`,
+    `|---|---:|---:|---:|`,
+    ...rows.map((r) => `| ${r.system} | ${r.bleu4.toFixed(2)} | ${r.dtwMje.toFixed(4)} | ${r.seconds.toFixed(1)} |`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { limit: { type: 'string', default: '100' }, generator: { type: 'string' }, translator: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const limit = Number(values.limit);
+  const rows = await evaluateModels({ limit, generator: values.generator, translator: values.translator });
+  process.stdout.write(values.json ? JSON.stringify(rows) + '\n' : formatTable(rows, limit, values.translator ?? 'models/translator'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => { process.stderr.write(`eval models: ${(err as Error).message}\n`); process.exitCode = 1; });
+}

@@ -1,0 +1,129 @@
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PoseSequence } from '../../pose/sequence.js';
+import { printJson } from '../output.js';
+
+interface TrainOptions {
+  corpus: string;
+  config: string;
+  out: string;
+  steps?: string;
+  batch?: string;
+  seed?: string;
+  sentences?: string;
+  resume?: boolean;
+  export?: string;
+  json?: boolean;
+}
+
+interface TranslateCliOptions {
+  model?: string;
+  beam: string;
+  maxLength?: string;
+  json?: boolean;
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+/** Most sequences translated from one file (a SignVerse shard holds a few hundred). */
+const MAX_SEQUENCES = 100_000;
+
+/** Reads every sequence of any pose file the project supports (pose/io.ts). */
+async function readPoseFile(path: string): Promise<PoseSequence[]> {
+  if (!existsSync(path)) throw new Error(`${path}: not found`);
+  const { readPoses } = await import('../../pose/io.js');
+  const seqs: PoseSequence[] = [];
+  for await (const s of readPoses(path)) {
+    if (seqs.length >= MAX_SEQUENCES) throw new Error(`${path}: more than ${MAX_SEQUENCES} sequences; split the file`);
+    seqs.push(s);
+  }
+  if (seqs.length === 0) throw new Error(`${path}: no pose sequence in the file`);
+  return seqs;
+}
+
+/** `signbench train translator` and `signbench translate`. */
+export function register(program: Command): void {
+  // `train` may already exist (other models add their own subcommands to it).
+  const train = program.commands.find((c) => c.name() === 'train') ?? program.command('train').description('Train a model');
+  train
+    .command('translator')
+    .description('Train the pose→text back-translator (teacher forcing, Adam, checkpoints + loss.svg in --out)')
+    .option('--corpus <dir|procedural>', 'training corpus (the train split is used)', 'procedural')
+    .option('--config <name>', 'model config: tiny (CPU default), small, tiny-char', 'tiny')
+    .requiredOption('--out <dir>', 'checkpoint directory (weights.bin, manifest.json, loss.svg)')
+    .option('--steps <n>', 'training steps (default: the config\'s)')
+    .option('--batch <n>', 'batch size (default: the config\'s)')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--sentences <n>', 'procedural corpus size (default: the corpus\'s)')
+    .option('--resume', 'continue from the checkpoint in --out')
+    .option('--export <dir>', 'after training, export the ONNX model directory here')
+    .option('--json', 'print one JSON line at the end')
+    .action(async (opts: TrainOptions) => {
+      const { getConfig } = await import('../../translator/config.js');
+      const { trainTranslator } = await import('../../translator/train.js');
+      const { loadTrainingCorpus } = await import('../../translator/corpus-data.js');
+      const cfg = getConfig(opts.config);
+      const corpus = await loadTrainingCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });
+      const command = ['signbench', ...process.argv.slice(2)].join(' ');
+      const res = await trainTranslator({
+        config: cfg,
+        examples: corpus.train,
+        outDir: opts.out,
+        steps: positiveInt(opts.steps, '--steps'),
+        batch: positiveInt(opts.batch, '--batch'),
+        seed: Number(opts.seed) || 1,
+        resume: Boolean(opts.resume),
+        corpusVersion: corpus.version,
+        command,
+      });
+      let exported: string | null = null;
+      if (opts.export) {
+        const { exportTranslator } = await import('../../translator/export.js');
+        exportTranslator(opts.out, opts.export);
+        exported = opts.export;
+      }
+      const summary = { steps: res.steps, params: res.params, vocab: res.vocabSize, finalLoss: res.finalLoss, stepsPerSecond: res.stepsPerSecond, backend: res.backend, out: opts.out, exported };
+      if (opts.json) printJson(summary);
+      else process.stdout.write(`trained translator ${cfg.name}: ${res.steps} steps, ${res.params} params, final loss ${res.finalLoss.toFixed(4)}, ${res.stepsPerSecond.toFixed(2)} steps/s → ${opts.out}${exported ? `, exported to ${exported}` : ''}\n`);
+    });
+
+  program
+    .command('translate')
+    .description('Back-translate a pose file into text with the translator model (ONNX Runtime)')
+    .argument('<file>', 'pose file (any format signbench reads)')
+    .option('--model <dir>', 'translator model directory (default: models/translator)')
+    .option('--beam <k>', 'beam width (1 = greedy)', '1')
+    .option('--max-length <n>', 'most output tokens')
+    .option('--json', 'print one JSON line')
+    .action(async (file: string, opts: TranslateCliOptions) => {
+      const beam = positiveInt(opts.beam, '--beam') ?? 1;
+      const maxLength = positiveInt(opts.maxLength, '--max-length');
+      const seqs = await readPoseFile(file);
+      const { Translator, defaultModelDir } = await import('../../translator/runtime.js');
+      const t = await Translator.load(opts.model ?? defaultModelDir());
+      try {
+        const out = await t.translateBatch(seqs, { beam, maxLength });
+        if (opts.json) printJson(out.length === 1 ? out[0] : out);
+        else for (const r of out) process.stdout.write(`${seqs.length > 1 ? `${r.id}\t` : ''}${r.text}\n`);
+      } finally {
+        await t.release();
+      }
+    });
+
+  program
+    .command('export-translator')
+    .description('Export a translator training checkpoint to an ONNX model directory (encoder.onnx, decoder_step.onnx, manifest.json)')
+    .argument('<checkpoint>', 'checkpoint directory written by `train translator`')
+    .argument('<out>', 'model directory to write')
+    .action(async (ckpt: string, out: string) => {
+      const { exportTranslator } = await import('../../translator/export.js');
+      const m = exportTranslator(ckpt, out);
+      process.stdout.write(`exported translator (${m.params} params, vocab ${m.vocab.tokens.length}) to ${join(out)}\n`);
+    });
+}

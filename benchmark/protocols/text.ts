@@ -38,6 +38,8 @@ export interface SltScores {
   bleu3: number;
   bleu4: number;
   rouge: number;
+  /** protocolSignature: how these numbers were computed. */
+  signature: string;
 }
 
 export interface SlrtpTextScores extends SltScores {
@@ -67,14 +69,14 @@ export function scoreSacrebleu(hyps: readonly string[], refs: RefStreams): Sacre
 export function scoreSlt(hyps: readonly string[], refs: RefStreams): SltScores {
   const first = [refs[0]!];
   const b = sltBleu(hyps, first);
-  return { bleu1: b.bleu1, bleu2: b.bleu2, bleu3: b.bleu3, bleu4: b.bleu4, rouge: cocoRouge(hyps, first) };
+  return { bleu1: b.bleu1, bleu2: b.bleu2, bleu3: b.bleu3, bleu4: b.bleu4, rouge: cocoRouge(hyps, first), signature: protocolSignature('slt') };
 }
 
 /** SLRTP protocol (text part) on the first reference stream; `slt` may be passed to reuse its BLEU and ROUGE. */
 export function scoreSlrtp(hyps: readonly string[], refs: RefStreams, slt?: SltScores): SlrtpTextScores {
   const first = [refs[0]!];
   const s = slt ?? scoreSlt(hyps, first);
-  return { ...s, chrf: new CHRF().corpusScore(hyps, first).score, wer: wer(hyps, first).wer };
+  return { ...s, chrf: new CHRF().corpusScore(hyps, first).score, wer: wer(hyps, first).wer, signature: protocolSignature('slrtp') };
 }
 
 /** All three protocols; BLEU/chrF use every reference stream, `slt`/`slrtp` the first. */

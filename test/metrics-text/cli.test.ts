@@ -27,6 +27,7 @@ describe.skipIf(!hasShared('fixtures', 'metrics'))('signbench score (CLI)', () =
     expect(bleu.signature.startsWith('nrefs:2|')).toBe(true);
     expect(Object.keys(out.sacrebleu!)).toEqual(['bleu', 'chrf', 'chrf++']);
     expect(Math.abs((out.slt!.bleu4 as number) - exp.slt.bleu4)).toBeLessThan(1e-6);
-    expect(Object.keys(out.slrtp!).sort()).toEqual(['bleu1', 'bleu2', 'bleu3', 'bleu4', 'chrf', 'rouge', 'wer']);
+    expect(Object.keys(out.slrtp!).sort()).toEqual(['bleu1', 'bleu2', 'bleu3', 'bleu4', 'chrf', 'rouge', 'signature', 'wer']);
+    expect(out.slrtp!.signature).toMatch(/^nrefs:1\|bleu:raw_corpus_bleu\|.*\|wer:jiwer-3\.1-slrtp\|norm:none\|impl:slrtp-2025$/);
   });
 });

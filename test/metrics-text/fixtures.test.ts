@@ -84,6 +84,8 @@ describe.skipIf(!hasShared('fixtures', 'metrics'))('reference numbers of fixture
     expect(Math.abs(s.slt.bleu4 - exp.slt.bleu4)).toBeLessThan(TOL);
     expect(Math.abs(s.slrtp.rouge - exp.slt.rouge)).toBeLessThan(TOL);
     expect(Math.abs(s.slrtp.chrf - exp.sacrebleu.chrf)).toBeLessThan(TOL);
-    expect(Object.keys(s.slrtp)).toEqual(['bleu1', 'bleu2', 'bleu3', 'bleu4', 'rouge', 'chrf', 'wer']);
+    expect(Object.keys(s.slrtp)).toEqual(['bleu1', 'bleu2', 'bleu3', 'bleu4', 'rouge', 'signature', 'chrf', 'wer']);
+    expect(s.slt.signature).toContain('impl:neccam-slt');
+    expect(s.slrtp.signature).toContain('impl:slrtp-2025');
   });
 });

@@ -4,6 +4,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
+import { positiveInt, trainCommand } from '../options.js';
 
 /** models/generator in the repository: the committed default model. */
 export const DEFAULT_GENERATOR_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'generator');
@@ -32,13 +33,6 @@ interface GenerateCli {
   json?: boolean;
 }
 
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive integer, got "${value}"`);
-  return n;
-}
-
 /** Writes a sequence by extension with the pose writers: .pose, .npz (SignVerse), .json (DWPose JSON). */
 async function writeSequence(seq: PoseSequence, file: string): Promise<void> {
   const ext = extname(file).toLowerCase();
@@ -61,12 +55,10 @@ async function writeSequence(seq: PoseSequence, file: string): Promise<void> {
 
 /** `signbench train generator` and `signbench generate`. */
 export function register(program: Command): void {
-  // `train` may already exist (other models add their own subcommands to it).
-  const train = program.commands.find((c) => c.name() === 'train') ?? program.command('train').description('Train a model');
-  train
+  trainCommand(program)
     .command('generator')
     .description('Train the SignDW-style text→pose generator (tfjs), then export encoder.onnx + decoder_step.onnx to --out')
-    .option('--corpus <dir|procedural>', 'training corpus: "procedural" (streamed, not written out) or a directory with index.jsonl', 'procedural')
+    .option('--corpus <dir|procedural>', 'training corpus: "procedural" (streamed, not written out), a corpus directory or SignVerse shards', 'procedural')
     .option('--config <name>', 'model config: tiny (CPU default), small, signdw-40m', 'tiny')
     .requiredOption('--out <dir>', 'model directory (ONNX export; resumable checkpoint in <dir>/checkpoint)')
     .option('--steps <n>', "training steps (default: the config's)")

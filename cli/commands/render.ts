@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { printJson } from '../output.js';
+import { positiveInt } from '../options.js';
 
 interface SizeOpts {
   width?: string;
@@ -7,17 +8,10 @@ interface SizeOpts {
   fps?: string;
 }
 
-function positiveInt(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isInteger(x) || x <= 0) throw new Error(`--${name} must be a positive integer, got '${v}'`);
-  return x;
-}
-
 function sizeOpts(o: SizeOpts): { width?: number; height?: number; fps?: number } {
   const fps = o.fps === undefined ? undefined : Number(o.fps);
   if (fps !== undefined && !(Number.isFinite(fps) && fps > 0)) throw new Error(`--fps must be a positive number, got '${o.fps}'`);
-  return { width: positiveInt(o.width, 'width'), height: positiveInt(o.height, 'height'), fps };
+  return { width: positiveInt(o.width, '--width'), height: positiveInt(o.height, '--height'), fps };
 }
 
 /** A cli-progress bar on stderr when it is a terminal, else nothing. */
@@ -112,7 +106,7 @@ export function register(program: Command): void {
       const t0 = performance.now();
       let result;
       try {
-        result = await renderComparison(items, { style, format, out: o.out, ...size, columns: positiveInt(o.columns, 'columns'), onProgress: bar.update });
+        result = await renderComparison(items, { style, format, out: o.out, ...size, columns: positiveInt(o.columns, '--columns'), onProgress: bar.update });
       } finally {
         bar.stop();
       }

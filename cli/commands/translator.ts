@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
+import { positiveInt, trainCommand } from '../options.js';
 
 interface TrainOptions {
   corpus: string;
@@ -24,13 +25,6 @@ interface TranslateCliOptions {
   json?: boolean;
 }
 
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive integer, got "${value}"`);
-  return n;
-}
-
 /** Most sequences translated from one file (a SignVerse shard holds a few hundred). */
 const MAX_SEQUENCES = 100_000;
 
@@ -49,9 +43,7 @@ async function readPoseFile(path: string): Promise<PoseSequence[]> {
 
 /** `signbench train translator` and `signbench translate`. */
 export function register(program: Command): void {
-  // `train` may already exist (other models add their own subcommands to it).
-  const train = program.commands.find((c) => c.name() === 'train') ?? program.command('train').description('Train a model');
-  train
+  trainCommand(program)
     .command('translator')
     .description('Train the pose→text back-translator (teacher forcing, Adam, checkpoints + loss.svg in --out)')
     .option('--corpus <dir|procedural>', 'training corpus (the train split is used)', 'procedural')

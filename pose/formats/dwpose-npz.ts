@@ -11,6 +11,7 @@
  * The first person is taken. Coordinates are normalised to the frame; width/height come from the dict when it has
  * them, else from `meta`, else 1×1.
  */
+import { DWPOSE_JSON_DEFAULT_SIZE } from './dwpose-json.js';
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
 import { npyFromPickled, parseNpy, type NpyArray } from '../npy.js';
 import { NumpyArrayRef, type PyKey, type PyValue } from '../pickle.js';
@@ -108,8 +109,9 @@ function frameFromDict(d: Map<string, Value>, file: string, meta?: Partial<Seque
     fail(`no DWPose keys (expected person_0 / person_000_* / bodies), found: ${[...d.keys()].slice(0, 12).join(', ')}`);
   }
   if (people === null || !Number.isInteger(people) || people < 0) return fail(`num_persons is ${people}`);
-  const width = num('frame_width') ?? meta?.width ?? 1;
-  const height = num('frame_height') ?? meta?.height ?? 1;
+  // a frame without its size gets DWPose's detect resolution, as DWPose JSON frames do
+  const width = num('frame_width') ?? meta?.width ?? DWPOSE_JSON_DEFAULT_SIZE;
+  const height = num('frame_height') ?? meta?.height ?? DWPOSE_JSON_DEFAULT_SIZE;
   const stem = (file.split(/[/\\]/).pop() ?? 'frame').replace(/\.(npy|npz)$/i, '');
   const fullMeta: SequenceMeta = {
     id: stem, fps: 24, width, height, text: null, gloss: null, language: null, signLanguage: null, signer: null,

@@ -54,6 +54,8 @@ describe.skipIf(!hasShared('fixtures'))('readPoses over every fixture format', (
     const json = await readFirstPose(join(dir, 'human_signer_00000001.json'));
     const npz = await readFirstPose(join(dir, 'human_signer_00000001.npz'));
     const npy = await readFirstPose(join(dir, 'human_signer_00000001.npy'));
+    // none of them stores a frame size: all fall back to DWPose's detect resolution
+    for (const s of [json, npz, npy]) expect([s.meta.width, s.meta.height]).toEqual([512, 512]);
     for (let i = 0; i < json.data.length; i++) {
       expect(npz.data[i]).toBeCloseTo(json.data[i], 6);
       expect(npy.data[i]).toBe(npz.data[i]);

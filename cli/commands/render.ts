@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { printJson } from '../output.js';
 import { positiveInt } from '../options.js';
+import type { ComparisonItem } from '../../render/index.js';
 
 interface SizeOpts {
   width?: string;
@@ -34,6 +35,17 @@ async function progressBar(label: string): Promise<{ update: (done: number, tota
   };
 }
 
+/** Runs a render with a progress bar on stderr and times it. */
+async function withProgress<T>(label: string, run: (onProgress: (done: number, total: number) => void) => Promise<T>): Promise<{ result: T; seconds: number }> {
+  const bar = await progressBar(label);
+  const t0 = performance.now();
+  try {
+    return { result: await run(bar.update), seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    bar.stop();
+  }
+}
+
 async function readFirst(path: string) {
   const { readFirstPose } = await import('../../pose/io.js');
   return readFirstPose(path);
@@ -57,15 +69,8 @@ export function register(program: Command): void {
       const format = assertRenderFormat(o.format);
       const size = sizeOpts(o);
       const seq = await readFirst(input);
-      const bar = await progressBar(`render ${style}`);
-      const t0 = performance.now();
-      let result;
-      try {
-        result = await renderSequence(seq, { style, format, out: o.out, ...size, onProgress: bar.update });
-      } finally {
-        bar.stop();
-      }
-      const seconds = (performance.now() - t0) / 1000;
+      const { result, seconds } = await withProgress(`render ${style}`, (onProgress) =>
+        renderSequence(seq, { style, format, out: o.out, ...size, onProgress }));
       if (o.json) {
         printJson({ ...result, seconds });
         return;
@@ -97,20 +102,13 @@ export function register(program: Command): void {
         throw new Error(`--captions has ${captions.length} entries for ${inputs.length} inputs`);
       }
       const size = sizeOpts(o);
-      const items = [];
+      const items: ComparisonItem[] = [];
       for (const [k, path] of inputs.entries()) {
         const seq = await readFirst(path);
         items.push({ seq, caption: captions?.[k] ?? seq.id });
       }
-      const bar = await progressBar(`compare ${style}`);
-      const t0 = performance.now();
-      let result;
-      try {
-        result = await renderComparison(items, { style, format, out: o.out, ...size, columns: positiveInt(o.columns, '--columns'), onProgress: bar.update });
-      } finally {
-        bar.stop();
-      }
-      const seconds = (performance.now() - t0) / 1000;
+      const { result, seconds } = await withProgress(`compare ${style}`, (onProgress) =>
+        renderComparison(items, { style, format, out: o.out, ...size, columns: positiveInt(o.columns, '--columns'), onProgress }));
       if (o.json) {
         printJson({ ...result, seconds });
         return;

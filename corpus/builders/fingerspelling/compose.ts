@@ -224,13 +224,6 @@ export function composeWord(letters: readonly (LetterCut | null)[], meta: Sequen
     gap = false;
   }
   if (o.withRest && prev) push(prev.drop.data, prev.drop.people);
-  const data = new Float32Array(t * FRAME_STRIDE);
-  const people = new Uint8Array(t);
-  let at = 0;
-  for (const c of chunks) {
-    data.set(c.data, at * FRAME_STRIDE);
-    people.set(c.people, at);
-    at += c.people.length;
-  }
-  return { seq: new PoseSequence(meta, data, people), glosses, transitions };
+  const seq = PoseSequence.concat(chunks.map((c) => new PoseSequence(meta, c.data, c.people)), meta);
+  return { seq, glosses, transitions };
 }

@@ -23,6 +23,16 @@ export interface GeneratorConfig {
   maxTextLen: number;
   maxFrames: number;
   lengthLossWeight: number;
+  /** Temporal stride over the training sequences (2: a 24-fps corpus is modelled at 12 fps; output fps = corpus
+   * fps / stride). Sequences still over 96 frames are subsampled to 96 as in SignDW. Default 1. */
+  frameStride?: number;
+  /** Standardise every pose dimension with the training set's mean and std (manifest normalization.poseMean/poseStd). */
+  normalize?: boolean;
+  /** Std of Gaussian noise added to the teacher-forced previous frames (model units), so that the decoder leans on
+   * the text and the counter instead of copying its input; Progressive Transformers' "Gaussian noise" augmentation. */
+  inputNoise?: number;
+  /** Weight of the hand-shape loss: MSE of every finger point relative to its wrist (÷ its training std). */
+  handLossWeight?: number;
   /** Adam(W) settings. */
   lr: number;
   minLr: number;
@@ -36,11 +46,14 @@ export interface GeneratorConfig {
 const base = {
   dropout: 0.1, tokenizer: 'word' as TokenizerMode, maxVocab: 30_000, maxTextLen: 96, maxFrames: MAX_FRAMES,
   lengthLossWeight: 0.1, lr: 3e-4, minLr: 1e-5, warmupSteps: 100, weightDecay: 1e-2, clipNorm: 1.0,
+  normalize: true, inputNoise: 0.5, handLossWeight: 0.5, frameStride: 2,
 };
 
 /** Named configurations. `signdw-40m` is SignDW's default (d 512, 8 heads, 4+4 layers, FF 2048). */
 export const CONFIGS: Readonly<Record<string, GeneratorConfig>> = Object.freeze({
-  tiny: { ...base, name: 'tiny', d: 128, heads: 4, encoderLayers: 2, decoderLayers: 2, ff: 512, dropout: 0, lr: 1e-3, batch: 16, steps: 3000 },
+  tiny: {
+    ...base, name: 'tiny', d: 128, heads: 4, encoderLayers: 2, decoderLayers: 2, ff: 512, dropout: 0, lr: 1e-3, batch: 16, steps: 3000,
+  },
   small: { ...base, name: 'small', d: 256, heads: 4, encoderLayers: 4, decoderLayers: 4, ff: 1024, lr: 5e-4, batch: 16, steps: 10_000 },
   'signdw-40m': { ...base, name: 'signdw-40m', d: 512, heads: 8, encoderLayers: 4, decoderLayers: 4, ff: 2048, batch: 32, steps: 20_000 },
 });
@@ -68,5 +81,13 @@ export function validateConfig(cfg: GeneratorConfig, where: string): void {
   if (cfg.d % cfg.heads !== 0) throw new Error(`${where}: d ${cfg.d} is not divisible by heads ${cfg.heads}`);
   if (cfg.d % 2 !== 0) throw new Error(`${where}: d must be even (length head uses d/2)`);
   if (cfg.maxFrames !== MAX_FRAMES) throw new Error(`${where}: maxFrames must be ${MAX_FRAMES}, got ${cfg.maxFrames}`);
+  if (cfg.frameStride !== undefined && !(Number.isInteger(cfg.frameStride) && cfg.frameStride >= 1 && cfg.frameStride <= 16)) {
+    throw new Error(`${where}: frameStride must be an integer in [1, 16], got ${String(cfg.frameStride)}`);
+  }
+  for (const k of ['inputNoise', 'handLossWeight'] as const) {
+    const v = cfg[k];
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 100)) throw new Error(`${where}: ${k} must be a number in [0, 100], got ${String(v)}`);
+  }
+  if (cfg.normalize !== undefined && typeof cfg.normalize !== 'boolean') throw new Error(`${where}: normalize must be true or false`);
   if (cfg.tokenizer !== 'word' && cfg.tokenizer !== 'char') throw new Error(`${where}: tokenizer must be "word" or "char"`);
 }

@@ -3,6 +3,7 @@ import { Rng } from '../nn/rng.js';
 import { MAX_FRAMES, POSE_DIM, type GeneratorConfig } from './config.js';
 import { sequenceToModelFrames, type ModelFrames } from './features.js';
 import type { GeneratorBatch } from './model.js';
+import { standardize, type PoseStats } from './normalization.js';
 import { PAD, type Vocab } from './tokenizer.js';
 
 /** One training pair: text and a lazily produced pose sequence. */
@@ -29,6 +30,8 @@ export class BatchSampler {
     readonly cfg: GeneratorConfig,
     readonly seed: number,
     readonly batchSize: number,
+    /** Standardise frames with these statistics (cfg.normalize). */
+    readonly stats: PoseStats | null = null,
     readonly cacheBudgetBytes = 512 * 1024 * 1024,
   ) {
     if (pairs.length === 0) throw new Error('training corpus has no examples in the requested split');
@@ -48,8 +51,9 @@ export class BatchSampler {
   frames(i: number): ModelFrames {
     const hit = this.cache.get(i);
     if (hit) return hit;
-    const f = sequenceToModelFrames(this.pairs[i].load(), MAX_FRAMES);
+    const f = sequenceToModelFrames(this.pairs[i].load(), MAX_FRAMES, this.cfg.frameStride ?? 1);
     if (f.length === 0) throw new Error(`training example ${this.pairs[i].id} has no frames`);
+    if (this.stats) standardize(f.frames, f.length, this.stats);
     if (this.cacheBytes + f.frames.byteLength <= this.cacheBudgetBytes) {
       this.cache.set(i, f);
       this.cacheBytes += f.frames.byteLength;

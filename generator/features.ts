@@ -27,21 +27,30 @@ export function subsampleIndices(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, i) => roundHalfEven((i * (n - 1)) / (k - 1)));
 }
 
+/**
+ * Frames the model sees: every `stride`-th frame (a fixed lower frame rate, so that the counter means the same time
+ * in every sentence), then, if still over k, SignDW's `round(linspace)` subsampling to k.
+ */
+export function modelFrameIndices(n: number, k: number, stride = 1): number[] {
+  const strided = Array.from({ length: Math.ceil(n / stride) }, (_, i) => i * stride);
+  return subsampleIndices(strided.length, k).map((i) => strided[i]);
+}
+
 export interface ModelFrames {
   /** [length, 384] row-major. */
   frames: Float32Array;
   length: number;
 }
 
-/** PoseSequence → model frames (centre-square, presence, at most 96 frames). */
-export function sequenceToModelFrames(seq: PoseSequence, maxFrames = MAX_FRAMES): ModelFrames {
+/** PoseSequence → model frames (centre-square, presence, every `stride`-th frame, at most 96 frames). */
+export function sequenceToModelFrames(seq: PoseSequence, maxFrames = MAX_FRAMES, stride = 1): ModelFrames {
   const W = seq.meta.width;
   const H = seq.meta.height;
   if (!(W > 0 && H > 0)) throw new Error(`${seq.id}: frame size must be positive, got ${W}×${H}`);
   const s = Math.min(W, H);
   const ox = (W - s) / 2;
   const oy = (H - s) / 2;
-  const idx = subsampleIndices(seq.frames, maxFrames);
+  const idx = modelFrameIndices(seq.frames, maxFrames, stride);
   const out = new Float32Array(idx.length * POSE_DIM);
   for (let k = 0; k < idx.length; k++) {
     const t = idx[k];

@@ -4,7 +4,9 @@ import {
   embed, encoderLayer, gelu, layerNorm, linear, paddingMask, positional, type Dropout,
 } from '../nn/layers.js';
 import { ParamStore } from '../nn/params.js';
+import type { Rng } from '../nn/rng.js';
 import { FRAME_IN_DIM, MAX_FRAMES, POSE_DIM, type GeneratorConfig } from './config.js';
+import { HAND_REL_DIM, HAND_REL_TERMS, type PoseStats } from './normalization.js';
 import { PAD } from './tokenizer.js';
 
 /**
@@ -117,14 +119,90 @@ export interface GeneratorBatch {
   T: number;
 }
 
-/** pose MSE over valid frames (÷ valid frames × 384) + w·MSE(length ratio). */
-export function generatorLoss(p: ParamStore, cfg: GeneratorConfig, batch: GeneratorBatch, drop?: Dropout): { loss: tf.Scalar; pose: tf.Scalar; length: tf.Scalar } {
+/** Training-only extras of the loss: input noise and the statistics the hand-shape term needs. */
+export interface LossOptions {
+  drop?: Dropout;
+  /** Gaussian noise on the teacher-forced frames (not on the zero start frame nor the counter). */
+  noise?: { std: number; rng: Rng };
+  /** Training statistics: the hand term's scales, and the de-standardisation when `standardized`. */
+  stats?: PoseStats;
+  /** Batch targets (and so predictions) are standardised with `stats`. */
+  standardized?: boolean;
+}
+
+let handSelection: Float32Array | null = null;
+/** [384, 80]: column k = finger dim − wrist dim of HAND_REL_TERMS[k]. */
+function handSelectionMatrix(): Float32Array {
+  if (!handSelection) {
+    handSelection = new Float32Array(POSE_DIM * HAND_REL_DIM);
+    HAND_REL_TERMS.forEach(([a, w], k) => {
+      handSelection![a * HAND_REL_DIM + k] = 1;
+      handSelection![w * HAND_REL_DIM + k] = -1;
+    });
+  }
+  return handSelection;
+}
+
+/**
+ * Hand-shape loss: mean squared error of finger-minus-wrist offsets (x, y; both points present in the target),
+ * each divided by its training std. Fingers move with the arm, so in plain MSE their shape is a tiny share of the
+ * error; this term makes the handshape, which tells signs apart, count.
+ */
+export function handShapeLoss(pred: tf.Tensor, batch: GeneratorBatch, scales: PoseStats | undefined, standardized: boolean): tf.Scalar {
+  const { B, T, targets, mask } = batch;
+  const stats = standardized ? scales : undefined;
+  const N = B * T;
+  const relT = new Float32Array(N * HAND_REL_DIM);
+  const w = new Float32Array(N * HAND_REL_DIM);
+  const raw = (r: number, i: number) => (stats ? targets[r * POSE_DIM + i] * stats.std[i] + stats.mean[i] : targets[r * POSE_DIM + i]);
+  let count = 0;
+  for (let r = 0; r < N; r++) {
+    if (mask[r] === 0) continue;
+    for (let k = 0; k < HAND_REL_DIM; k++) {
+      const [a, wr, pa, pw] = HAND_REL_TERMS[k];
+      if (!(raw(r, pa) > 0.5 && raw(r, pw) > 0.5)) continue;
+      relT[r * HAND_REL_DIM + k] = raw(r, a) - raw(r, wr);
+      const s = scales ? scales.handRelStd[k] : 1;
+      w[r * HAND_REL_DIM + k] = 1 / (s * s);
+      count++;
+    }
+  }
+  if (count === 0) return tf.scalar(0);
+  const flat = pred.reshape([N, POSE_DIM]);
+  const predRaw = stats ? tf.add(tf.mul(flat, tf.tensor(stats.std, [1, POSE_DIM])), tf.tensor(stats.mean, [1, POSE_DIM])) : flat;
+  const relP = tf.matMul(predRaw, tf.tensor(handSelectionMatrix(), [POSE_DIM, HAND_REL_DIM]));
+  const err = tf.mul(tf.square(tf.sub(relP, tf.tensor(relT, [N, HAND_REL_DIM]))), tf.tensor(w, [N, HAND_REL_DIM]));
+  return tf.div(tf.sum(err), count) as tf.Scalar;
+}
+
+/**
+ * pose MSE over valid frames (÷ valid frames × 384) + w·MSE(length ratio) + handLossWeight·hand-shape loss.
+ * With `cfg.normalize` the batch targets are standardised and the pose MSE is in standard units.
+ */
+export function generatorLoss(
+  p: ParamStore, cfg: GeneratorConfig, batch: GeneratorBatch, opts: LossOptions = {},
+): { loss: tf.Scalar; pose: tf.Scalar; length: tf.Scalar; hand: tf.Scalar } {
   const { B, S, T } = batch;
-  const enc = encodeText(p, cfg, batch.ids, B, S, drop);
-  const pred = decodeFrames(p, cfg, enc, tf.tensor(shiftedInputs(batch.targets, B, T), [B, T, FRAME_IN_DIM]), drop);
+  const enc = encodeText(p, cfg, batch.ids, B, S, opts.drop);
+  const inputs = shiftedInputs(batch.targets, B, T);
+  if (opts.noise && opts.noise.std > 0) addInputNoise(inputs, B, T, opts.noise.std, opts.noise.rng);
+  const pred = decodeFrames(p, cfg, enc, tf.tensor(inputs, [B, T, FRAME_IN_DIM]), opts.drop);
   const mask = tf.tensor(batch.mask, [B, T, 1]);
   const sq = tf.mul(tf.square(tf.sub(pred, tf.tensor(batch.targets, [B, T, POSE_DIM]))), mask);
   const pose = tf.div(tf.sum(sq), tf.mul(tf.sum(mask), POSE_DIM)) as tf.Scalar;
   const length = tf.mean(tf.square(tf.sub(enc.lengthRatio, tf.tensor(batch.lengthTarget, [B])))) as tf.Scalar;
-  return { loss: tf.add(pose, tf.mul(length, cfg.lengthLossWeight)) as tf.Scalar, pose, length };
+  const hw = cfg.handLossWeight ?? 0;
+  const hand = hw > 0 ? handShapeLoss(pred, batch, opts.stats, opts.standardized === true) : tf.scalar(0);
+  const loss = tf.addN([pose, tf.mul(length, cfg.lengthLossWeight), tf.mul(hand, hw)]) as tf.Scalar;
+  return { loss, pose, length, hand };
+}
+
+/** Adds N(0, std²) to the pose part of every teacher-forced position t ≥ 1 (position 0 stays the zero frame). */
+export function addInputNoise(inputs: Float32Array, B: number, T: number, std: number, rng: Rng): void {
+  for (let b = 0; b < B; b++) {
+    for (let t = 1; t < T; t++) {
+      const o = (b * T + t) * FRAME_IN_DIM;
+      for (let i = 0; i < POSE_DIM; i++) inputs[o + i] += std * rng.normal();
+    }
+  }
 }

@@ -11,7 +11,9 @@ import { MAX_FRAMES, MIN_FRAMES, validateConfig, type GeneratorConfig } from './
 import { BatchSampler, type TrainingPair } from './data.js';
 import { buildDecoderStepGraph, buildEncoderGraph, DECODER_STEP_FILE, ENCODER_FILE } from './export.js';
 import { MODEL_FORMAT, MODEL_MANIFEST, MODEL_VERSION, type GeneratorManifest } from './manifest.js';
+import { sequenceToModelFrames } from './features.js';
 import { createGeneratorParams, generatorLoss } from './model.js';
+import { computePoseStats, statsFromJson, statsToJson, type PoseStats } from './normalization.js';
 import { SPECIALS, Vocab } from './tokenizer.js';
 
 export const CHECKPOINT_SUBDIR = 'checkpoint';
@@ -54,6 +56,19 @@ export interface TrainGeneratorResult {
   backend: string;
 }
 
+/** The training statistics are needed to standardise targets or to scale the hand-shape loss. */
+function needsStats(cfg: GeneratorConfig): boolean {
+  return cfg.normalize === true || (cfg.handLossWeight ?? 0) > 0;
+}
+
+/** Statistics over at most `limit` training sequences spread evenly over the split. */
+function statsOfSample(train: TrainingPair[], stride: number, limit = 600): PoseStats {
+  const step = Math.max(1, train.length / limit);
+  const picked: TrainingPair[] = [];
+  for (let x = 0; Math.floor(x) < train.length && picked.length < limit; x += step) picked.push(train[Math.floor(x)]);
+  return computePoseStats(picked.map((p) => sequenceToModelFrames(p.load(), MAX_FRAMES, stride)));
+}
+
 /** Most common value (ties: first seen). */
 function mode(values: number[], fallback: number): number {
   const counts = new Map<number, number>();
@@ -80,34 +95,42 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
     resumeFrom = loadCheckpoint(ckptDir);
     if (!resumeFrom.manifest.vocab) throw new Error(`${join(ckptDir, 'manifest.json')}: no vocabulary to resume with`);
     const saved = resumeFrom.manifest.config as Partial<GeneratorConfig>;
-    for (const k of ['d', 'heads', 'encoderLayers', 'decoderLayers', 'ff', 'tokenizer'] as const) {
+    for (const k of ['d', 'heads', 'encoderLayers', 'decoderLayers', 'ff', 'tokenizer', 'frameStride', 'normalize'] as const) {
       if (saved?.[k] !== cfg[k]) throw new Error(`${join(ckptDir, 'manifest.json')}: cannot resume: checkpoint ${k} is ${String(saved?.[k])}, the requested config has ${String(cfg[k])}`);
     }
     vocab = new Vocab(resumeFrom.manifest.vocab, cfg.tokenizer);
   } else {
     vocab = Vocab.build(opts.train.map((p) => p.text), { mode: cfg.tokenizer, maxSize: cfg.maxVocab });
   }
+  const stats = needsStats(cfg)
+    ? (resumeFrom?.manifest.extra?.poseStats !== undefined
+      ? statsFromJson(resumeFrom.manifest.extra.poseStats, join(ckptDir, 'manifest.json'))
+      : statsOfSample(opts.train, cfg.frameStride ?? 1))
+    : null;
   const params = createGeneratorParams(cfg, vocab.size, seed);
   const optimizer = new Adam(params, { weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm });
-  const sampler = new BatchSampler(opts.train, vocab, cfg, seed, cfg.batch);
+  const standardized = cfg.normalize === true;
+  const sampler = new BatchSampler(opts.train, vocab, cfg, seed, cfg.batch, standardized ? stats : null);
   const lr = warmupCosine({ lr: cfg.lr, minLr: cfg.minLr, totalSteps: cfg.steps, warmupSteps: Math.min(cfg.warmupSteps, Math.floor(cfg.steps / 10)) });
   const result = trainLoop({
     params, optimizer, lr, steps: cfg.steps, outDir: ckptDir, config: cfg, vocab: [...vocab.itos],
     resume: opts.resume, progress: opts.progress, logEvery: opts.logEvery ?? 50,
     title: `generator ${cfg.name}`,
-    extra: { seed, corpus: opts.corpus, command: opts.command ?? null },
+    extra: { seed, corpus: opts.corpus, command: opts.command ?? null, ...(stats ? { poseStats: statsToJson(stats) } : {}) },
     lossAt: (step) => {
       const drop = cfg.dropout > 0 ? { rate: cfg.dropout, rng: new Rng(seed * 1_000_003 + step) } : undefined;
-      return { loss: generatorLoss(params, cfg, sampler.batchAt(step), drop).loss };
+      const noise = cfg.inputNoise ? { std: cfg.inputNoise, rng: new Rng(seed * 1_000_033 + step) } : undefined;
+      return { loss: generatorLoss(params, cfg, sampler.batchAt(step), { drop, noise, stats: stats ?? undefined, standardized }).loss };
     },
   });
   const metrics: Record<string, number> = { train_loss_last: result.finalLoss };
   const tail = result.history.slice(-50);
   if (tail.length > 0) metrics.train_loss_mean_last50 = tail.reduce((a, p) => a + p.loss, 0) / tail.length;
-  if (opts.dev && opts.dev.length > 0) Object.assign(metrics, evaluateTeacherForced(params, cfg, vocab, opts.dev, seed));
+  if (opts.dev && opts.dev.length > 0) Object.assign(metrics, evaluateTeacherForced(params, cfg, vocab, opts.dev, seed, stats));
   // Output meta from the training data: the most common fps and crop size among a few examples.
   const probe = opts.train.slice(0, 16).map((p) => p.load());
-  const fps = mode(probe.map((s) => s.meta.fps), 24);
+  // The model runs at the corpus rate ÷ frameStride.
+  const fps = mode(probe.map((s) => s.meta.fps), 24) / (cfg.frameStride ?? 1);
   const size = mode(probe.map((s) => Math.min(s.meta.width, s.meta.height)), 512);
   const res: TrainGeneratorResult = {
     modelDir: opts.outDir, checkpointDir: ckptDir, steps: result.steps, finalLoss: result.finalLoss,
@@ -115,7 +138,7 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
   };
   if (opts.exportModel !== false) {
     writeModelDir(opts.outDir, params, cfg, vocab, {
-      corpus: opts.corpus, metrics, fps, size,
+      corpus: opts.corpus, metrics, fps, size, stats,
       training: { command: opts.command ?? '', steps: result.steps, seed, backend, stepsPerSecond: result.stepsPerSecond, date: new Date().toISOString(), parameters: params.count() },
       lossSvg: join(ckptDir, LOSS_SVG),
     });
@@ -125,26 +148,37 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
   return res;
 }
 
-/** SignDW's evaluate(): teacher-forced pose MSE and length MSE on up to 64 dev pairs. */
+/**
+ * SignDW's evaluate(): teacher-forced pose MSE (in the training units: standard units with cfg.normalize), length
+ * MSE and hand-shape loss on up to 64 dev pairs.
+ */
 export function evaluateTeacherForced(
   params: ReturnType<typeof createGeneratorParams>, cfg: GeneratorConfig, vocab: Vocab, dev: TrainingPair[], seed: number,
+  stats: PoseStats | null = null,
 ): Record<string, number> {
-  const sampler = new BatchSampler(dev.slice(0, 64), vocab, cfg, seed, Math.min(16, dev.length));
+  const standardized = cfg.normalize === true && stats !== null;
+  const sampler = new BatchSampler(dev.slice(0, 64), vocab, cfg, seed, Math.min(16, dev.length), standardized ? stats : null);
   let pose = 0;
   let len = 0;
+  let hand = 0;
   let n = 0;
   const all = Array.from({ length: sampler.pairs.length }, (_, i) => i);
   for (let i = 0; i < all.length; i += 16) {
     const b = sampler.batchOf(all.slice(i, i + 16));
-    const [p, l] = tf.tidy(() => {
-      const r = generatorLoss(params, cfg, b);
-      return [r.pose.dataSync()[0], r.length.dataSync()[0]];
+    const [p, l, h] = tf.tidy(() => {
+      const r = generatorLoss(params, cfg, b, { stats: stats ?? undefined, standardized });
+      return [r.pose.dataSync()[0], r.length.dataSync()[0], r.hand.dataSync()[0]];
     });
     pose += p * b.B;
     len += l * b.B;
+    hand += h * b.B;
     n += b.B;
   }
-  return { dev_pose_mse: pose / n, dev_length_mse: len / n, dev_total: (pose + cfg.lengthLossWeight * len) / n, dev_examples: n };
+  const hw = cfg.handLossWeight ?? 0;
+  return {
+    dev_pose_mse: pose / n, dev_length_mse: len / n, ...(hw > 0 ? { dev_hand_mse: hand / n } : {}),
+    dev_total: (pose + cfg.lengthLossWeight * len + hw * hand) / n, dev_examples: n,
+  };
 }
 
 export interface ModelDirInfo {
@@ -153,6 +187,8 @@ export interface ModelDirInfo {
   fps: number;
   size: number;
   training: GeneratorManifest['training'];
+  /** Training statistics; with cfg.normalize their mean/std become normalization.poseMean/poseStd. */
+  stats?: PoseStats | null;
   lossSvg?: string;
 }
 
@@ -196,7 +232,9 @@ export function writeModelDir(dir: string, w: WeightSource, cfg: GeneratorConfig
     config: cfg,
     normalization: {
       space: 'centre-square', layout: 'dwpose128-xyp', size: info.size, fps: info.fps, maxFrames: MAX_FRAMES, minFrames: MIN_FRAMES,
-      presenceThreshold: 0.5, poseMean: null, poseStd: null,
+      presenceThreshold: 0.5,
+      poseMean: cfg.normalize && info.stats ? Array.from(info.stats.mean) : null,
+      poseStd: cfg.normalize && info.stats ? Array.from(info.stats.std) : null,
     },
     corpus: info.corpus,
     metrics: info.metrics,
@@ -212,5 +250,8 @@ export function exportFromCheckpoint(checkpointDir: string, outDir: string, info
   const cfg = ck.manifest.config as GeneratorConfig;
   validateConfig(cfg, join(checkpointDir, 'manifest.json'));
   if (!ck.manifest.vocab) throw new Error(`${join(checkpointDir, 'manifest.json')}: no vocabulary`);
-  return writeModelDir(outDir, ck, cfg, new Vocab(ck.manifest.vocab, cfg.tokenizer), { ...info, lossSvg: join(checkpointDir, LOSS_SVG) });
+  const saved = ck.manifest.extra?.poseStats;
+  const stats = saved !== undefined ? statsFromJson(saved, join(checkpointDir, 'manifest.json')) : null;
+  if (cfg.normalize && !stats) throw new Error(`${join(checkpointDir, 'manifest.json')}: config.normalize is set but extra.poseStats is missing`);
+  return writeModelDir(outDir, ck, cfg, new Vocab(ck.manifest.vocab, cfg.tokenizer), { ...info, stats, lossSvg: join(checkpointDir, LOSS_SVG) });
 }

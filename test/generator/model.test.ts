@@ -7,6 +7,8 @@ import { initBackend } from '../../nn/backend.js';
 import { floatTensor, int64Tensor, openOrtSession } from '../../nn/ort.js';
 import { getConfig, MAX_FRAMES, POSE_DIM, type GeneratorConfig } from '../../generator/config.js';
 import { BatchSampler } from '../../generator/data.js';
+import { sequenceToModelFrames } from '../../generator/features.js';
+import { computePoseStats } from '../../generator/normalization.js';
 import { buildDecoderStepGraph, buildEncoderGraph } from '../../generator/export.js';
 import { createGeneratorParams, encodeText, generateFull } from '../../generator/model.js';
 import { GeneratorRuntime } from '../../generator/runtime.js';
@@ -47,7 +49,12 @@ describe('generator training and export', () => {
     expect(last).toBeLessThan(first * 0.7);
     const m = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8'));
     expect(m.format).toBe('signbench-generator');
-    expect(m.normalization).toMatchObject({ fps: 24, size: 480 });
+    // frameStride 2: the 24-fps pairs are modelled at 12 fps; targets standardised with the training statistics.
+    expect(m.normalization).toMatchObject({ fps: 12, size: 480 });
+    const stats = computePoseStats(syntheticPairs(48, 1).map((p) => sequenceToModelFrames(p.load(), MAX_FRAMES, 2)));
+    expect(m.normalization.poseMean).toEqual(Array.from(stats.mean));
+    expect(m.normalization.poseStd).toEqual(Array.from(stats.std));
+    expect(Number.isFinite(m.metrics.dev_hand_mse)).toBe(true);
     expect(Number.isFinite(m.metrics.dev_pose_mse)).toBe(true);
     expect(readFileSync(join(modelDir, 'loss.svg'), 'utf8')).toMatch(/<svg/);
   });
@@ -57,8 +64,14 @@ describe('generator training and export', () => {
     const seq = await rt.generate('hello world', { id: 'x' });
     expect(seq.frames).toBeGreaterThanOrEqual(8);
     expect(seq.frames).toBeLessThanOrEqual(MAX_FRAMES);
-    expect(seq.meta).toMatchObject({ id: 'x', fps: 24, width: 480, height: 480, text: 'hello world' });
+    expect(seq.meta).toMatchObject({ id: 'x', fps: 12, width: 480, height: 480, text: 'hello world' });
     seq.validate();
+    // Outputs are de-normalised: points land in the square where the training poses were, not around 0.
+    let sx = 0;
+    let n = 0;
+    for (let t = 0; t < seq.frames; t++) for (let p = 0; p < 106; p++) { sx += seq.x(t, p); n++; }
+    expect(sx / n).toBeGreaterThan(0.3);
+    expect(sx / n).toBeLessThan(0.9);
     const ids = rt.encodeText('hello qqqunknownqqq');
     expect(ids[2]).toBe(1); // <unk>
     await expect(rt.generate('')).rejects.toThrow(/empty text/);

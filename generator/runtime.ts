@@ -17,8 +17,10 @@ export interface GenerateOptions {
 }
 
 export interface GeneratedFrames {
-  /** [96, 384] model-space frames. */
+  /** [steps, 384] frames (pose space: de-normalised, centre-square). */
   frames: Float32Array;
+  /** Decoder steps run (96 unless generateIds was asked to stop earlier). */
+  steps: number;
   lengthRatio: number;
   /** Frames kept: clamp(round_half_even(ratio·96), 8, 96). */
   length: number;
@@ -74,12 +76,16 @@ export class GeneratorRuntime {
     return ids.slice(0, maxLen);
   }
 
-  /** Runs the encoder and the 96-step KV-cached decoder for one token sequence. */
-  async generateIds(ids: number[]): Promise<GeneratedFrames> {
+  /**
+   * Runs the encoder and the KV-cached decoder for one token sequence: 96 steps, or with `stopAtLength` only as
+   * many as the length head keeps (frame t depends only on earlier frames, so the kept frames are the same).
+   */
+  async generateIds(ids: number[], opts: { stopAtLength?: boolean } = {}): Promise<GeneratedFrames> {
     const { heads, d, decoderLayers: L } = this.manifest.config;
     const dh = d / heads;
     const enc = await this.encoder.run({ tokens: int64Tensor(ids, [1, ids.length]) });
     const ratio = (enc.length_ratio.data as Float32Array)[0];
+    const steps = opts.stopAtLength ? framesFromRatio(ratio) : MAX_FRAMES;
     const feeds: Record<string, ort.Tensor> = {};
     const declared = new Set(this.decoder.inputNames);
     for (const name of this.decoder.inputNames) if (enc[name] && name !== 'tokens') feeds[name] = enc[name];
@@ -87,9 +93,9 @@ export class GeneratorRuntime {
       feeds[`past_k_${l}`] = floatTensor(new Float32Array(0), [1, heads, 0, dh]);
       feeds[`past_v_${l}`] = floatTensor(new Float32Array(0), [1, heads, 0, dh]);
     }
-    const frames = new Float32Array(MAX_FRAMES * POSE_DIM);
+    const frames = new Float32Array(steps * POSE_DIM);
     feeds.frame = floatTensor(new Float32Array(POSE_DIM), [1, POSE_DIM]);
-    for (let i = 0; i < MAX_FRAMES; i++) {
+    for (let i = 0; i < steps; i++) {
       feeds.step = int64Tensor([i], [1]);
       const out = await this.decoder.run(feeds);
       const next = out.next_frame.data as Float32Array;
@@ -103,7 +109,7 @@ export class GeneratorRuntime {
       if (!declared.has('step')) delete feeds.step;
     }
     this.denormalize(frames);
-    return { frames, lengthRatio: ratio, length: framesFromRatio(ratio) };
+    return { frames, steps, lengthRatio: ratio, length: framesFromRatio(ratio) };
   }
 
   private denormalize(frames: Float32Array): void {
@@ -115,7 +121,7 @@ export class GeneratorRuntime {
   /** Text → PoseSequence (fps and square size from the manifest; x, y in the centre-square crop). */
   async generate(text: string, opts: GenerateOptions = {}): Promise<PoseSequence> {
     const ids = this.encodeText(text, opts);
-    const g = await this.generateIds(ids);
+    const g = await this.generateIds(ids, { stopAtLength: !opts.fullLength });
     const n = opts.fullLength ? MAX_FRAMES : Math.max(MIN_FRAMES, g.length);
     return modelFramesToSequence(g.frames, n, {
       id: opts.id ?? 'generated', text, size: this.manifest.normalization.size, fps: this.manifest.normalization.fps,

@@ -4,7 +4,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
-import { positiveInt, trainCommand } from '../options.js';
+import { nonNegativeNumber, positiveInt, trainCommand } from '../options.js';
 
 /** models/generator in the repository: the committed default model. */
 export const DEFAULT_GENERATOR_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'generator');
@@ -18,6 +18,8 @@ interface TrainGeneratorCli {
   seed: string;
   sentences?: string;
   tokenizer?: string;
+  inputNoise?: string;
+  handLoss?: string;
   resume?: boolean;
   progress?: boolean;
   json?: boolean;
@@ -66,6 +68,8 @@ export function register(program: Command): void {
     .option('--seed <n>', 'random seed', '27')
     .option('--sentences <n>', "procedural corpus size (default: the corpus's)")
     .option('--tokenizer <mode>', 'word (SignDW) or char (fingerspelling); default: the config\'s')
+    .option('--input-noise <std>', "std of the noise on teacher-forced frames, in standard units (default: the config's)")
+    .option('--hand-loss <weight>', "weight of the hand-shape loss (default: the config's)")
     .option('--resume', 'continue from <out>/checkpoint')
     .option('--no-progress', 'log lines instead of a progress bar')
     .option('--json', 'print one JSON line at the end')
@@ -78,7 +82,13 @@ export function register(program: Command): void {
       if (opts.tokenizer !== undefined && opts.tokenizer !== 'word' && opts.tokenizer !== 'char') {
         throw new Error(`--tokenizer must be "word" or "char", got "${opts.tokenizer}"`);
       }
-      const config = getConfig(opts.config, opts.tokenizer ? { tokenizer: opts.tokenizer } : {});
+      const inputNoise = nonNegativeNumber(opts.inputNoise, '--input-noise');
+      const handLossWeight = nonNegativeNumber(opts.handLoss, '--hand-loss');
+      const config = getConfig(opts.config, {
+        ...(opts.tokenizer ? { tokenizer: opts.tokenizer } : {}),
+        ...(inputNoise !== undefined ? { inputNoise } : {}),
+        ...(handLossWeight !== undefined ? { handLossWeight } : {}),
+      });
       const corpus = await loadGeneratorCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });
       const res = await trainGenerator({
         train: corpus.train, dev: corpus.dev, config, outDir: opts.out, seed,

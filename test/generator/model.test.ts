@@ -72,6 +72,10 @@ describe('generator training and export', () => {
     for (let t = 0; t < seq.frames; t++) for (let p = 0; p < 106; p++) { sx += seq.x(t, p); n++; }
     expect(sx / n).toBeGreaterThan(0.3);
     expect(sx / n).toBeLessThan(0.9);
+    // Stopping at the predicted length gives the same frames as decoding all 96 and cutting.
+    const full = await rt.generate('hello world', { id: 'x', fullLength: true });
+    expect(full.frames).toBe(MAX_FRAMES);
+    expect(seq.data).toEqual(full.data.subarray(0, seq.data.length));
     const ids = rt.encodeText('hello qqqunknownqqq');
     expect(ids[2]).toBe(1); // <unk>
     await expect(rt.generate('')).rejects.toThrow(/empty text/);

@@ -63,7 +63,7 @@ export async function run(): Promise<void> {
   const rt = await GeneratorRuntime.load(dir, { threads: 2 });
   const ids = rt.encodeText('Yesterday, did they go to the pharmacy?');
   const sec = await timeIt(() => rt.generateIds(ids), 3000);
-  console.log(`generation, 96 frames, ORT ${rt.provider} 2 threads (${rt.manifest.config.name}): ${fmt(sec * 1000, 1)} ms  (target ≤ 50 ms: ${fmt((sec * 1000) / 50, 2)}× of budget)`);
+  console.log(`generation, 96 frames, ORT ${rt.provider} (encoder 2 threads, decoder ${rt.manifest.config.d <= 256 ? 1 : 2}) (${rt.manifest.config.name}): ${fmt(sec * 1000, 1)} ms  (target ≤ 50 ms: ${fmt((sec * 1000) / 50, 2)}× of budget)`);
   const stop = await rt.generateIds(ids, { stopAtLength: true });
   const secStop = await timeIt(() => rt.generateIds(ids, { stopAtLength: true }), 3000);
   console.log(`generation of this sentence, stopping at the predicted length (${stop.steps} frames at ${rt.manifest.normalization.fps} fps): ${fmt(secStop * 1000, 1)} ms  (${fmt((secStop * 1000) / 50, 2)}× of the 50 ms budget)`);

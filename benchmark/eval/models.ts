@@ -79,7 +79,7 @@ export async function evaluateModels(opts: { limit?: number; generator?: string;
       const poses: PoseSequence[] = [];
       for (const e of test) poses.push(await gen.generate(e.text, { id: e.id, truncate: true }));
       await gen.dispose();
-      await score('generator (models/generator)', poses, t0);
+      await score(opts.generator ? `generator (${opts.generator})` : 'generator (models/generator)', poses, t0);
     } else {
       process.stderr.write(`[eval] ${genDir}: no generator model; its row is skipped\n`);
     }

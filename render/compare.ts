@@ -70,7 +70,7 @@ function blit(dst: Uint8Array, W: number, src: Uint8Array, w: number, h: number,
 /**
  * Renders several sequences side by side (or in a grid) with a caption above each, e.g. "reference" vs
  * "generated", into any output format of renderSequence. The result lasts as long as the longest sequence; a
- * shorter one holds its last frame. Captions are drawn once; each frame is composed in memory and encoded like a
+ * shorter one holds its last frame. Sequences at another frame rate are sampled by time. Captions are drawn once; each frame is composed in memory and encoded like a
  * single sequence.
  */
 export async function renderComparison(items: ComparisonItem[], opts: RenderComparisonOptions): Promise<RenderOutput> {
@@ -93,20 +93,24 @@ export async function renderComparison(items: ComparisonItem[], opts: RenderComp
   const render = frameRenderer(style, cell.width, cell.height);
   const captions = capH > 0 ? await Promise.all(items.map((it) => captionBar(it.caption ?? '', cell.width, capH))) : [];
   const cellBuf = new Uint8Array(cell.width * cell.height * 3);
-  const count = Math.max(...items.map((it) => it.seq.frames));
+  // Sequences at other frame rates (e.g. a 12-fps generator beside 24-fps ground truth) are sampled by time, so the
+  // panels stay in step: output frame i shows each sequence's frame at time i / fps.
+  const fps = checkFps(opts.fps, items[0].seq.meta.fps);
+  const rate = items.map((it) => (it.seq.meta.fps > 0 && Number.isFinite(it.seq.meta.fps) ? it.seq.meta.fps / fps : 1));
+  const count = Math.max(...items.map((it, k) => Math.ceil(it.seq.frames / rate[k])));
   const source: FrameSource = {
     id: opts.id ?? 'comparison',
     width: W,
     height: H,
     count,
-    fps: checkFps(opts.fps, items[0].seq.meta.fps),
+    fps,
     renderInto: (i, out) => {
       out.fill(0);
       items.forEach((it, k) => {
         const x = (k % columns) * cell.width;
         const y = Math.floor(k / columns) * (cell.height + capH);
         if (capH > 0) blit(out, W, captions[k], cell.width, capH, x, y);
-        render(it.seq, Math.min(i, it.seq.frames - 1), cellBuf);
+        render(it.seq, Math.min(Math.floor(i * rate[k] + 1e-9), it.seq.frames - 1), cellBuf);
         blit(out, W, cellBuf, cell.width, cell.height, x, y + capH);
       });
     },

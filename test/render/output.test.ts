@@ -132,6 +132,22 @@ describe('output formats', () => {
   });
 });
 
+describe('comparison of sequences at different frame rates', () => {
+  it('samples each sequence by time, so a 12-fps panel keeps pace with a 24-fps one', async () => {
+    const fast = syntheticSequence(8, { id: 'gt', width: 64, height: 48, fps: 24 });
+    const slow = syntheticSequence(4, { id: 'gen', width: 64, height: 48, fps: 12 });
+    const out = join(dir, 'cmp-fps');
+    const r = await renderComparison([{ seq: fast }, { seq: slow }], { style: 'controlnet', format: 'png', out, captionHeight: 0 });
+    expect(r).toMatchObject({ frames: 8, fps: 24, width: 128, height: 48 });
+    for (const i of [0, 3, 6]) {
+      const { data } = await sharp(join(out, `${String(i).padStart(6, '0')}.png`)).raw().toBuffer({ resolveWithObject: true });
+      const right = Buffer.alloc(64 * 48 * 3);
+      for (let y = 0; y < 48; y++) data.copy(right, y * 64 * 3, (y * 128 + 64) * 3, (y * 128 + 128) * 3);
+      expect(right.equals(Buffer.from(renderFrame(slow, Math.floor(i / 2), { style: 'controlnet' })))).toBe(true);
+    }
+  });
+});
+
 describe('comparison captions', () => {
   it('shrink to fit their cell, then cut with an ellipsis', async () => {
     const { fitCaption } = await import('../../render/compare.js');

@@ -137,7 +137,7 @@ describe('comparison of sequences at different frame rates', () => {
     const fast = syntheticSequence(8, { id: 'gt', width: 64, height: 48, fps: 24 });
     const slow = syntheticSequence(4, { id: 'gen', width: 64, height: 48, fps: 12 });
     const out = join(dir, 'cmp-fps');
-    const r = await renderComparison([{ seq: fast }, { seq: slow }], { style: 'controlnet', format: 'png', out, captionHeight: 0 });
+    const r = await renderComparison([{ seq: fast, caption: '' }, { seq: slow, caption: '' }], { style: 'controlnet', format: 'png', out, captionHeight: 0 });
     expect(r).toMatchObject({ frames: 8, fps: 24, width: 128, height: 48 });
     for (const i of [0, 3, 6]) {
       const { data } = await sharp(join(out, `${String(i).padStart(6, '0')}.png`)).raw().toBuffer({ resolveWithObject: true });

@@ -20,3 +20,31 @@ export function nonNegativeNumber(value: string | undefined, flag: string): numb
 export function trainCommand(program: Command): Command {
   return program.commands.find((c) => c.name() === 'train') ?? program.command('train').description('Train a model');
 }
+
+/** A non-negative integer seed; errors name the flag. */
+export function seedOption(value: string, flag = '--seed'): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+/**
+ * `signbench train <name>` with the options every model's training shares (corpus, config, out, steps, batch, seed,
+ * sentences, resume, json); the caller adds its own options and the action.
+ */
+export function trainSubcommand(
+  program: Command, name: string, o: { description: string; configs: string; config: string; out: string; seed: number },
+): Command {
+  return trainCommand(program)
+    .command(name)
+    .description(o.description)
+    .option('--corpus <dir|procedural>', 'training corpus: "procedural" (streamed, not written out), a corpus directory or SignVerse shards; the train split is used', 'procedural')
+    .option('--config <name>', `model config: ${o.configs}`, o.config)
+    .requiredOption('--out <dir>', o.out)
+    .option('--steps <n>', "training steps (default: the config's)")
+    .option('--batch <n>', "batch size (default: the config's)")
+    .option('--seed <n>', 'random seed', String(o.seed))
+    .option('--sentences <n>', "procedural corpus size (default: the corpus's)")
+    .option('--resume', 'continue from the checkpoint')
+    .option('--json', 'print one JSON line at the end');
+}

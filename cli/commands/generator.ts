@@ -4,7 +4,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
-import { nonNegativeNumber, positiveInt, trainCommand } from '../options.js';
+import { nonNegativeNumber, positiveInt, seedOption, trainSubcommand } from '../options.js';
 
 /** models/generator in the repository: the committed default model. */
 export const DEFAULT_GENERATOR_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'generator');
@@ -57,28 +57,20 @@ async function writeSequence(seq: PoseSequence, file: string): Promise<void> {
 
 /** `signbench train generator` and `signbench generate`. */
 export function register(program: Command): void {
-  trainCommand(program)
-    .command('generator')
-    .description('Train the SignDW-style text→pose generator (tfjs), then export encoder.onnx + decoder_step.onnx to --out')
-    .option('--corpus <dir|procedural>', 'training corpus: "procedural" (streamed, not written out), a corpus directory or SignVerse shards', 'procedural')
-    .option('--config <name>', 'model config: tiny (CPU default), small, signdw-40m', 'tiny')
-    .requiredOption('--out <dir>', 'model directory (ONNX export; resumable checkpoint in <dir>/checkpoint)')
-    .option('--steps <n>', "training steps (default: the config's)")
-    .option('--batch <n>', "batch size (default: the config's)")
-    .option('--seed <n>', 'random seed', '27')
-    .option('--sentences <n>', "procedural corpus size (default: the corpus's)")
+  trainSubcommand(program, 'generator', {
+    description: 'Train the SignDW-style text→pose generator (tfjs), then export encoder.onnx + decoder_step.onnx to --out',
+    configs: 'tiny (CPU default), small, signdw-40m', config: 'tiny', seed: 27,
+    out: 'model directory (ONNX export; resumable checkpoint in <dir>/checkpoint)',
+  })
     .option('--tokenizer <mode>', 'word (SignDW) or char (fingerspelling); default: the config\'s')
     .option('--input-noise <std>', "std of the noise on teacher-forced frames, in standard units (default: the config's)")
     .option('--hand-loss <weight>', "weight of the hand-shape loss (default: the config's)")
-    .option('--resume', 'continue from <out>/checkpoint')
     .option('--no-progress', 'log lines instead of a progress bar')
-    .option('--json', 'print one JSON line at the end')
     .action(async (opts: TrainGeneratorCli) => {
       const { getConfig } = await import('../../generator/config.js');
       const { loadGeneratorCorpus } = await import('../../generator/corpus-data.js');
       const { trainGenerator } = await import('../../generator/train.js');
-      const seed = Number(opts.seed);
-      if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got "${opts.seed}"`);
+      const seed = seedOption(opts.seed);
       if (opts.tokenizer !== undefined && opts.tokenizer !== 'word' && opts.tokenizer !== 'char') {
         throw new Error(`--tokenizer must be "word" or "char", got "${opts.tokenizer}"`);
       }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
-import { positiveInt, trainCommand } from '../options.js';
+import { positiveInt, seedOption, trainSubcommand } from '../options.js';
 
 interface TrainOptions {
   corpus: string;
@@ -11,7 +11,7 @@ interface TrainOptions {
   out: string;
   steps?: string;
   batch?: string;
-  seed?: string;
+  seed: string;
   sentences?: string;
   resume?: boolean;
   export?: string;
@@ -43,19 +43,12 @@ async function readPoseFile(path: string): Promise<PoseSequence[]> {
 
 /** `signbench train translator` and `signbench translate`. */
 export function register(program: Command): void {
-  trainCommand(program)
-    .command('translator')
-    .description('Train the pose→text back-translator (teacher forcing, Adam, checkpoints + loss.svg in --out)')
-    .option('--corpus <dir|procedural>', 'training corpus (the train split is used)', 'procedural')
-    .option('--config <name>', 'model config: tiny (CPU default), small, tiny-char', 'tiny')
-    .requiredOption('--out <dir>', 'checkpoint directory (weights.bin, manifest.json, loss.svg)')
-    .option('--steps <n>', 'training steps (default: the config\'s)')
-    .option('--batch <n>', 'batch size (default: the config\'s)')
-    .option('--seed <n>', 'random seed', '1')
-    .option('--sentences <n>', 'procedural corpus size (default: the corpus\'s)')
-    .option('--resume', 'continue from the checkpoint in --out')
+  trainSubcommand(program, 'translator', {
+    description: 'Train the pose→text back-translator (teacher forcing, Adam, checkpoints + loss.svg in --out)',
+    configs: 'tiny (CPU default), small, tiny-char', config: 'tiny', seed: 1,
+    out: 'checkpoint directory (weights.bin, manifest.json, loss.svg)',
+  })
     .option('--export <dir>', 'after training, export the ONNX model directory here')
-    .option('--json', 'print one JSON line at the end')
     .action(async (opts: TrainOptions) => {
       const { getConfig } = await import('../../translator/config.js');
       const { trainTranslator } = await import('../../translator/train.js');
@@ -69,7 +62,7 @@ export function register(program: Command): void {
         outDir: opts.out,
         steps: positiveInt(opts.steps, '--steps'),
         batch: positiveInt(opts.batch, '--batch'),
-        seed: Number(opts.seed) || 1,
+        seed: seedOption(opts.seed),
         resume: Boolean(opts.resume),
         corpusVersion: corpus.version,
         command,

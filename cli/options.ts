@@ -28,6 +28,19 @@ export function seedOption(value: string, flag = '--seed'): number {
   return n;
 }
 
+/** The parsed values of trainSubcommand's shared options. */
+export interface TrainCliOptions {
+  corpus: string;
+  config: string;
+  out: string;
+  steps?: string;
+  batch?: string;
+  seed: string;
+  sentences?: string;
+  resume?: boolean;
+  json?: boolean;
+}
+
 /**
  * `signbench train <name>` with the options every model's training shares (corpus, config, out, steps, batch, seed,
  * sentences, resume, json); the caller adds its own options and the action.

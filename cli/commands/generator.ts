@@ -4,25 +4,16 @@ import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
-import { nonNegativeNumber, positiveInt, seedOption, trainSubcommand } from '../options.js';
+import { nonNegativeNumber, positiveInt, seedOption, trainSubcommand, type TrainCliOptions } from '../options.js';
 
 /** models/generator in the repository: the committed default model. */
 export const DEFAULT_GENERATOR_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'generator');
 
-interface TrainGeneratorCli {
-  corpus: string;
-  config: string;
-  out: string;
-  steps?: string;
-  batch?: string;
-  seed: string;
-  sentences?: string;
+interface TrainGeneratorCli extends TrainCliOptions {
   tokenizer?: string;
   inputNoise?: string;
   handLoss?: string;
-  resume?: boolean;
   progress?: boolean;
-  json?: boolean;
 }
 
 interface GenerateCli {

@@ -3,19 +3,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
-import { positiveInt, seedOption, trainSubcommand } from '../options.js';
+import { positiveInt, seedOption, trainSubcommand, type TrainCliOptions } from '../options.js';
 
-interface TrainOptions {
-  corpus: string;
-  config: string;
-  out: string;
-  steps?: string;
-  batch?: string;
-  seed: string;
-  sentences?: string;
-  resume?: boolean;
+interface TrainOptions extends TrainCliOptions {
   export?: string;
-  json?: boolean;
 }
 
 interface TranslateCliOptions {

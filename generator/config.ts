@@ -33,6 +33,9 @@ export interface GeneratorConfig {
   inputNoise?: number;
   /** Weight of the hand-shape loss: MSE of every finger point relative to its wrist (÷ its training std). */
   handLossWeight?: number;
+  /** Weight of the gloss-guided attention loss (generator/alignment.ts): the share of the first decoder layer's
+   * cross-attention that misses the tokens of the sign being made, on corpora with gloss timings (word tokenizer). */
+  alignLossWeight?: number;
   /** Adam(W) settings. */
   lr: number;
   minLr: number;
@@ -84,7 +87,7 @@ export function validateConfig(cfg: GeneratorConfig, where: string): void {
   if (cfg.frameStride !== undefined && !(Number.isInteger(cfg.frameStride) && cfg.frameStride >= 1 && cfg.frameStride <= 16)) {
     throw new Error(`${where}: frameStride must be an integer in [1, 16], got ${String(cfg.frameStride)}`);
   }
-  for (const k of ['inputNoise', 'handLossWeight'] as const) {
+  for (const k of ['inputNoise', 'handLossWeight', 'alignLossWeight'] as const) {
     const v = cfg[k];
     if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 100)) throw new Error(`${where}: ${k} must be a number in [0, 100], got ${String(v)}`);
   }

@@ -1,10 +1,11 @@
 import type { PoseSequence } from '../pose/sequence.js';
 import { Rng } from '../nn/rng.js';
 import { MAX_FRAMES, POSE_DIM, type GeneratorConfig } from './config.js';
-import { sequenceToModelFrames, type ModelFrames } from './features.js';
+import { frameAttentionTargets } from './alignment.js';
+import { modelFrameIndices, sequenceToModelFrames, type ModelFrames } from './features.js';
 import type { GeneratorBatch } from './model.js';
 import { standardize, type PoseStats } from './normalization.js';
-import { PAD, type Vocab } from './tokenizer.js';
+import { PAD, tokenize, type Vocab } from './tokenizer.js';
 
 /** One training pair: text and a lazily produced pose sequence. */
 export interface TrainingPair {
@@ -19,7 +20,7 @@ export interface TrainingPair {
  * computed on demand and cached up to a byte budget.
  */
 export class BatchSampler {
-  private readonly cache = new Map<number, ModelFrames>();
+  private readonly cache = new Map<number, ModelFrames & { targets?: number[][] }>();
   private cacheBytes = 0;
   private readonly perms = new Map<number, number[]>();
   private readonly tokenCache: number[][];
@@ -48,12 +49,24 @@ export class BatchSampler {
     return p;
   }
 
-  frames(i: number): ModelFrames {
+  /** Whether batches carry gloss-guided attention targets (cfg.alignLossWeight > 0, word tokens). */
+  get aligns(): boolean {
+    return (this.cfg.alignLossWeight ?? 0) > 0 && this.cfg.tokenizer === 'word';
+  }
+
+  /** Model frames of example i, with per-frame attention targets when `aligns` (empty where the corpus has no glosses). */
+  frames(i: number): ModelFrames & { targets?: number[][] } {
     const hit = this.cache.get(i);
     if (hit) return hit;
-    const f = sequenceToModelFrames(this.pairs[i].load(), MAX_FRAMES, this.cfg.frameStride ?? 1);
+    const seq = this.pairs[i].load();
+    const stride = this.cfg.frameStride ?? 1;
+    const f: ModelFrames & { targets?: number[][] } = sequenceToModelFrames(seq, MAX_FRAMES, stride);
     if (f.length === 0) throw new Error(`training example ${this.pairs[i].id} has no frames`);
     if (this.stats) standardize(f.frames, f.length, this.stats);
+    if (this.aligns) {
+      f.targets = frameAttentionTargets(seq.meta.glosses ?? [], modelFrameIndices(seq.frames, MAX_FRAMES, stride),
+        tokenize(this.pairs[i].text, 'word'), 1, this.tokenCache[i].length - 1);
+    }
     if (this.cacheBytes + f.frames.byteLength <= this.cacheBudgetBytes) {
       this.cache.set(i, f);
       this.cacheBytes += f.frames.byteLength;
@@ -90,6 +103,19 @@ export class BatchSampler {
       mask.fill(1, b * T, b * T + fr[b].length);
       lengthTarget[b] = fr[b].length / MAX_FRAMES;
     }
-    return { ids, targets, mask, lengthTarget, B, S, T };
+    const batch: GeneratorBatch = { ids, targets, mask, lengthTarget, B, S, T };
+    if (this.aligns) {
+      const tokens = new Float32Array(B * T * S);
+      const frames = new Float32Array(B * T);
+      for (let b = 0; b < B; b++) {
+        fr[b].targets?.forEach((pos, t) => {
+          if (pos.length === 0) return;
+          frames[b * T + t] = 1;
+          for (const s of pos) tokens[(b * T + t) * S + s] = 1;
+        });
+      }
+      batch.align = { tokens, frames };
+    }
+    return batch;
   }
 }

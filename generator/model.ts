@@ -55,12 +55,19 @@ export function encodeText(p: ParamStore, cfg: GeneratorConfig, ids: Int32Array,
   return { memory: x, memoryMask, lengthRatio };
 }
 
-/** Decoder over all positions at once: inputs [B, T, 385] → predicted frames [B, T, 384]. */
-export function decodeFrames(p: ParamStore, cfg: GeneratorConfig, enc: Encoded, inputs: tf.Tensor, drop?: Dropout): tf.Tensor {
+/**
+ * Decoder over all positions at once: inputs [B, T, 385] → predicted frames [B, T, 384]. `onCross0` receives the
+ * first layer's cross-attention probabilities [B, H, T, S] (the guided-attention loss).
+ */
+export function decodeFrames(
+  p: ParamStore, cfg: GeneratorConfig, enc: Encoded, inputs: tf.Tensor, drop?: Dropout, onCross0?: (probs: tf.Tensor) => void,
+): tf.Tensor {
   const T = inputs.shape[1] as number;
   let x = tf.add(linear(p, 'frame_in', inputs), positional(T, cfg.d));
   const mask = causalMask(T);
-  for (let i = 0; i < cfg.decoderLayers; i++) x = decoderLayer(p, `dec.${i}`, x, enc.memory, cfg.heads, mask, enc.memoryMask, drop);
+  for (let i = 0; i < cfg.decoderLayers; i++) {
+    x = decoderLayer(p, `dec.${i}`, x, enc.memory, cfg.heads, mask, enc.memoryMask, drop, i === 0 ? onCross0 : undefined);
+  }
   return linear(p, 'out.head', layerNorm(p, 'out.ln', x));
 }
 
@@ -114,6 +121,9 @@ export interface GeneratorBatch {
   mask: Float32Array;
   /** [B] true length / 96. */
   lengthTarget: Float32Array;
+  /** Gloss-guided attention targets: tokens [B, T, S] 1 on the tokens of the sign at frame t; frames [B, T] 1 where
+   * frame t has a target. */
+  align?: { tokens: Float32Array; frames: Float32Array };
   B: number;
   S: number;
   T: number;
@@ -181,20 +191,36 @@ export function handShapeLoss(pred: tf.Tensor, batch: GeneratorBatch, scales: Po
  */
 export function generatorLoss(
   p: ParamStore, cfg: GeneratorConfig, batch: GeneratorBatch, opts: LossOptions = {},
-): { loss: tf.Scalar; pose: tf.Scalar; length: tf.Scalar; hand: tf.Scalar } {
+): { loss: tf.Scalar; pose: tf.Scalar; length: tf.Scalar; hand: tf.Scalar; align: tf.Scalar } {
   const { B, S, T } = batch;
   const enc = encodeText(p, cfg, batch.ids, B, S, opts.drop);
   const inputs = shiftedInputs(batch.targets, B, T);
   if (opts.noise && opts.noise.std > 0) addInputNoise(inputs, B, T, opts.noise.std, opts.noise.rng);
-  const pred = decodeFrames(p, cfg, enc, tf.tensor(inputs, [B, T, FRAME_IN_DIM]), opts.drop);
+  const aw = cfg.alignLossWeight ?? 0;
+  let cross0: tf.Tensor | undefined;
+  const pred = decodeFrames(p, cfg, enc, tf.tensor(inputs, [B, T, FRAME_IN_DIM]), opts.drop, aw > 0 && batch.align ? (a) => { cross0 = a; } : undefined);
   const mask = tf.tensor(batch.mask, [B, T, 1]);
   const sq = tf.mul(tf.square(tf.sub(pred, tf.tensor(batch.targets, [B, T, POSE_DIM]))), mask);
   const pose = tf.div(tf.sum(sq), tf.mul(tf.sum(mask), POSE_DIM)) as tf.Scalar;
   const length = tf.mean(tf.square(tf.sub(enc.lengthRatio, tf.tensor(batch.lengthTarget, [B])))) as tf.Scalar;
   const hw = cfg.handLossWeight ?? 0;
   const hand = hw > 0 ? handShapeLoss(pred, batch, opts.stats, opts.standardized === true) : tf.scalar(0);
-  const loss = tf.addN([pose, tf.mul(length, cfg.lengthLossWeight), tf.mul(hand, hw)]) as tf.Scalar;
-  return { loss, pose, length, hand };
+  const align = cross0 && batch.align ? guidedAttentionLoss(cross0, batch.align, B, T, S) : tf.scalar(0);
+  const loss = tf.addN([pose, tf.mul(length, cfg.lengthLossWeight), tf.mul(hand, hw), tf.mul(align, aw)]) as tf.Scalar;
+  return { loss, pose, length, hand, align };
+}
+
+/**
+ * Guided attention: the mean, over heads and over frames that have a target, of the attention mass that falls
+ * outside the target tokens (0 when every head looks only at the sign's words, at most 1).
+ */
+export function guidedAttentionLoss(probs: tf.Tensor, align: NonNullable<GeneratorBatch['align']>, B: number, T: number, S: number): tf.Scalar {
+  const labelled = align.frames.reduce((a, v) => a + v, 0);
+  if (labelled === 0) return tf.scalar(0);
+  const H = probs.shape[1] as number;
+  const onTarget = tf.sum(tf.mul(probs, tf.tensor(align.tokens, [B, 1, T, S])), 3); // [B, H, T]
+  const missed = tf.mul(tf.sub(1, onTarget), tf.tensor(align.frames, [B, 1, T]));
+  return tf.div(tf.sum(missed), labelled * H) as tf.Scalar;
 }
 
 /** Adds N(0, std²) to the pose part of every teacher-forced position t ≥ 1 (position 0 stays the zero frame). */

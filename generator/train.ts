@@ -36,6 +36,9 @@ export interface TrainGeneratorOptions {
   steps?: number;
   batch?: number;
   resume?: boolean;
+  /** Warm start: the weights (and vocabulary, statistics) of this checkpoint directory or model directory; the
+   * optimizer and the learning-rate schedule start fresh (fine-tuning with a changed recipe). */
+  initFrom?: string;
   progress?: boolean;
   logEvery?: number;
   corpus: CorpusInfo;
@@ -69,6 +72,15 @@ function statsOfSample(train: TrainingPair[], stride: number, limit = 600): Pose
   return computePoseStats(picked.map((p) => sequenceToModelFrames(p.load(), MAX_FRAMES, stride)));
 }
 
+/** A checkpoint can be resumed or warm-started from only with the same architecture and input space. */
+function checkSameArchitecture(ck: LoadedCheckpoint, cfg: GeneratorConfig, where: string): void {
+  if (!ck.manifest.vocab) throw new Error(`${where}: no vocabulary to start from`);
+  const saved = ck.manifest.config as Partial<GeneratorConfig>;
+  for (const k of ['d', 'heads', 'encoderLayers', 'decoderLayers', 'ff', 'tokenizer', 'frameStride', 'normalize'] as const) {
+    if (saved?.[k] !== cfg[k]) throw new Error(`${where}: cannot start from this checkpoint: its ${k} is ${String(saved?.[k])}, the requested config has ${String(cfg[k])}`);
+  }
+}
+
 /** Most common value (ties: first seen). */
 function mode(values: number[], fallback: number): number {
   const counts = new Map<number, number>();
@@ -91,23 +103,32 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
   const ckptDir = join(opts.outDir, CHECKPOINT_SUBDIR);
   let vocab: Vocab;
   let resumeFrom: LoadedCheckpoint | null = null;
+  let initFrom: LoadedCheckpoint | null = null;
+  if (opts.resume && opts.initFrom !== undefined && hasCheckpoint(ckptDir)) {
+    throw new Error(`--init ${opts.initFrom}: ${ckptDir} already holds a checkpoint; resume it without --init, or choose a new --out`);
+  }
+  const initDir = opts.initFrom === undefined ? null : (hasCheckpoint(join(opts.initFrom, CHECKPOINT_SUBDIR)) ? join(opts.initFrom, CHECKPOINT_SUBDIR) : opts.initFrom);
+  if (initDir !== null && !hasCheckpoint(initDir)) throw new Error(`--init ${opts.initFrom}: no checkpoint there (expected a checkpoint directory, or a model directory with ${CHECKPOINT_SUBDIR}/)`);
   if (opts.resume && hasCheckpoint(ckptDir)) {
     resumeFrom = loadCheckpoint(ckptDir);
     if (!resumeFrom.manifest.vocab) throw new Error(`${join(ckptDir, 'manifest.json')}: no vocabulary to resume with`);
-    const saved = resumeFrom.manifest.config as Partial<GeneratorConfig>;
-    for (const k of ['d', 'heads', 'encoderLayers', 'decoderLayers', 'ff', 'tokenizer', 'frameStride', 'normalize'] as const) {
-      if (saved?.[k] !== cfg[k]) throw new Error(`${join(ckptDir, 'manifest.json')}: cannot resume: checkpoint ${k} is ${String(saved?.[k])}, the requested config has ${String(cfg[k])}`);
-    }
+    checkSameArchitecture(resumeFrom, cfg, join(ckptDir, 'manifest.json'));
     vocab = new Vocab(resumeFrom.manifest.vocab, cfg.tokenizer);
+  } else if (initDir !== null) {
+    initFrom = loadCheckpoint(initDir);
+    checkSameArchitecture(initFrom, cfg, join(initDir, 'manifest.json'));
+    vocab = new Vocab(initFrom.manifest.vocab ?? [], cfg.tokenizer);
   } else {
     vocab = Vocab.build(opts.train.map((p) => p.text), { mode: cfg.tokenizer, maxSize: cfg.maxVocab });
   }
+  const from = resumeFrom ?? initFrom;
   const stats = needsStats(cfg)
-    ? (resumeFrom?.manifest.extra?.poseStats !== undefined
-      ? statsFromJson(resumeFrom.manifest.extra.poseStats, join(ckptDir, 'manifest.json'))
+    ? (from?.manifest.extra?.poseStats !== undefined
+      ? statsFromJson(from.manifest.extra.poseStats, join(from.dir, 'manifest.json'))
       : statsOfSample(opts.train, cfg.frameStride ?? 1))
     : null;
   const params = createGeneratorParams(cfg, vocab.size, seed);
+  initFrom?.loadInto(params);
   const optimizer = new Adam(params, { weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm });
   const standardized = cfg.normalize === true;
   const sampler = new BatchSampler(opts.train, vocab, cfg, seed, cfg.batch, standardized ? stats : null);
@@ -116,7 +137,11 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
     params, optimizer, lr, steps: cfg.steps, outDir: ckptDir, config: cfg, vocab: [...vocab.itos],
     resume: opts.resume, progress: opts.progress, logEvery: opts.logEvery ?? 50,
     title: `generator ${cfg.name}`,
-    extra: { seed, corpus: opts.corpus, command: opts.command ?? null, ...(stats ? { poseStats: statsToJson(stats) } : {}) },
+    extra: {
+      seed, corpus: opts.corpus, command: opts.command ?? null, ...(stats ? { poseStats: statsToJson(stats) } : {}),
+      ...(initFrom ? { initFrom: { dir: initDir, step: initFrom.manifest.step } }
+        : resumeFrom?.manifest.extra?.initFrom ? { initFrom: resumeFrom.manifest.extra.initFrom } : {}),
+    },
     lossAt: (step) => {
       const drop = cfg.dropout > 0 ? { rate: cfg.dropout, rng: new Rng(seed * 1_000_003 + step) } : undefined;
       const noise = cfg.inputNoise ? { std: cfg.inputNoise, rng: new Rng(seed * 1_000_033 + step) } : undefined;
@@ -161,23 +186,27 @@ export function evaluateTeacherForced(
   let pose = 0;
   let len = 0;
   let hand = 0;
+  let align = 0;
   let n = 0;
   const all = Array.from({ length: sampler.pairs.length }, (_, i) => i);
   for (let i = 0; i < all.length; i += 16) {
     const b = sampler.batchOf(all.slice(i, i + 16));
-    const [p, l, h] = tf.tidy(() => {
+    const [p, l, h, a] = tf.tidy(() => {
       const r = generatorLoss(params, cfg, b, { stats: stats ?? undefined, standardized });
-      return [r.pose.dataSync()[0], r.length.dataSync()[0], r.hand.dataSync()[0]];
+      return [r.pose.dataSync()[0], r.length.dataSync()[0], r.hand.dataSync()[0], r.align.dataSync()[0]];
     });
+    align += a * b.B;
     pose += p * b.B;
     len += l * b.B;
     hand += h * b.B;
     n += b.B;
   }
   const hw = cfg.handLossWeight ?? 0;
+  const aw = sampler.aligns ? cfg.alignLossWeight ?? 0 : 0;
   return {
     dev_pose_mse: pose / n, dev_length_mse: len / n, ...(hw > 0 ? { dev_hand_mse: hand / n } : {}),
-    dev_total: (pose + cfg.lengthLossWeight * len + hw * hand) / n, dev_examples: n,
+    ...(aw > 0 ? { dev_align_miss: align / n } : {}),
+    dev_total: (pose + cfg.lengthLossWeight * len + hw * hand + aw * align) / n, dev_examples: n,
   };
 }
 

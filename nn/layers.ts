@@ -119,10 +119,12 @@ export function createAttention(p: ParamStore, name: string, d: number): void {
 
 /**
  * Multi-head attention: softmax(q·kᵀ/√dh + mask)·v, with kᵀ an explicit transpose (flag-free matmul).
- * xq [B, Tq, d], xkv [B, Tk, d] → [B, Tq, d].
+ * xq [B, Tq, d], xkv [B, Tk, d] → [B, Tq, d]. `onProbs` receives the attention probabilities [B, H, Tq, Tk] (before
+ * dropout), for losses on the attention itself.
  */
 export function multiHeadAttention(
   p: ParamStore, name: string, xq: tf.Tensor, xkv: tf.Tensor, heads: number, mask?: tf.Tensor, drop?: Dropout,
+  onProbs?: (probs: tf.Tensor) => void,
 ): tf.Tensor {
   const d = xq.shape[xq.rank - 1];
   const q = splitHeads(linear(p, `${name}.q`, xq), heads);
@@ -130,7 +132,9 @@ export function multiHeadAttention(
   const v = splitHeads(linear(p, `${name}.v`, xkv), heads);
   let scores = tf.mul(tf.matMul(q, tf.transpose(k, [0, 1, 3, 2])), 1 / Math.sqrt(d / heads));
   if (mask) scores = tf.add(scores, mask);
-  const attn = dropout(tf.softmax(scores), drop);
+  const probs = tf.softmax(scores);
+  onProbs?.(probs);
+  const attn = dropout(probs, drop);
   return linear(p, `${name}.o`, mergeHeads(tf.matMul(attn, v)));
 }
 
@@ -173,14 +177,14 @@ export function createDecoderLayer(p: ParamStore, name: string, s: LayerSizes): 
   createFeedForward(p, `${name}.ff`, s.d, s.ff);
 }
 
-/** Pre-LN decoder layer: causal self-attention, cross-attention to `memory`, feed-forward. */
+/** Pre-LN decoder layer: causal self-attention, cross-attention to `memory` (probabilities to `onCross`), feed-forward. */
 export function decoderLayer(
   p: ParamStore, name: string, x: tf.Tensor, memory: tf.Tensor, heads: number,
-  selfMask?: tf.Tensor, memoryMask?: tf.Tensor, drop?: Dropout,
+  selfMask?: tf.Tensor, memoryMask?: tf.Tensor, drop?: Dropout, onCross?: (probs: tf.Tensor) => void,
 ): tf.Tensor {
   const h1 = layerNorm(p, `${name}.ln1`, x);
   x = tf.add(x, dropout(multiHeadAttention(p, `${name}.self`, h1, h1, heads, selfMask, drop), drop));
   const h2 = layerNorm(p, `${name}.ln2`, x);
-  x = tf.add(x, dropout(multiHeadAttention(p, `${name}.cross`, h2, memory, heads, memoryMask, drop), drop));
+  x = tf.add(x, dropout(multiHeadAttention(p, `${name}.cross`, h2, memory, heads, memoryMask, drop, onCross), drop));
   return tf.add(x, dropout(feedForward(p, `${name}.ff`, layerNorm(p, `${name}.ln3`, x), drop), drop));
 }

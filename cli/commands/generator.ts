@@ -13,6 +13,9 @@ interface TrainGeneratorCli extends TrainCliOptions {
   tokenizer?: string;
   inputNoise?: string;
   handLoss?: string;
+  alignLoss?: string;
+  lr?: string;
+  init?: string;
   progress?: boolean;
 }
 
@@ -56,6 +59,9 @@ export function register(program: Command): void {
     .option('--tokenizer <mode>', 'word (SignDW) or char (fingerspelling); default: the config\'s')
     .option('--input-noise <std>', "std of the noise on teacher-forced frames, in standard units (default: the config's)")
     .option('--hand-loss <weight>', "weight of the hand-shape loss (default: the config's)")
+    .option('--align-loss <weight>', "weight of the gloss-guided attention loss, on corpora with gloss timings (default: the config's)")
+    .option('--lr <rate>', "peak learning rate (default: the config's)")
+    .option('--init <dir>', 'warm start from the weights of this model or checkpoint directory (fresh optimizer and schedule)')
     .option('--no-progress', 'log lines instead of a progress bar')
     .action(async (opts: TrainGeneratorCli) => {
       const { getConfig } = await import('../../generator/config.js');
@@ -67,16 +73,21 @@ export function register(program: Command): void {
       }
       const inputNoise = nonNegativeNumber(opts.inputNoise, '--input-noise');
       const handLossWeight = nonNegativeNumber(opts.handLoss, '--hand-loss');
+      const alignLossWeight = nonNegativeNumber(opts.alignLoss, '--align-loss');
+      const lr = nonNegativeNumber(opts.lr, '--lr');
+      if (lr === 0) throw new Error('--lr must be greater than 0');
       const config = getConfig(opts.config, {
         ...(opts.tokenizer ? { tokenizer: opts.tokenizer } : {}),
         ...(inputNoise !== undefined ? { inputNoise } : {}),
         ...(handLossWeight !== undefined ? { handLossWeight } : {}),
+        ...(alignLossWeight !== undefined ? { alignLossWeight } : {}),
+        ...(lr !== undefined ? { lr, minLr: Math.min(lr, getConfig(opts.config).minLr) } : {}),
       });
       const corpus = await loadGeneratorCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });
       const res = await trainGenerator({
         train: corpus.train, dev: corpus.dev, config, outDir: opts.out, seed,
         steps: positiveInt(opts.steps, '--steps'), batch: positiveInt(opts.batch, '--batch'), resume: Boolean(opts.resume),
-        progress: opts.progress !== false && Boolean(process.stderr.isTTY), logEvery: 25, corpus: corpus.info,
+        initFrom: opts.init, progress: opts.progress !== false && Boolean(process.stderr.isTTY), logEvery: 25, corpus: corpus.info,
         command: ['signbench', ...process.argv.slice(2)].join(' '),
       });
       if (opts.json) printJson(res);

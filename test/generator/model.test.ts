@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../nn/backend.js';
+import { loadCheckpoint } from '../../nn/checkpoint.js';
 import { floatTensor, int64Tensor, openOrtSession } from '../../nn/ort.js';
 import { getConfig, MAX_FRAMES, POSE_DIM, type GeneratorConfig } from '../../generator/config.js';
 import { BatchSampler } from '../../generator/data.js';
@@ -57,6 +58,34 @@ describe('generator training and export', () => {
     expect(Number.isFinite(m.metrics.dev_hand_mse)).toBe(true);
     expect(Number.isFinite(m.metrics.dev_pose_mse)).toBe(true);
     expect(readFileSync(join(modelDir, 'loss.svg'), 'utf8')).toMatch(/<svg/);
+  });
+
+  it('warm-starts from a model directory (--init) with its weights, vocabulary and statistics, and trains the guided attention', async () => {
+    const corpus = { name: 'synthetic', version: 'test', hash: null, sentences: 48 };
+    const out = join(dir, 'init');
+    const cfg = { ...micro, steps: 6, alignLossWeight: 1 };
+    const r = await trainGenerator({
+      train: syntheticPairs(48, 1), dev: syntheticPairs(8, 2), config: cfg, outDir: out, seed: 9, progress: false, logEvery: 0, corpus, initFrom: modelDir,
+    });
+    expect(r.steps).toBe(6);
+    const src = JSON.parse(readFileSync(join(modelDir, 'checkpoint', 'manifest.json'), 'utf8'));
+    const ck = JSON.parse(readFileSync(join(out, 'checkpoint', 'manifest.json'), 'utf8'));
+    expect(ck.vocab).toEqual(src.vocab);
+    expect(ck.extra.poseStats).toEqual(src.extra.poseStats);
+    expect(ck.extra.initFrom).toEqual({ dir: join(modelDir, 'checkpoint'), step: 30 });
+    // One step at a negligible rate leaves the source's weights in place.
+    const frozen = join(dir, 'init-frozen');
+    await trainGenerator({ train: syntheticPairs(48, 1), config: { ...micro, steps: 1, lr: 1e-12, minLr: 1e-12 }, outDir: frozen, progress: false, logEvery: 0, corpus, initFrom: modelDir });
+    const a = loadCheckpoint(join(modelDir, 'checkpoint'));
+    const b = loadCheckpoint(join(frozen, 'checkpoint'));
+    for (const name of ['tok.w', 'dec.0.cross.q.w', 'out.head.w']) expect(maxAbsDiff(a.weight(name).data, b.weight(name).data)).toBeLessThan(1e-6);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(m.metrics.dev_align_miss).toBeGreaterThanOrEqual(0);
+    expect(m.metrics.dev_align_miss).toBeLessThanOrEqual(1);
+    const base = { train: syntheticPairs(8, 1), config: cfg, outDir: join(dir, 'init-bad'), progress: false, logEvery: 0, corpus };
+    await expect(trainGenerator({ ...base, initFrom: join(dir, 'nowhere') })).rejects.toThrow(/--init .*nowhere: no checkpoint there/);
+    await expect(trainGenerator({ ...base, config: { ...cfg, d: 64 }, initFrom: modelDir })).rejects.toThrow(/its d is 32, the requested config has 64/);
+    await expect(trainGenerator({ ...base, outDir: out, resume: true, initFrom: modelDir })).rejects.toThrow(/already holds a checkpoint/);
   });
 
   it('generates a PoseSequence through ONNX Runtime with the length rule', async () => {

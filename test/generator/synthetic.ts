@@ -13,7 +13,9 @@ export function syntheticPairs(n: number, seed = 1): TrainingPair[] {
     const text = words.join(' ') + (i % 3 === 0 ? '.' : '');
     const load = () => {
       const frames = 8 + 6 * words.length;
-      const seq = PoseSequence.empty({ id: `syn${i}`, fps: 24, width: 640, height: 480, text }, frames);
+      // Word k is signed over frames 6k … 6k+5 (the first 8 frames of the tail hold the last word).
+      const glosses = words.map((w, k) => ({ gloss: w.toUpperCase(), start: 6 * k, end: 6 * k + 6 }));
+      const seq = PoseSequence.empty({ id: `syn${i}`, fps: 24, width: 640, height: 480, text, glosses }, frames);
       for (let t = 0; t < frames; t++) {
         const w = WORDS.indexOf(words[Math.min(words.length - 1, Math.floor(t / 6))]);
         for (let p = 0; p < POINTS; p++) {

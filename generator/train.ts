@@ -145,7 +145,11 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
     lossAt: (step) => {
       const drop = cfg.dropout > 0 ? { rate: cfg.dropout, rng: new Rng(seed * 1_000_003 + step) } : undefined;
       const noise = cfg.inputNoise ? { std: cfg.inputNoise, rng: new Rng(seed * 1_000_033 + step) } : undefined;
-      return { loss: generatorLoss(params, cfg, sampler.batchAt(step), { drop, noise, stats: stats ?? undefined, standardized }).loss };
+      const r = generatorLoss(params, cfg, sampler.batchAt(step), { drop, noise, stats: stats ?? undefined, standardized });
+      return {
+        loss: r.loss,
+        parts: { pose: r.pose, ...((cfg.handLossWeight ?? 0) > 0 ? { hand: r.hand } : {}), ...(sampler.aligns ? { align: r.align } : {}) },
+      };
     },
   });
   const metrics: Record<string, number> = { train_loss_last: result.finalLoss };

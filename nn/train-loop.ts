@@ -12,8 +12,8 @@ export const LOSS_SVG = 'loss.svg';
 export interface StepResult {
   /** Scalar loss to minimise (kept alive by the loop; the loop disposes it). */
   loss: tf.Scalar;
-  /** Extra scalars to log (numbers). */
-  metrics?: Record<string, number>;
+  /** Terms of the loss to show beside it in the progress line (smoothed like the loss; the loop disposes them). */
+  parts?: Record<string, tf.Scalar>;
 }
 
 export interface TrainLoopOptions {
@@ -97,10 +97,23 @@ export function trainLoop(opts: TrainLoopOptions): TrainLoopResult {
   const t0 = performance.now();
   let last = history.length > 0 ? history[history.length - 1].loss : NaN;
   let emaLoss = NaN;
+  const emaParts = new Map<string, number>();
   for (let step = start; step < opts.steps; step++) {
-    const { value, grads } = tf.variableGrads(() => opts.lossAt(step).loss, vars);
+    let parts: Record<string, tf.Scalar> = {};
+    const { value, grads } = tf.variableGrads(() => {
+      const r = opts.lossAt(step);
+      parts = r.parts ?? {};
+      for (const t of Object.values(parts)) tf.keep(t);
+      return r.loss;
+    }, vars);
     last = value.dataSync()[0];
     value.dispose();
+    for (const [k, t] of Object.entries(parts)) {
+      const v = t.dataSync()[0];
+      t.dispose();
+      const prev = emaParts.get(k);
+      emaParts.set(k, prev === undefined ? v : 0.95 * prev + 0.05 * v);
+    }
     if (!Number.isFinite(last)) {
       for (const g of Object.values(grads)) g.dispose();
       bar?.stop();
@@ -113,10 +126,11 @@ export function trainLoop(opts: TrainLoopOptions): TrainLoopResult {
     emaLoss = Number.isNaN(emaLoss) ? last : 0.95 * emaLoss + 0.05 * last;
     const done = step + 1 - start;
     const sps = done / ((performance.now() - t0) / 1000);
-    if (bar) bar.update(step + 1, { loss: emaLoss.toFixed(5), sps: sps.toFixed(2) });
+    const loss = emaLoss.toFixed(5) + (emaParts.size > 0 ? ` (${[...emaParts].map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')})` : '');
+    if (bar) bar.update(step + 1, { loss, sps: sps.toFixed(2) });
     else if ((opts.logEvery ?? 0) > 0 && (step + 1) % (opts.logEvery ?? 1) === 0) {
       const eta = (opts.steps - step - 1) / sps;
-      process.stderr.write(`[train] step ${step + 1}/${opts.steps} loss ${emaLoss.toFixed(5)} ${sps.toFixed(2)} steps/s ETA ${Math.round(eta)} s\n`);
+      process.stderr.write(`[train] step ${step + 1}/${opts.steps} loss ${loss} ${sps.toFixed(2)} steps/s ETA ${Math.round(eta)} s\n`);
     }
     if ((step + 1) % every === 0 && step + 1 < opts.steps) save(step + 1);
   }

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../nn/backend.js';
+import { Adam } from '../../nn/optim.js';
+import { ParamStore } from '../../nn/params.js';
+import { trainLoop } from '../../nn/train-loop.js';
+
+let dir: string;
+beforeAll(async () => {
+  await initBackend();
+  dir = mkdtempSync(join(tmpdir(), 'train-loop-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('trainLoop', () => {
+  it('minimises the loss and shows its parts, smoothed, in the log line without leaking tensors', () => {
+    const p = new ParamStore(1);
+    p.add('w', [2], new Float32Array([3, -2]));
+    const opt = new Adam(p, { weightDecay: 0, clipNorm: 10 });
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { lines.push(String(s)); return true; });
+    let before = 0;
+    try {
+      const lossAt = () => {
+        const w = p.get('w');
+        const a = tf.square(w.slice([0], [1])).sum() as tf.Scalar;
+        const b = tf.mul(tf.square(w.slice([1], [1])).sum(), 2) as tf.Scalar;
+        return { loss: tf.add(a, b) as tf.Scalar, parts: { a, b } };
+      };
+      trainLoop({ params: p, optimizer: opt, lr: () => 0.1, steps: 5, outDir: join(dir, 'warm'), config: {}, lossAt, progress: false, logEvery: 0 });
+      before = tf.memory().numTensors;
+      const r = trainLoop({ params: p, optimizer: opt, lr: () => 0.1, steps: 40, outDir: join(dir, 'run'), config: {}, lossAt, progress: false, logEvery: 20 });
+      expect(r.history[39].loss).toBeLessThan(r.history[0].loss * 0.5);
+    } finally {
+      spy.mockRestore();
+    }
+    // The per-step tensors (loss, parts, gradients) are all disposed.
+    expect(tf.memory().numTensors).toBe(before);
+    const logged = lines.filter((l) => l.startsWith('[train] step'));
+    expect(logged).toHaveLength(2);
+    expect(logged[1]).toMatch(/^\[train\] step 40\/40 loss \d+\.\d{5} \(a \d+\.\d{4}, b \d+\.\d{4}\) /);
+    p.dispose();
+    opt.dispose();
+  });
+});

@@ -1,10 +1,12 @@
 import type { TokenizerMode } from './tokenizer.js';
 
+export type CounterMode = 'absolute' | 'progress';
+
 /** Frames the decoder emits (SignDW max_pose_frames). */
 export const MAX_FRAMES = 96;
 /** Pose features per frame: DWPose-128 × (x, y, presence) in centre-square [0,1] space. */
 export const POSE_DIM = 384;
-/** Decoder input per frame: pose + counter t/96. */
+/** Decoder input per frame: pose + counter (t/96, or t/L with `counter: 'progress'`). */
 export const FRAME_IN_DIM = POSE_DIM + 1;
 /** Length truncation bounds (frames). */
 export const MIN_FRAMES = 8;
@@ -33,6 +35,9 @@ export interface GeneratorConfig {
   inputNoise?: number;
   /** Weight of the hand-shape loss: MSE of every finger point relative to its wrist (÷ its training std). */
   handLossWeight?: number;
+  /** Decoder counter input: `absolute` t/96 (SignDW's, default) or `progress` t/L, with L the sequence's length in
+   * frames (true length in training, the length head's at inference; the decoder-step graph then takes `length`). */
+  counter?: CounterMode;
   /** Weight of the gloss-guided attention loss (generator/alignment.ts): the share of the first decoder layer's
    * cross-attention that misses the tokens of the sign being made, on corpora with gloss timings (word tokenizer). */
   alignLossWeight?: number;
@@ -91,6 +96,7 @@ export function validateConfig(cfg: GeneratorConfig, where: string): void {
     const v = cfg[k];
     if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 100)) throw new Error(`${where}: ${k} must be a number in [0, 100], got ${String(v)}`);
   }
+  if (cfg.counter !== undefined && cfg.counter !== 'absolute' && cfg.counter !== 'progress') throw new Error(`${where}: counter must be "absolute" or "progress", got ${String(cfg.counter)}`);
   if (cfg.normalize !== undefined && typeof cfg.normalize !== 'boolean') throw new Error(`${where}: normalize must be true or false`);
   if (cfg.tokenizer !== 'word' && cfg.tokenizer !== 'char') throw new Error(`${where}: tokenizer must be "word" or "char"`);
 }

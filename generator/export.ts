@@ -19,11 +19,12 @@ import { FRAME_IN_DIM, MAX_FRAMES, POSE_DIM, type GeneratorConfig } from './conf
  * decoder_step.onnx (one autoregressive step with a KV cache)
  *   in  frame float [batch, 384] (previous frame; zeros at step 0), step int64 [1] (0-based position),
  *       memory_mask, cross_k_{l}, cross_v_{l} (from the encoder),
- *       past_k_{l}, past_v_{l} float [batch, heads, past, d/heads] (past = step; empty at step 0)
+ *       past_k_{l}, past_v_{l} float [batch, heads, past, d/heads] (past = step; empty at step 0),
+ *       length float [batch] (only with counter "progress": the frames the sequence will have, framesFromRatio)
  *   out next_frame float [batch, 384], present_k_{l}, present_v_{l} [batch, heads, past + 1, d/heads]
  *
  * The step graph computes exactly what the full causal decoder computes at position `step`; the counter input is
- * step/96 and the positional encoding row is `step`.
+ * step/96 (or step/length) and the positional encoding row is `step`.
  */
 
 export const ENCODER_FILE = 'encoder.onnx';
@@ -105,16 +106,26 @@ export function buildDecoderStepGraph(w: WeightSource, cfg: GeneratorConfig, met
   if (fw.shape[0] !== FRAME_IN_DIM || fw.shape[1] !== d) throw new Error(`frame_in.w has shape [${fw.shape}], expected [${FRAME_IN_DIM},${d}]`);
   const wPose = g.initializer('frame_in.w.pose', { type: 'float32', dims: [POSE_DIM, d], data: fw.data.slice(0, POSE_DIM * d) });
   // Position-dependent input terms folded into one [96, d] table: PE[t] + (t/96)·W_counter + b; row `step`.
+  // With the progress counter the table holds PE[t] + b, and (step/length)·W_counter is added per sequence.
+  const progress = cfg.counter === 'progress';
   const pe = sinusoidalTable(MAX_FRAMES, d);
   const bias = w.weight('frame_in.b').data;
+  const wCounter = fw.data.slice(POSE_DIM * d, (POSE_DIM + 1) * d);
   const stepTable = new Float32Array(MAX_FRAMES * d);
   for (let t = 0; t < MAX_FRAMES; t++) {
-    for (let j = 0; j < d; j++) stepTable[t * d + j] = pe[t * d + j] + (t / MAX_FRAMES) * fw.data[POSE_DIM * d + j] + bias[j];
+    for (let j = 0; j < d; j++) stepTable[t * d + j] = pe[t * d + j] + (progress ? 0 : (t / MAX_FRAMES) * wCounter[j]) + bias[j];
   }
   const table = g.initializer('frame_in.step_table', { type: 'float32', dims: [MAX_FRAMES, d], data: stepTable });
   // The step graph works on [B, d] (one position): MatMul + bias become Gemm after ORT's fusion, and
   // [B, d] ↔ [B, H, 1, dh] is a pure reshape (same memory order), so no Transpose nodes for the new position.
   let x = g.op('Add', [g.op('MatMul', [frame, wPose]), g.op('Gather', [table, step], { axis: 0 })]); // [B, d]
+  if (progress) {
+    const length = g.input('length', 'float32', ['batch']);
+    const ratio = g.op('Div', [g.op('Cast', [step], { to: 1 /* FLOAT */ }), length]); // [B]
+    const col = g.op('Unsqueeze', [ratio, g.constInt64([1])]); // [B, 1]
+    const wc = g.initializer('frame_in.w.counter', { type: 'float32', dims: [1, d], data: wCounter });
+    x = g.op('Add', [x, g.op('Mul', [col, wc])]);
+  }
   const toHeads = (v: string) => g.op('Reshape', [v, g.constInt64([0, heads, 1, dh])]);
   const fromHeads = (v: string) => g.op('Reshape', [v, g.constInt64([0, d])]);
   // 1/√dh folded into the query projections.

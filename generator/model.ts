@@ -7,12 +7,13 @@ import { ParamStore } from '../nn/params.js';
 import type { Rng } from '../nn/rng.js';
 import { FRAME_IN_DIM, MAX_FRAMES, POSE_DIM, type GeneratorConfig } from './config.js';
 import { HAND_REL_DIM, HAND_REL_TERMS, type PoseStats } from './normalization.js';
+import { framesFromRatio } from './features.js';
 import { PAD } from './tokenizer.js';
 
 /**
  * The SignDW-style text→pose transformer in tfjs (reference §2.6): token embedding ×√d + sinusoidal PE →
  * pre-LN encoder (no final LN); length head on the masked mean of the memory; autoregressive pre-LN decoder over
- * previous frames (384 pose + counter t/96 → Linear, + PE, no √d) with causal self-attention and cross-attention;
+ * previous frames (384 pose + counter t/96 or t/L → Linear, + PE, no √d) with causal self-attention and cross-attention;
  * output LN → Linear(d→384).
  *
  * Parameter names (checkpoint and ONNX initializers): tok.w; enc.{i}.*; len.ln, len.fc1, len.fc2; frame_in;
@@ -71,26 +72,45 @@ export function decodeFrames(
   return linear(p, 'out.head', layerNorm(p, 'out.ln', x));
 }
 
+/** The counter input at position t: t/96, or t/L with the sequence's length L (`counter: 'progress'`). */
+export function counterValue(t: number, length: number | null): number {
+  return length === null ? t / MAX_FRAMES : t / length;
+}
+
 /**
  * Teacher-forcing decoder input [B, T, 385] from target frames [B, T, 384]: position 0 is the zero frame with
- * counter 0; position t holds target frame t−1 with counter t/96 (the same counter as at inference).
+ * counter 0; position t holds target frame t−1 with counter t/96, or t/L_b when `lengths` (frames of each sequence)
+ * are given — the same counter as at inference.
  */
-export function shiftedInputs(targets: Float32Array, B: number, T: number): Float32Array {
+export function shiftedInputs(targets: Float32Array, B: number, T: number, lengths?: ArrayLike<number>): Float32Array {
   const out = new Float32Array(B * T * FRAME_IN_DIM);
   for (let b = 0; b < B; b++) {
+    const L = lengths ? lengths[b] : null;
     for (let t = 1; t < T; t++) {
       const dst = (b * T + t) * FRAME_IN_DIM;
       out.set(targets.subarray((b * T + t - 1) * POSE_DIM, (b * T + t) * POSE_DIM), dst);
-      out[dst + POSE_DIM] = t / MAX_FRAMES;
+      out[dst + POSE_DIM] = counterValue(t, L);
     }
   }
   return out;
 }
 
-/** Greedy decoding by full re-decoding every step (reference behaviour, O(T²)); returns [B, steps, 384]. */
+/** Frames of each batch sequence from its mask, for the progress counter. */
+function batchLengths(batch: GeneratorBatch): Float32Array {
+  const out = new Float32Array(batch.B);
+  for (let b = 0; b < batch.B; b++) for (let t = 0; t < batch.T; t++) out[b] += batch.mask[b * batch.T + t];
+  return out;
+}
+
+/**
+ * Greedy decoding by full re-decoding every step (reference behaviour, O(T²)); returns [B, steps, 384]. With the
+ * progress counter, L is the length head's frames (framesFromRatio), as in the runtime.
+ */
 export function generateFull(p: ParamStore, cfg: GeneratorConfig, ids: Int32Array, B: number, S: number, steps = MAX_FRAMES): { frames: Float32Array; lengthRatio: Float32Array } {
   return tf.tidy(() => {
     const enc = encodeText(p, cfg, ids, B, S);
+    const ratios = enc.lengthRatio.dataSync() as Float32Array;
+    const lengths = Array.from(ratios, (r) => (cfg.counter === 'progress' ? framesFromRatio(r) : null));
     const inputs = new Float32Array(B * steps * FRAME_IN_DIM);
     const frames = new Float32Array(B * steps * POSE_DIM);
     for (let i = 0; i < steps; i++) {
@@ -104,7 +124,7 @@ export function generateFull(p: ParamStore, cfg: GeneratorConfig, ids: Int32Arra
         if (i + 1 < steps) {
           const dst = (b * steps + i + 1) * FRAME_IN_DIM;
           inputs.set(f, dst);
-          inputs[dst + POSE_DIM] = (i + 1) / MAX_FRAMES;
+          inputs[dst + POSE_DIM] = counterValue(i + 1, lengths[b]);
         }
       }
     }
@@ -194,7 +214,7 @@ export function generatorLoss(
 ): { loss: tf.Scalar; pose: tf.Scalar; length: tf.Scalar; hand: tf.Scalar; align: tf.Scalar } {
   const { B, S, T } = batch;
   const enc = encodeText(p, cfg, batch.ids, B, S, opts.drop);
-  const inputs = shiftedInputs(batch.targets, B, T);
+  const inputs = shiftedInputs(batch.targets, B, T, cfg.counter === 'progress' ? batchLengths(batch) : undefined);
   if (opts.noise && opts.noise.std > 0) addInputNoise(inputs, B, T, opts.noise.std, opts.noise.rng);
   const aw = cfg.alignLossWeight ?? 0;
   let cross0: tf.Tensor | undefined;

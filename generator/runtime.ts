@@ -62,7 +62,7 @@ export class GeneratorRuntime {
     const layerNames = (p: string) => Array.from({ length: L }, (_, l) => `${p}_${l}`);
     need(enc.session.inputNames, ['tokens'], encPath, 'input');
     need(enc.session.outputNames, ['memory_mask', 'length_ratio', ...layerNames('cross_k'), ...layerNames('cross_v')], encPath, 'output');
-    need(dec.session.inputNames, ['frame', 'step', ...layerNames('past_k'), ...layerNames('past_v')], decPath, 'input');
+    need(dec.session.inputNames, ['frame', 'step', ...layerNames('past_k'), ...layerNames('past_v'), ...(m.config.counter === 'progress' ? ['length'] : [])], decPath, 'input');
     need(dec.session.outputNames, ['next_frame', ...layerNames('present_k'), ...layerNames('present_v')], decPath, 'output');
     return new GeneratorRuntime(dir, m, new Vocab(m.vocab, m.tokenizer.mode), enc.session, dec.session, enc.provider);
   }
@@ -98,6 +98,7 @@ export class GeneratorRuntime {
     }
     const frames = new Float32Array(steps * POSE_DIM);
     feeds.frame = floatTensor(new Float32Array(POSE_DIM), [1, POSE_DIM]);
+    if (declared.has('length')) feeds.length = floatTensor(Float32Array.of(framesFromRatio(ratio)), [1]);
     for (let i = 0; i < steps; i++) {
       feeds.step = int64Tensor([i], [1]);
       const out = await this.decoder.run(feeds);

@@ -113,6 +113,10 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
     resumeFrom = loadCheckpoint(ckptDir);
     if (!resumeFrom.manifest.vocab) throw new Error(`${join(ckptDir, 'manifest.json')}: no vocabulary to resume with`);
     checkSameArchitecture(resumeFrom, cfg, join(ckptDir, 'manifest.json'));
+    const savedCounter = (resumeFrom.manifest.config as Partial<GeneratorConfig>).counter ?? 'absolute';
+    if (savedCounter !== (cfg.counter ?? 'absolute')) {
+      throw new Error(`${join(ckptDir, 'manifest.json')}: cannot resume with counter ${cfg.counter ?? 'absolute'}: the run uses ${savedCounter} (start a new --out with --init to switch)`);
+    }
     vocab = new Vocab(resumeFrom.manifest.vocab, cfg.tokenizer);
   } else if (initDir !== null) {
     initFrom = loadCheckpoint(initDir);
@@ -253,12 +257,14 @@ export function writeModelDir(dir: string, w: WeightSource, cfg: GeneratorConfig
           frame: ['float32', ['batch', 384]], step: ['int64', [1]], memory_mask: ['float32', ['batch', 1, 1, 'tokens']],
           'cross_k_{l}, cross_v_{l}': ['float32', ['batch', cfg.heads, 'tokens', dh]],
           'past_k_{l}, past_v_{l}': ['float32', ['batch', cfg.heads, 'step', dh]],
+          ...(cfg.counter === 'progress' ? { length: ['float32', ['batch']] as [string, (string | number)[]] } : {}),
         },
         outputs: { next_frame: ['float32', ['batch', 384]], 'present_k_{l}, present_v_{l}': ['float32', ['batch', cfg.heads, 'step+1', dh]] },
         layers: cfg.decoderLayers,
       },
       steps: MAX_FRAMES,
       lengthRule: 'clamp(round_half_even(length_ratio*96), 8, 96)',
+      counter: cfg.counter === 'progress' ? 'step/length (length = the length rule\'s frames, fed as decoderStep input "length")' : 'step/96',
     },
     tokenizer: { mode: cfg.tokenizer, lowercase: true, pattern: cfg.tokenizer === 'word' ? "[\\w']+|[^\\w\\s]" : 'code points; whitespace runs -> ▁', specials: SPECIALS, maxTextLen: cfg.maxTextLen },
     vocab: [...vocab.itos],

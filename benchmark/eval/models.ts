@@ -55,7 +55,12 @@ function overlap(a: Set<string>, b: Set<string>): number {
   return n / (a.size + b.size - n || 1);
 }
 
-export async function evaluateModels(opts: { limit?: number; generator?: string; translator?: string; meanPoseSample?: number } = {}): Promise<SystemRow[]> {
+/** The rows evaluateModels can compute. */
+export const SYSTEMS = ['truth', 'generator', 'mean', 'nearest'] as const;
+export type SystemName = (typeof SYSTEMS)[number];
+
+export async function evaluateModels(opts: { limit?: number; generator?: string; translator?: string; meanPoseSample?: number; systems?: readonly SystemName[] } = {}): Promise<SystemRow[]> {
+  const want = new Set<SystemName>(opts.systems ?? SYSTEMS);
   const corpus = await loadTrainingCorpus('procedural');
   const test = corpus.test.slice(0, opts.limit ?? 100);
   const refs = test.map((e) => e.text.toLowerCase());
@@ -70,10 +75,12 @@ export async function evaluateModels(opts: { limit?: number; generator?: string;
   };
   try {
     let t0 = performance.now();
-    await score('ground truth (judge ceiling)', refPoses, t0);
+    if (want.has('truth')) await score('ground truth (judge ceiling)', refPoses, t0);
 
     const genDir = opts.generator ?? generatorDir();
-    if (existsSync(join(genDir, 'manifest.json'))) {
+    if (!want.has('generator')) {
+      // not asked for
+    } else if (existsSync(join(genDir, 'manifest.json'))) {
       t0 = performance.now();
       const gen = await GeneratorRuntime.load(genDir);
       const poses: PoseSequence[] = [];
@@ -84,11 +91,13 @@ export async function evaluateModels(opts: { limit?: number; generator?: string;
       process.stderr.write(`[eval] ${genDir}: no generator model; its row is skipped\n`);
     }
 
-    t0 = performance.now();
-    const sample = corpus.train.slice(0, opts.meanPoseSample ?? 300).map((e) => e.sequence());
-    const mean = meanPoseSequence(sample, 'mean-pose');
-    await score('mean pose', test.map(() => mean), t0);
-
+    if (want.has('mean')) {
+      t0 = performance.now();
+      const sample = corpus.train.slice(0, opts.meanPoseSample ?? 300).map((e) => e.sequence());
+      const mean = meanPoseSequence(sample, 'mean-pose');
+      await score('mean pose', test.map(() => mean), t0);
+    }
+    if (!want.has('nearest')) return rows;
     t0 = performance.now();
     const trainSets = corpus.train.map((e) => new Set(wordTokens(e.text)));
     const nearest = test.map((e) => {
@@ -116,9 +125,17 @@ export function formatTable(rows: SystemRow[], n: number, judge = 'models/transl
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { limit: { type: 'string', default: '100' }, generator: { type: 'string' }, translator: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      limit: { type: 'string', default: '100' }, generator: { type: 'string' }, translator: { type: 'string' },
+      systems: { type: 'string', default: SYSTEMS.join(',') }, json: { type: 'boolean', default: false },
+    },
+  });
   const limit = Number(values.limit);
-  const rows = await evaluateModels({ limit, generator: values.generator, translator: values.translator });
+  const systems = values.systems.split(',').map((x) => x.trim());
+  const unknown = systems.filter((x) => !(SYSTEMS as readonly string[]).includes(x));
+  if (unknown.length > 0) throw new Error(`--systems: unknown ${unknown.join(', ')} (known: ${SYSTEMS.join(', ')})`);
+  const rows = await evaluateModels({ limit, generator: values.generator, translator: values.translator, systems: systems as SystemName[] });
   process.stdout.write(values.json ? JSON.stringify(rows) + '\n' : formatTable(rows, limit, values.translator ?? 'models/translator'));
 }
 

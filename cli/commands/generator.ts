@@ -14,6 +14,7 @@ interface TrainGeneratorCli extends TrainCliOptions {
   inputNoise?: string;
   handLoss?: string;
   alignLoss?: string;
+  counter?: string;
   lr?: string;
   init?: string;
   progress?: boolean;
@@ -60,6 +61,7 @@ export function register(program: Command): void {
     .option('--input-noise <std>', "std of the noise on teacher-forced frames, in standard units (default: the config's)")
     .option('--hand-loss <weight>', "weight of the hand-shape loss (default: the config's)")
     .option('--align-loss <weight>', "weight of the gloss-guided attention loss, on corpora with gloss timings (default: the config's)")
+    .option('--counter <mode>', "decoder counter: absolute (t/96, SignDW) or progress (t/length) (default: the config's)")
     .option('--lr <rate>', "peak learning rate (default: the config's)")
     .option('--init <dir>', 'warm start from the weights of this model or checkpoint directory (fresh optimizer and schedule)')
     .option('--no-progress', 'log lines instead of a progress bar')
@@ -74,6 +76,9 @@ export function register(program: Command): void {
       const inputNoise = nonNegativeNumber(opts.inputNoise, '--input-noise');
       const handLossWeight = nonNegativeNumber(opts.handLoss, '--hand-loss');
       const alignLossWeight = nonNegativeNumber(opts.alignLoss, '--align-loss');
+      if (opts.counter !== undefined && opts.counter !== 'absolute' && opts.counter !== 'progress') {
+        throw new Error(`--counter must be "absolute" or "progress", got "${opts.counter}"`);
+      }
       const lr = nonNegativeNumber(opts.lr, '--lr');
       if (lr === 0) throw new Error('--lr must be greater than 0');
       const config = getConfig(opts.config, {
@@ -81,6 +86,7 @@ export function register(program: Command): void {
         ...(inputNoise !== undefined ? { inputNoise } : {}),
         ...(handLossWeight !== undefined ? { handLossWeight } : {}),
         ...(alignLossWeight !== undefined ? { alignLossWeight } : {}),
+        ...(opts.counter ? { counter: opts.counter } : {}),
         ...(lr !== undefined ? { lr, minLr: Math.min(lr, getConfig(opts.config).minLr) } : {}),
       });
       const corpus = await loadGeneratorCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });

@@ -8,7 +8,7 @@ import { loadCheckpoint } from '../../nn/checkpoint.js';
 import { floatTensor, int64Tensor, openOrtSession } from '../../nn/ort.js';
 import { getConfig, MAX_FRAMES, POSE_DIM, type GeneratorConfig } from '../../generator/config.js';
 import { BatchSampler } from '../../generator/data.js';
-import { sequenceToModelFrames } from '../../generator/features.js';
+import { framesFromRatio, sequenceToModelFrames } from '../../generator/features.js';
 import { computePoseStats } from '../../generator/normalization.js';
 import { buildDecoderStepGraph, buildEncoderGraph } from '../../generator/export.js';
 import { createGeneratorParams, encodeText, generateFull } from '../../generator/model.js';
@@ -63,7 +63,7 @@ describe('generator training and export', () => {
   it('warm-starts from a model directory (--init) with its weights, vocabulary and statistics, and trains the guided attention', async () => {
     const corpus = { name: 'synthetic', version: 'test', hash: null, sentences: 48 };
     const out = join(dir, 'init');
-    const cfg = { ...micro, steps: 6, alignLossWeight: 1 };
+    const cfg: GeneratorConfig = { ...micro, steps: 6, alignLossWeight: 1, counter: 'progress' };
     const r = await trainGenerator({
       train: syntheticPairs(48, 1), dev: syntheticPairs(8, 2), config: cfg, outDir: out, seed: 9, progress: false, logEvery: 0, corpus, initFrom: modelDir,
     });
@@ -82,7 +82,21 @@ describe('generator training and export', () => {
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(m.metrics.dev_align_miss).toBeGreaterThanOrEqual(0);
     expect(m.metrics.dev_align_miss).toBeLessThanOrEqual(1);
+    // The warm-started model switched to the progress counter: the runtime feeds the length, equal to tfjs decoding.
+    expect(m.io.decoderStep.inputs.length).toEqual(['float32', ['batch']]);
+    const rt = await GeneratorRuntime.load(out, { providers: ['cpu'] });
+    const ids = rt.encodeText('hello sign friend');
+    const g = await rt.generateIds(ids, { stopAtLength: true });
+    await rt.dispose();
+    const p = createGeneratorParams(cfg, ck.vocab.length, 1);
+    loadCheckpoint(join(out, 'checkpoint')).loadInto(p);
+    const ref = generateFull(p, cfg, Int32Array.from(ids), 1, ids.length, g.steps);
+    p.dispose();
+    const mean = m.normalization.poseMean as number[];
+    const std = m.normalization.poseStd as number[];
+    expect(maxAbsDiff(g.frames, ref.frames.map((v, i) => v * std[i % POSE_DIM] + mean[i % POSE_DIM]))).toBeLessThanOrEqual(1e-4);
     const base = { train: syntheticPairs(8, 1), config: cfg, outDir: join(dir, 'init-bad'), progress: false, logEvery: 0, corpus };
+    await expect(trainGenerator({ ...base, outDir: out, resume: true, config: { ...cfg, counter: 'absolute', steps: 8 } })).rejects.toThrow(/cannot resume with counter absolute: the run uses progress/);
     await expect(trainGenerator({ ...base, initFrom: join(dir, 'nowhere') })).rejects.toThrow(/--init .*nowhere: no checkpoint there/);
     await expect(trainGenerator({ ...base, config: { ...cfg, d: 64 }, initFrom: modelDir })).rejects.toThrow(/its d is 32, the requested config has 64/);
     await expect(trainGenerator({ ...base, outDir: out, resume: true, initFrom: modelDir })).rejects.toThrow(/already holds a checkpoint/);
@@ -164,8 +178,8 @@ describe('generator training and export', () => {
 });
 
 describe('ONNX parity and KV-cache decoding', () => {
-  it('encoder outputs and KV-cached step decoding equal tfjs full re-decoding within 1e-4', async () => {
-    const cfg = micro;
+  it.each(['absolute', 'progress'] as const)('encoder outputs and KV-cached step decoding equal tfjs full re-decoding within 1e-4 (counter %s)', async (counter) => {
+    const cfg: GeneratorConfig = { ...micro, counter };
     const pairs = syntheticPairs(16, 3);
     const vocab = Vocab.build(pairs.map((p) => p.text));
     const p = createGeneratorParams(cfg, vocab.size, 9);
@@ -184,6 +198,9 @@ describe('ONNX parity and KV-cache decoding', () => {
     expect(Math.abs((e.length_ratio.data as Float32Array)[0] - ref.lengthRatio[0])).toBeLessThanOrEqual(1e-4);
     const dh = cfg.d / cfg.heads;
     const feeds: Record<string, ReturnType<typeof floatTensor>> = { memory_mask: e.memory_mask };
+    // The progress counter divides by the length rule's frames; the absolute graph has no such input.
+    expect(dec.inputNames.includes('length')).toBe(counter === 'progress');
+    if (counter === 'progress') feeds.length = floatTensor(Float32Array.of(framesFromRatio(ref.lengthRatio[0])), [1]);
     for (let l = 0; l < cfg.decoderLayers; l++) {
       feeds[`cross_k_${l}`] = e[`cross_k_${l}`];
       feeds[`cross_v_${l}`] = e[`cross_v_${l}`];

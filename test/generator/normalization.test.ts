@@ -89,6 +89,22 @@ describe('hand-shape loss', () => {
   });
 });
 
+describe('teacher-forcing counter', () => {
+  it('is t/96, or t/L per sequence with the progress counter', () => {
+    const T = 5;
+    const targets = Float32Array.from({ length: 2 * T * POSE_DIM }, (_, i) => i % 11);
+    const counters = (x: Float32Array, b: number) => Array.from({ length: T }, (_, t) => x[(b * T + t) * FRAME_IN_DIM + POSE_DIM]);
+    const abs = shiftedInputs(targets, 2, T);
+    expect(counters(abs, 1)).toEqual([0, 1 / 96, 2 / 96, 3 / 96, 4 / 96].map(Math.fround));
+    const prog = shiftedInputs(targets, 2, T, [5, 4]);
+    expect(counters(prog, 0)).toEqual([0, 0.2, 0.4, 0.6, 0.8].map(Math.fround));
+    expect(counters(prog, 1)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    // The pose part is the same target shifted by one either way.
+    expect(prog.subarray(FRAME_IN_DIM, FRAME_IN_DIM + POSE_DIM)).toEqual(targets.subarray(0, POSE_DIM));
+    expect(abs.subarray(FRAME_IN_DIM, FRAME_IN_DIM + POSE_DIM)).toEqual(targets.subarray(0, POSE_DIM));
+  });
+});
+
 describe('teacher-forcing input noise', () => {
   it('perturbs the pose part of positions t ≥ 1 only, deterministically from the seed', () => {
     const T = 4;

@@ -35,6 +35,9 @@ export interface GeneratorConfig {
   inputNoise?: number;
   /** Weight of the hand-shape loss: MSE of every finger point relative to its wrist (÷ its training std). */
   handLossWeight?: number;
+  /** Re-place every training sequence at the training set's mean neck position and shoulder width
+   * (generator/placement.ts), so that the targets do not vary with where and how large each signer is. */
+  placement?: boolean;
   /** Decoder counter input: `absolute` t/96 (SignDW's, default) or `progress` t/L, with L the sequence's length in
    * frames (true length in training, the length head's at inference; the decoder-step graph then takes `length`). */
   counter?: CounterMode;
@@ -97,6 +100,8 @@ export function validateConfig(cfg: GeneratorConfig, where: string): void {
     if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 100)) throw new Error(`${where}: ${k} must be a number in [0, 100], got ${String(v)}`);
   }
   if (cfg.counter !== undefined && cfg.counter !== 'absolute' && cfg.counter !== 'progress') throw new Error(`${where}: counter must be "absolute" or "progress", got ${String(cfg.counter)}`);
-  if (cfg.normalize !== undefined && typeof cfg.normalize !== 'boolean') throw new Error(`${where}: normalize must be true or false`);
+  for (const k of ['normalize', 'placement'] as const) {
+    if (cfg[k] !== undefined && typeof cfg[k] !== 'boolean') throw new Error(`${where}: ${k} must be true or false`);
+  }
   if (cfg.tokenizer !== 'word' && cfg.tokenizer !== 'char') throw new Error(`${where}: tokenizer must be "word" or "char"`);
 }

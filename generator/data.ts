@@ -5,6 +5,7 @@ import { frameAttentionTargets } from './alignment.js';
 import { modelFrameIndices, sequenceToModelFrames, type ModelFrames } from './features.js';
 import type { GeneratorBatch } from './model.js';
 import { standardize, type PoseStats } from './normalization.js';
+import { replace } from './placement.js';
 import { PAD, tokenize, type Vocab } from './tokenizer.js';
 
 /** One training pair: text and a lazily produced pose sequence. */
@@ -31,7 +32,7 @@ export class BatchSampler {
     readonly cfg: GeneratorConfig,
     readonly seed: number,
     readonly batchSize: number,
-    /** Standardise frames with these statistics (cfg.normalize). */
+    /** Training statistics: frames are re-placed at stats.placement (cfg.placement) and standardised (cfg.normalize). */
     readonly stats: PoseStats | null = null,
     readonly cacheBudgetBytes = 512 * 1024 * 1024,
   ) {
@@ -62,7 +63,8 @@ export class BatchSampler {
     const stride = this.cfg.frameStride ?? 1;
     const f: ModelFrames & { targets?: number[][] } = sequenceToModelFrames(seq, MAX_FRAMES, stride);
     if (f.length === 0) throw new Error(`training example ${this.pairs[i].id} has no frames`);
-    if (this.stats) standardize(f.frames, f.length, this.stats);
+    if (this.cfg.placement && this.stats?.placement) replace(f, this.stats.placement);
+    if (this.cfg.normalize && this.stats) standardize(f.frames, f.length, this.stats);
     if (this.aligns) {
       f.targets = frameAttentionTargets(seq.meta.glosses ?? [], modelFrameIndices(seq.frames, MAX_FRAMES, stride),
         tokenize(this.pairs[i].text, 'word'), 1, this.tokenCache[i].length - 1);

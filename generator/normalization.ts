@@ -1,6 +1,7 @@
 import { HAND_POINTS, PARTS } from '../pose/skeleton.js';
 import { POSE_DIM } from './config.js';
 import type { ModelFrames } from './features.js';
+import { placementFromJson, type Placement } from './placement.js';
 
 /**
  * Training-set statistics of model frames: per-dimension mean and std (the manifest's poseMean/poseStd, used to
@@ -11,6 +12,8 @@ export interface PoseStats {
   std: Float32Array;
   /** [HAND_REL_DIM] std of (finger − wrist) x, y, in model units. */
   handRelStd: Float32Array;
+  /** With `placement: true`: where every training sequence was re-placed (the statistics are of re-placed frames). */
+  placement?: Placement;
 }
 
 /** Below this a dimension counts as constant (e.g. presence of a point that is always there). */
@@ -80,17 +83,20 @@ export function standardize(frames: Float32Array, length: number, stats: PoseSta
 }
 
 /** Plain-number form for JSON (checkpoint extra, manifest). */
-export function statsToJson(s: PoseStats): { mean: number[]; std: number[]; handRelStd: number[] } {
-  return { mean: Array.from(s.mean), std: Array.from(s.std), handRelStd: Array.from(s.handRelStd) };
+export function statsToJson(s: PoseStats): { mean: number[]; std: number[]; handRelStd: number[]; placement?: Placement } {
+  return { mean: Array.from(s.mean), std: Array.from(s.std), handRelStd: Array.from(s.handRelStd), ...(s.placement ? { placement: s.placement } : {}) };
 }
 
 export function statsFromJson(v: unknown, where: string): PoseStats {
-  const o = v as { mean?: unknown; std?: unknown; handRelStd?: unknown } | null;
+  const o = v as { mean?: unknown; std?: unknown; handRelStd?: unknown; placement?: unknown } | null;
   const arr = (x: unknown, n: number, name: string): Float32Array => {
     if (!Array.isArray(x) || x.length !== n || !x.every((e) => typeof e === 'number' && Number.isFinite(e))) {
       throw new Error(`${where}: poseStats.${name} must be ${n} finite numbers`);
     }
     return Float32Array.from(x as number[]);
   };
-  return { mean: arr(o?.mean, POSE_DIM, 'mean'), std: arr(o?.std, POSE_DIM, 'std'), handRelStd: arr(o?.handRelStd, HAND_REL_DIM, 'handRelStd') };
+  return {
+    mean: arr(o?.mean, POSE_DIM, 'mean'), std: arr(o?.std, POSE_DIM, 'std'), handRelStd: arr(o?.handRelStd, HAND_REL_DIM, 'handRelStd'),
+    ...(o?.placement !== undefined ? { placement: placementFromJson(o.placement, `${where}: poseStats`) } : {}),
+  };
 }

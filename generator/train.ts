@@ -14,6 +14,7 @@ import { MODEL_FORMAT, MODEL_MANIFEST, MODEL_VERSION, type GeneratorManifest } f
 import { sequenceToModelFrames } from './features.js';
 import { createGeneratorParams, generatorLoss } from './model.js';
 import { computePoseStats, statsFromJson, statsToJson, type PoseStats } from './normalization.js';
+import { meanPlacement, replace } from './placement.js';
 import { SPECIALS, Vocab } from './tokenizer.js';
 
 export const CHECKPOINT_SUBDIR = 'checkpoint';
@@ -59,17 +60,23 @@ export interface TrainGeneratorResult {
   backend: string;
 }
 
-/** The training statistics are needed to standardise targets or to scale the hand-shape loss. */
+/** The training statistics are needed to standardise or re-place targets, or to scale the hand-shape loss. */
 function needsStats(cfg: GeneratorConfig): boolean {
-  return cfg.normalize === true || (cfg.handLossWeight ?? 0) > 0;
+  return cfg.normalize === true || cfg.placement === true || (cfg.handLossWeight ?? 0) > 0;
 }
 
-/** Statistics over at most `limit` training sequences spread evenly over the split. */
-function statsOfSample(train: TrainingPair[], stride: number, limit = 600): PoseStats {
+/**
+ * Statistics over at most `limit` training sequences spread evenly over the split; with cfg.placement, of the
+ * sequences re-placed at their mean placement.
+ */
+function statsOfSample(train: TrainingPair[], cfg: GeneratorConfig, limit = 600): PoseStats {
   const step = Math.max(1, train.length / limit);
   const picked: TrainingPair[] = [];
   for (let x = 0; Math.floor(x) < train.length && picked.length < limit; x += step) picked.push(train[Math.floor(x)]);
-  return computePoseStats(picked.map((p) => sequenceToModelFrames(p.load(), MAX_FRAMES, stride)));
+  const frames = picked.map((p) => sequenceToModelFrames(p.load(), MAX_FRAMES, cfg.frameStride ?? 1));
+  const placement = cfg.placement ? meanPlacement(frames) : null;
+  if (placement) for (const f of frames) replace(f, placement);
+  return { ...computePoseStats(frames), ...(placement ? { placement } : {}) };
 }
 
 /** A checkpoint can be resumed or warm-started from only with the same architecture and input space. */
@@ -113,9 +120,9 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
     resumeFrom = loadCheckpoint(ckptDir);
     if (!resumeFrom.manifest.vocab) throw new Error(`${join(ckptDir, 'manifest.json')}: no vocabulary to resume with`);
     checkSameArchitecture(resumeFrom, cfg, join(ckptDir, 'manifest.json'));
-    const savedCounter = (resumeFrom.manifest.config as Partial<GeneratorConfig>).counter ?? 'absolute';
-    if (savedCounter !== (cfg.counter ?? 'absolute')) {
-      throw new Error(`${join(ckptDir, 'manifest.json')}: cannot resume with counter ${cfg.counter ?? 'absolute'}: the run uses ${savedCounter} (start a new --out with --init to switch)`);
+    const saved = resumeFrom.manifest.config as Partial<GeneratorConfig>;
+    for (const [k, was, now] of [['counter', saved.counter ?? 'absolute', cfg.counter ?? 'absolute'], ['placement', Boolean(saved.placement), Boolean(cfg.placement)]] as const) {
+      if (was !== now) throw new Error(`${join(ckptDir, 'manifest.json')}: cannot resume with ${k} ${now}: the run uses ${was} (start a new --out with --init to switch)`);
     }
     vocab = new Vocab(resumeFrom.manifest.vocab, cfg.tokenizer);
   } else if (initDir !== null) {
@@ -125,17 +132,19 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
   } else {
     vocab = Vocab.build(opts.train.map((p) => p.text), { mode: cfg.tokenizer, maxSize: cfg.maxVocab });
   }
-  const from = resumeFrom ?? initFrom;
+  // A warm start that switches placement on or off needs statistics of the new targets.
+  const initStatsFit = initFrom !== null && Boolean((initFrom.manifest.config as Partial<GeneratorConfig>).placement) === Boolean(cfg.placement);
+  const from = resumeFrom ?? (initStatsFit ? initFrom : null);
   const stats = needsStats(cfg)
     ? (from?.manifest.extra?.poseStats !== undefined
       ? statsFromJson(from.manifest.extra.poseStats, join(from.dir, 'manifest.json'))
-      : statsOfSample(opts.train, cfg.frameStride ?? 1))
+      : statsOfSample(opts.train, cfg))
     : null;
   const params = createGeneratorParams(cfg, vocab.size, seed);
   initFrom?.loadInto(params);
   const optimizer = new Adam(params, { weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm });
   const standardized = cfg.normalize === true;
-  const sampler = new BatchSampler(opts.train, vocab, cfg, seed, cfg.batch, standardized ? stats : null);
+  const sampler = new BatchSampler(opts.train, vocab, cfg, seed, cfg.batch, stats);
   const lr = warmupCosine({ lr: cfg.lr, minLr: cfg.minLr, totalSteps: cfg.steps, warmupSteps: Math.min(cfg.warmupSteps, Math.floor(cfg.steps / 10)) });
   const result = trainLoop({
     params, optimizer, lr, steps: cfg.steps, outDir: ckptDir, config: cfg, vocab: [...vocab.itos],
@@ -190,7 +199,7 @@ export function evaluateTeacherForced(
   stats: PoseStats | null = null,
 ): Record<string, number> {
   const standardized = cfg.normalize === true && stats !== null;
-  const sampler = new BatchSampler(dev.slice(0, 64), vocab, cfg, seed, Math.min(16, dev.length), standardized ? stats : null);
+  const sampler = new BatchSampler(dev.slice(0, 64), vocab, cfg, seed, Math.min(16, dev.length), stats);
   let pose = 0;
   let len = 0;
   let hand = 0;

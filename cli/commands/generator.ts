@@ -15,6 +15,7 @@ interface TrainGeneratorCli extends TrainCliOptions {
   handLoss?: string;
   alignLoss?: string;
   counter?: string;
+  placement?: boolean;
   lr?: string;
   init?: string;
   progress?: boolean;
@@ -62,6 +63,7 @@ export function register(program: Command): void {
     .option('--hand-loss <weight>', "weight of the hand-shape loss (default: the config's)")
     .option('--align-loss <weight>', "weight of the gloss-guided attention loss, on corpora with gloss timings (default: the config's)")
     .option('--counter <mode>', "decoder counter: absolute (t/96, SignDW) or progress (t/length) (default: the config's)")
+    .option('--placement', 're-place every training sequence at the mean neck position and shoulder width')
     .option('--lr <rate>', "peak learning rate (default: the config's)")
     .option('--init <dir>', 'warm start from the weights of this model or checkpoint directory (fresh optimizer and schedule)')
     .option('--no-progress', 'log lines instead of a progress bar')
@@ -87,6 +89,7 @@ export function register(program: Command): void {
         ...(handLossWeight !== undefined ? { handLossWeight } : {}),
         ...(alignLossWeight !== undefined ? { alignLossWeight } : {}),
         ...(opts.counter ? { counter: opts.counter } : {}),
+        ...(opts.placement ? { placement: true } : {}),
         ...(lr !== undefined ? { lr, minLr: Math.min(lr, getConfig(opts.config).minLr) } : {}),
       });
       const corpus = await loadGeneratorCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });

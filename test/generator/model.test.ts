@@ -73,12 +73,17 @@ describe('generator training and export', () => {
     expect(ck.vocab).toEqual(src.vocab);
     expect(ck.extra.poseStats).toEqual(src.extra.poseStats);
     expect(ck.extra.initFrom).toEqual({ dir: join(modelDir, 'checkpoint'), step: 30 });
-    // One step at a negligible rate leaves the source's weights in place.
+    // One step at a negligible rate leaves the source's weights in place. Switching placement on needs statistics
+    // of the re-placed targets, so they are recomputed rather than taken from the source.
     const frozen = join(dir, 'init-frozen');
-    await trainGenerator({ train: syntheticPairs(48, 1), config: { ...micro, steps: 1, lr: 1e-12, minLr: 1e-12 }, outDir: frozen, progress: false, logEvery: 0, corpus, initFrom: modelDir });
+    await trainGenerator({ train: syntheticPairs(48, 1), config: { ...micro, steps: 1, lr: 1e-12, minLr: 1e-12, placement: true }, outDir: frozen, progress: false, logEvery: 0, corpus, initFrom: modelDir });
     const a = loadCheckpoint(join(modelDir, 'checkpoint'));
     const b = loadCheckpoint(join(frozen, 'checkpoint'));
     for (const name of ['tok.w', 'dec.0.cross.q.w', 'out.head.w']) expect(maxAbsDiff(a.weight(name).data, b.weight(name).data)).toBeLessThan(1e-6);
+    const placed = b.manifest.extra?.poseStats as { placement?: { x: number; y: number; scale: number } };
+    expect(src.extra.poseStats.placement).toBeUndefined();
+    expect(placed.placement).toEqual({ x: expect.any(Number), y: expect.any(Number), scale: expect.any(Number) });
+    expect(placed.placement!.scale).toBeGreaterThan(0);
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(m.metrics.dev_align_miss).toBeGreaterThanOrEqual(0);
     expect(m.metrics.dev_align_miss).toBeLessThanOrEqual(1);

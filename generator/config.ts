@@ -33,6 +33,9 @@ export interface GeneratorConfig {
   /** Std of Gaussian noise added to the teacher-forced previous frames (model units), so that the decoder leans on
    * the text and the counter instead of copying its input; Progressive Transformers' "Gaussian noise" augmentation. */
   inputNoise?: number;
+  /** Scheduled-sampling probability: share of the teacher-forced input frames replaced by the model's own
+   * predictions of them (a gradient-free first pass), so that it learns to go on from its own output. Default 0. */
+  selfFeed?: number;
   /** Weight of the hand-shape loss: MSE of every finger point relative to its wrist (÷ its training std). */
   handLossWeight?: number;
   /** Re-place every training sequence at the training set's mean neck position and shoulder width
@@ -95,6 +98,7 @@ export function validateConfig(cfg: GeneratorConfig, where: string): void {
   if (cfg.frameStride !== undefined && !(Number.isInteger(cfg.frameStride) && cfg.frameStride >= 1 && cfg.frameStride <= 16)) {
     throw new Error(`${where}: frameStride must be an integer in [1, 16], got ${String(cfg.frameStride)}`);
   }
+  if (cfg.selfFeed !== undefined && !(typeof cfg.selfFeed === 'number' && cfg.selfFeed >= 0 && cfg.selfFeed <= 1)) throw new Error(`${where}: selfFeed must be a number in [0, 1], got ${String(cfg.selfFeed)}`);
   for (const k of ['inputNoise', 'handLossWeight', 'alignLossWeight'] as const) {
     const v = cfg[k];
     if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 100)) throw new Error(`${where}: ${k} must be a number in [0, 100], got ${String(v)}`);

@@ -154,6 +154,9 @@ export interface LossOptions {
   drop?: Dropout;
   /** Gaussian noise on the teacher-forced frames (not on the zero start frame nor the counter). */
   noise?: { std: number; rng: Rng };
+  /** Scheduled sampling: each input frame is, with probability `prob`, the model's own prediction of it (from a
+   * first, gradient-free teacher-forced pass) instead of the noisy target. */
+  selfFeed?: { prob: number; rng: Rng };
   /** Training statistics: the hand term's scales, and the de-standardisation when `standardized`. */
   stats?: PoseStats;
   /** Batch targets (and so predictions) are standardised with `stats`. */
@@ -216,6 +219,11 @@ export function generatorLoss(
   const enc = encodeText(p, cfg, batch.ids, B, S, opts.drop);
   const inputs = shiftedInputs(batch.targets, B, T, cfg.counter === 'progress' ? batchLengths(batch) : undefined);
   if (opts.noise && opts.noise.std > 0) addInputNoise(inputs, B, T, opts.noise.std, opts.noise.rng);
+  if (opts.selfFeed && opts.selfFeed.prob > 0) {
+    // The first pass's values are read out, so no gradient flows through them.
+    const first = tf.tidy(() => decodeFrames(p, cfg, enc, tf.tensor(inputs, [B, T, FRAME_IN_DIM])).dataSync() as Float32Array);
+    selfFeedInputs(inputs, first, batch.mask, B, T, opts.selfFeed.prob, opts.selfFeed.rng);
+  }
   const aw = cfg.alignLossWeight ?? 0;
   let cross0: tf.Tensor | undefined;
   const pred = decodeFrames(p, cfg, enc, tf.tensor(inputs, [B, T, FRAME_IN_DIM]), opts.drop, aw > 0 && batch.align ? (a) => { cross0 = a; } : undefined);
@@ -241,6 +249,19 @@ export function guidedAttentionLoss(probs: tf.Tensor, align: NonNullable<Generat
   const onTarget = tf.sum(tf.mul(probs, tf.tensor(align.tokens, [B, 1, T, S])), 3); // [B, H, T]
   const missed = tf.mul(tf.sub(1, onTarget), tf.tensor(align.frames, [B, 1, T]));
   return tf.div(tf.sum(missed), labelled * H) as tf.Scalar;
+}
+
+/**
+ * Scheduled sampling, in place: input position t ≥ 1 (a real frame) takes, with probability `prob`, the prediction
+ * `predicted[t − 1]` (the model's output for frame t − 1) in place of the teacher frame; the counter stays.
+ */
+export function selfFeedInputs(inputs: Float32Array, predicted: Float32Array, mask: Float32Array, B: number, T: number, prob: number, rng: Rng): void {
+  for (let b = 0; b < B; b++) {
+    for (let t = 1; t < T; t++) {
+      if (mask[b * T + t] === 0 || rng.uniform(0, 1) >= prob) continue;
+      inputs.set(predicted.subarray((b * T + t - 1) * POSE_DIM, (b * T + t) * POSE_DIM), (b * T + t) * FRAME_IN_DIM);
+    }
+  }
 }
 
 /** Adds N(0, std²) to the pose part of every teacher-forced position t ≥ 1 (position 0 stays the zero frame). */

@@ -158,7 +158,8 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
     lossAt: (step) => {
       const drop = cfg.dropout > 0 ? { rate: cfg.dropout, rng: new Rng(seed * 1_000_003 + step) } : undefined;
       const noise = cfg.inputNoise ? { std: cfg.inputNoise, rng: new Rng(seed * 1_000_033 + step) } : undefined;
-      const r = generatorLoss(params, cfg, sampler.batchAt(step), { drop, noise, stats: stats ?? undefined, standardized });
+      const selfFeed = cfg.selfFeed ? { prob: cfg.selfFeed, rng: new Rng(seed * 1_000_037 + step) } : undefined;
+      const r = generatorLoss(params, cfg, sampler.batchAt(step), { drop, noise, selfFeed, stats: stats ?? undefined, standardized });
       return {
         loss: r.loss,
         parts: { pose: r.pose, ...((cfg.handLossWeight ?? 0) > 0 ? { hand: r.hand } : {}), ...(sampler.aligns ? { align: r.align } : {}) },

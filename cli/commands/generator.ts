@@ -16,6 +16,7 @@ interface TrainGeneratorCli extends TrainCliOptions {
   alignLoss?: string;
   counter?: string;
   placement?: boolean;
+  selfFeed?: string;
   lr?: string;
   init?: string;
   progress?: boolean;
@@ -64,6 +65,7 @@ export function register(program: Command): void {
     .option('--align-loss <weight>', "weight of the gloss-guided attention loss, on corpora with gloss timings (default: the config's)")
     .option('--counter <mode>', "decoder counter: absolute (t/96, SignDW) or progress (t/length) (default: the config's)")
     .option('--placement', 're-place every training sequence at the mean neck position and shoulder width')
+    .option('--self-feed <prob>', "scheduled sampling: share of input frames replaced by the model's own predictions (default: the config's)")
     .option('--lr <rate>', "peak learning rate (default: the config's)")
     .option('--init <dir>', 'warm start from the weights of this model or checkpoint directory (fresh optimizer and schedule)')
     .option('--no-progress', 'log lines instead of a progress bar')
@@ -78,6 +80,8 @@ export function register(program: Command): void {
       const inputNoise = nonNegativeNumber(opts.inputNoise, '--input-noise');
       const handLossWeight = nonNegativeNumber(opts.handLoss, '--hand-loss');
       const alignLossWeight = nonNegativeNumber(opts.alignLoss, '--align-loss');
+      const selfFeed = nonNegativeNumber(opts.selfFeed, '--self-feed');
+      if (selfFeed !== undefined && selfFeed > 1) throw new Error(`--self-feed must be a probability in [0, 1], got "${opts.selfFeed}"`);
       if (opts.counter !== undefined && opts.counter !== 'absolute' && opts.counter !== 'progress') {
         throw new Error(`--counter must be "absolute" or "progress", got "${opts.counter}"`);
       }
@@ -90,6 +94,7 @@ export function register(program: Command): void {
         ...(alignLossWeight !== undefined ? { alignLossWeight } : {}),
         ...(opts.counter ? { counter: opts.counter } : {}),
         ...(opts.placement ? { placement: true } : {}),
+        ...(selfFeed !== undefined ? { selfFeed } : {}),
         ...(lr !== undefined ? { lr, minLr: Math.min(lr, getConfig(opts.config).minLr) } : {}),
       });
       const corpus = await loadGeneratorCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });

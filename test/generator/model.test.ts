@@ -63,7 +63,7 @@ describe('generator training and export', () => {
   it('warm-starts from a model directory (--init) with its weights, vocabulary and statistics, and trains the guided attention', async () => {
     const corpus = { name: 'synthetic', version: 'test', hash: null, sentences: 48 };
     const out = join(dir, 'init');
-    const cfg: GeneratorConfig = { ...micro, steps: 6, alignLossWeight: 1, counter: 'progress' };
+    const cfg: GeneratorConfig = { ...micro, steps: 6, alignLossWeight: 1, counter: 'progress', selfFeed: 0.5 };
     const r = await trainGenerator({
       train: syntheticPairs(48, 1), dev: syntheticPairs(8, 2), config: cfg, outDir: out, seed: 9, progress: false, logEvery: 0, corpus, initFrom: modelDir,
     });

@@ -4,7 +4,7 @@ import { initBackend } from '../../nn/backend.js';
 import { Rng } from '../../nn/rng.js';
 import { FRAME_IN_DIM, POSE_DIM } from '../../generator/config.js';
 import { modelFrameIndices } from '../../generator/features.js';
-import { addInputNoise, handShapeLoss, shiftedInputs, type GeneratorBatch } from '../../generator/model.js';
+import { addInputNoise, handShapeLoss, selfFeedInputs, shiftedInputs, type GeneratorBatch } from '../../generator/model.js';
 import { computePoseStats, HAND_REL_DIM, HAND_REL_TERMS, standardize, statsFromJson, statsToJson } from '../../generator/normalization.js';
 import { PARTS } from '../../pose/skeleton.js';
 
@@ -102,6 +102,37 @@ describe('teacher-forcing counter', () => {
     // The pose part is the same target shifted by one either way.
     expect(prog.subarray(FRAME_IN_DIM, FRAME_IN_DIM + POSE_DIM)).toEqual(targets.subarray(0, POSE_DIM));
     expect(abs.subarray(FRAME_IN_DIM, FRAME_IN_DIM + POSE_DIM)).toEqual(targets.subarray(0, POSE_DIM));
+  });
+});
+
+describe('scheduled sampling (self-feed)', () => {
+  it('replaces real input frames by the prediction of the frame before, with the given probability', () => {
+    const B = 2; const T = 40;
+    const targets = Float32Array.from({ length: B * T * POSE_DIM }, () => 1);
+    const predicted = Float32Array.from({ length: B * T * POSE_DIM }, (_, i) => 2 + Math.floor(i / POSE_DIM)); // frame id + 2
+    const mask = new Float32Array(B * T).fill(1);
+    mask.fill(0, T + 30, 2 * T); // sequence 1 has 30 frames
+    const inputs = shiftedInputs(targets, B, T);
+    const before = inputs.slice();
+    selfFeedInputs(inputs, predicted, mask, B, T, 0.5, new Rng(4));
+    let fed = 0;
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const o = (b * T + t) * FRAME_IN_DIM;
+        expect(inputs[o + POSE_DIM]).toBe(before[o + POSE_DIM]); // the counter stays
+        if (inputs[o] === before[o]) continue;
+        fed++;
+        expect(t).toBeGreaterThan(0); // never the zero start frame
+        expect(mask[b * T + t]).toBe(1); // never padding
+        expect(inputs[o]).toBe(2 + b * T + t - 1); // the prediction of frame t − 1
+      }
+    }
+    // 39 + 29 eligible positions at p = 0.5.
+    expect(fed).toBeGreaterThan(20);
+    expect(fed).toBeLessThan(48);
+    const none = shiftedInputs(targets, B, T);
+    selfFeedInputs(none, predicted, mask, B, T, 0, new Rng(4));
+    expect(none).toEqual(before);
   });
 });
 

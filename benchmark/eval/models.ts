@@ -22,6 +22,8 @@ import { dtwMjeCorpus } from '../metrics/pose/dtw-mje.js';
  */
 export interface SystemRow {
   system: string;
+  /** Test sentences scored. */
+  sentences: number;
   bleu4: number;
   dtwMje: number;
   seconds: number;
@@ -71,7 +73,7 @@ export async function evaluateModels(opts: { limit?: number; generator?: string;
     const out = await judge.translateBatch(poses, { batchSize: 32 });
     const bleu = corpusBleu(out.map((o) => o.text), [refs]);
     const mje = dtwMjeCorpus(poses.map((p, i) => [p, refPoses[i]] as const));
-    rows.push({ system, bleu4: bleu.score, dtwMje: mje.dtwMje, seconds: (performance.now() - t0) / 1000 });
+    rows.push({ system, sentences: test.length, bleu4: bleu.score, dtwMje: mje.dtwMje, seconds: (performance.now() - t0) / 1000 });
   };
   try {
     let t0 = performance.now();
@@ -114,9 +116,9 @@ export async function evaluateModels(opts: { limit?: number; generator?: string;
   return rows;
 }
 
-export function formatTable(rows: SystemRow[], n: number, judge = 'models/translator'): string {
+export function formatTable(rows: SystemRow[], judge = 'models/translator'): string {
   const lines = [
-    `Back-translation on the procedural test split (${n} sentences, held-out signers); judge = ${judge} (greedy)`,
+    `Back-translation on the procedural test split (${rows[0]?.sentences ?? 0} sentences, held-out signers); judge = ${judge} (greedy)`,
     `| system | BLEU-4 ↑ | DTW-MJE ↓ | seconds |`,
     `|---|---:|---:|---:|`,
     ...rows.map((r) => `| ${r.system} | ${r.bleu4.toFixed(2)} | ${r.dtwMje.toFixed(4)} | ${r.seconds.toFixed(1)} |`),
@@ -132,11 +134,12 @@ async function main(): Promise<void> {
     },
   });
   const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer, got "${values.limit}"`);
   const systems = values.systems.split(',').map((x) => x.trim());
   const unknown = systems.filter((x) => !(SYSTEMS as readonly string[]).includes(x));
   if (unknown.length > 0) throw new Error(`--systems: unknown ${unknown.join(', ')} (known: ${SYSTEMS.join(', ')})`);
   const rows = await evaluateModels({ limit, generator: values.generator, translator: values.translator, systems: systems as SystemName[] });
-  process.stdout.write(values.json ? JSON.stringify(rows) + '\n' : formatTable(rows, limit, values.translator ?? 'models/translator'));
+  process.stdout.write(values.json ? JSON.stringify(rows) + '\n' : formatTable(rows, values.translator ?? 'models/translator'));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

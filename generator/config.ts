@@ -60,7 +60,7 @@ export interface GeneratorConfig {
 const base = {
   dropout: 0.1, tokenizer: 'word' as TokenizerMode, maxVocab: 30_000, maxTextLen: 96, maxFrames: MAX_FRAMES,
   lengthLossWeight: 0.1, lr: 3e-4, minLr: 1e-5, warmupSteps: 100, weightDecay: 1e-2, clipNorm: 1.0,
-  normalize: true, inputNoise: 0.5, handLossWeight: 0.5, frameStride: 2,
+  normalize: true, inputNoise: 0.5, handLossWeight: 0.5, frameStride: 2, counter: 'progress' as CounterMode, placement: true,
 };
 
 /** Named configurations. `signdw-40m` is SignDW's default (d 512, 8 heads, 4+4 layers, FF 2048). */

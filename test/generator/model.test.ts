@@ -10,6 +10,7 @@ import { getConfig, MAX_FRAMES, POSE_DIM, type GeneratorConfig } from '../../gen
 import { BatchSampler } from '../../generator/data.js';
 import { framesFromRatio, sequenceToModelFrames } from '../../generator/features.js';
 import { computePoseStats } from '../../generator/normalization.js';
+import { meanPlacement, replace } from '../../generator/placement.js';
 import { buildDecoderStepGraph, buildEncoderGraph } from '../../generator/export.js';
 import { createGeneratorParams, encodeText, generateFull } from '../../generator/model.js';
 import { GeneratorRuntime } from '../../generator/runtime.js';
@@ -52,7 +53,12 @@ describe('generator training and export', () => {
     expect(m.format).toBe('signbench-generator');
     // frameStride 2: the 24-fps pairs are modelled at 12 fps; targets standardised with the training statistics.
     expect(m.normalization).toMatchObject({ fps: 12, size: 480 });
-    const stats = computePoseStats(syntheticPairs(48, 1).map((p) => sequenceToModelFrames(p.load(), MAX_FRAMES, 2)));
+    // placement (default): the statistics are of the sequences re-placed at their mean neck and shoulder width.
+    const frames = syntheticPairs(48, 1).map((p) => sequenceToModelFrames(p.load(), MAX_FRAMES, 2));
+    const placement = meanPlacement(frames)!;
+    for (const f of frames) replace(f, placement);
+    const stats = computePoseStats(frames);
+    expect(m.config).toMatchObject({ counter: 'progress', placement: true });
     expect(m.normalization.poseMean).toEqual(Array.from(stats.mean));
     expect(m.normalization.poseStd).toEqual(Array.from(stats.std));
     expect(Number.isFinite(m.metrics.dev_hand_mse)).toBe(true);
@@ -73,17 +79,17 @@ describe('generator training and export', () => {
     expect(ck.vocab).toEqual(src.vocab);
     expect(ck.extra.poseStats).toEqual(src.extra.poseStats);
     expect(ck.extra.initFrom).toEqual({ dir: join(modelDir, 'checkpoint'), step: 30 });
-    // One step at a negligible rate leaves the source's weights in place. Switching placement on needs statistics
-    // of the re-placed targets, so they are recomputed rather than taken from the source.
+    // One step at a negligible rate leaves the source's weights in place. Switching placement off needs statistics
+    // of the targets as they are, so they are recomputed rather than taken from the source.
     const frozen = join(dir, 'init-frozen');
-    await trainGenerator({ train: syntheticPairs(48, 1), config: { ...micro, steps: 1, lr: 1e-12, minLr: 1e-12, placement: true }, outDir: frozen, progress: false, logEvery: 0, corpus, initFrom: modelDir });
+    await trainGenerator({ train: syntheticPairs(48, 1), config: { ...micro, steps: 1, lr: 1e-12, minLr: 1e-12, placement: false }, outDir: frozen, progress: false, logEvery: 0, corpus, initFrom: modelDir });
     const a = loadCheckpoint(join(modelDir, 'checkpoint'));
     const b = loadCheckpoint(join(frozen, 'checkpoint'));
     for (const name of ['tok.w', 'dec.0.cross.q.w', 'out.head.w']) expect(maxAbsDiff(a.weight(name).data, b.weight(name).data)).toBeLessThan(1e-6);
     const placed = b.manifest.extra?.poseStats as { placement?: { x: number; y: number; scale: number } };
-    expect(src.extra.poseStats.placement).toBeUndefined();
-    expect(placed.placement).toEqual({ x: expect.any(Number), y: expect.any(Number), scale: expect.any(Number) });
-    expect(placed.placement!.scale).toBeGreaterThan(0);
+    expect(src.extra.poseStats.placement).toEqual({ x: expect.any(Number), y: expect.any(Number), scale: expect.any(Number) });
+    expect(src.extra.poseStats.placement.scale).toBeGreaterThan(0);
+    expect(placed.placement).toBeUndefined();
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(m.metrics.dev_align_miss).toBeGreaterThanOrEqual(0);
     expect(m.metrics.dev_align_miss).toBeLessThanOrEqual(1);

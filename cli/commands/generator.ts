@@ -64,7 +64,7 @@ export function register(program: Command): void {
     .option('--hand-loss <weight>', "weight of the hand-shape loss (default: the config's)")
     .option('--align-loss <weight>', "weight of the gloss-guided attention loss, on corpora with gloss timings (default: the config's)")
     .option('--counter <mode>', "decoder counter: absolute (t/96, SignDW) or progress (t/length) (default: the config's)")
-    .option('--placement', 're-place every training sequence at the mean neck position and shoulder width')
+    .option('--no-placement', 'train on the sequences where they stand (default: re-placed at the mean neck position and shoulder width)')
     .option('--self-feed <prob>', "scheduled sampling: share of input frames replaced by the model's own predictions (default: the config's)")
     .option('--lr <rate>', "peak learning rate (default: the config's)")
     .option('--init <dir>', 'warm start from the weights of this model or checkpoint directory (fresh optimizer and schedule)')
@@ -93,7 +93,7 @@ export function register(program: Command): void {
         ...(handLossWeight !== undefined ? { handLossWeight } : {}),
         ...(alignLossWeight !== undefined ? { alignLossWeight } : {}),
         ...(opts.counter ? { counter: opts.counter } : {}),
-        ...(opts.placement ? { placement: true } : {}),
+        ...(opts.placement === false ? { placement: false } : {}),
         ...(selfFeed !== undefined ? { selfFeed } : {}),
         ...(lr !== undefined ? { lr, minLr: Math.min(lr, getConfig(opts.config).minLr) } : {}),
       });

@@ -34,7 +34,7 @@ export interface GeneratorConfig {
    * the text and the counter instead of copying its input; Progressive Transformers' "Gaussian noise" augmentation. */
   inputNoise?: number;
   /** Scheduled-sampling probability: share of the teacher-forced input frames replaced by the model's own
-   * predictions of them (a gradient-free first pass), so that it learns to go on from its own output. Default 0. */
+   * predictions of them (a gradient-free first pass), so that it learns to go on from its own output. 0: off. */
   selfFeed?: number;
   /** Weight of the hand-shape loss: MSE of every finger point relative to its wrist (÷ its training std). */
   handLossWeight?: number;
@@ -60,7 +60,7 @@ export interface GeneratorConfig {
 const base = {
   dropout: 0.1, tokenizer: 'word' as TokenizerMode, maxVocab: 30_000, maxTextLen: 96, maxFrames: MAX_FRAMES,
   lengthLossWeight: 0.1, lr: 3e-4, minLr: 1e-5, warmupSteps: 100, weightDecay: 1e-2, clipNorm: 1.0,
-  normalize: true, inputNoise: 0.5, handLossWeight: 0.5, frameStride: 2, counter: 'progress' as CounterMode, placement: true,
+  normalize: true, inputNoise: 0.5, handLossWeight: 0.5, frameStride: 2, counter: 'progress' as CounterMode, placement: true, selfFeed: 0.5,
 };
 
 /** Named configurations. `signdw-40m` is SignDW's default (d 512, 8 heads, 4+4 layers, FF 2048). */

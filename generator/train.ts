@@ -145,7 +145,8 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
   const optimizer = new Adam(params, { weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm });
   const standardized = cfg.normalize === true;
   const sampler = new BatchSampler(opts.train, vocab, cfg, seed, cfg.batch, stats);
-  const lr = warmupCosine({ lr: cfg.lr, minLr: cfg.minLr, totalSteps: cfg.steps, warmupSteps: Math.min(cfg.warmupSteps, Math.floor(cfg.steps / 10)) });
+  // A peak set below the config's floor (e.g. --lr for fine-tuning) takes the floor down with it.
+  const lr = warmupCosine({ lr: cfg.lr, minLr: Math.min(cfg.minLr, cfg.lr), totalSteps: cfg.steps, warmupSteps: Math.min(cfg.warmupSteps, Math.floor(cfg.steps / 10)) });
   const result = trainLoop({
     params, optimizer, lr, steps: cfg.steps, outDir: ckptDir, config: cfg, vocab: [...vocab.itos],
     resume: opts.resume, progress: opts.progress, logEvery: opts.logEvery ?? 50,

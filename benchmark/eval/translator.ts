@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const res = await evaluateTranslator(values.model!, { split, beam: Number(values.beam), limit: values.limit ? Number(values.limit) : undefined });
   if (values.json) process.stdout.write(JSON.stringify(res) + '\n');
   else {
-    process.stdout.write(`translator ${values.model} on procedural ${res.split} (${res.sentences} sentences, ${res.split === "test" ? 'held-out signers' : 'training signers'}, beam ${res.beam}): `
+    process.stdout.write(`translator ${values.model} on procedural ${res.split} (${res.sentences} sentences, ${res.split === 'test' ? 'held-out signers' : 'training signers'}, beam ${res.beam}): `
       + `BLEU-4 ${res.bleu4.toFixed(2)} (sacrebleu 13a, lc), SLT BLEU-4 ${res.sltBleu4.toFixed(2)}; target ≥ 60; ${res.seconds.toFixed(1)} s\n`);
     for (const e of res.examples) process.stdout.write(`  ref: ${e.ref}\n  hyp: ${e.hyp}\n`);
   }

@@ -95,7 +95,7 @@ export function register(program: Command): void {
         ...(opts.counter ? { counter: opts.counter } : {}),
         ...(opts.placement === false ? { placement: false } : {}),
         ...(selfFeed !== undefined ? { selfFeed } : {}),
-        ...(lr !== undefined ? { lr, minLr: Math.min(lr, getConfig(opts.config).minLr) } : {}),
+        ...(lr !== undefined ? { lr } : {}),
       });
       const corpus = await loadGeneratorCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });
       const res = await trainGenerator({

@@ -79,11 +79,15 @@ function statsOfSample(train: TrainingPair[], cfg: GeneratorConfig, limit = 600)
   return { ...computePoseStats(frames), ...(placement ? { placement } : {}) };
 }
 
-/** A checkpoint can be resumed or warm-started from only with the same architecture and input space. */
-function checkSameArchitecture(ck: LoadedCheckpoint, cfg: GeneratorConfig, where: string): void {
+/**
+ * A checkpoint can be resumed only with the same architecture and input space. A warm start may change the frame
+ * stride (the weights do not depend on it; the model relearns the pace).
+ */
+function checkSameArchitecture(ck: LoadedCheckpoint, cfg: GeneratorConfig, where: string, mode: 'resume' | 'init'): void {
   if (!ck.manifest.vocab) throw new Error(`${where}: no vocabulary to start from`);
   const saved = ck.manifest.config as Partial<GeneratorConfig>;
-  for (const k of ['d', 'heads', 'encoderLayers', 'decoderLayers', 'ff', 'tokenizer', 'frameStride', 'normalize'] as const) {
+  const fixed = ['d', 'heads', 'encoderLayers', 'decoderLayers', 'ff', 'tokenizer', 'normalize', ...(mode === 'resume' ? ['frameStride'] as const : [])] as const;
+  for (const k of fixed) {
     if (saved?.[k] !== cfg[k]) throw new Error(`${where}: cannot start from this checkpoint: its ${k} is ${String(saved?.[k])}, the requested config has ${String(cfg[k])}`);
   }
 }
@@ -119,7 +123,7 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
   if (opts.resume && hasCheckpoint(ckptDir)) {
     resumeFrom = loadCheckpoint(ckptDir);
     if (!resumeFrom.manifest.vocab) throw new Error(`${join(ckptDir, 'manifest.json')}: no vocabulary to resume with`);
-    checkSameArchitecture(resumeFrom, cfg, join(ckptDir, 'manifest.json'));
+    checkSameArchitecture(resumeFrom, cfg, join(ckptDir, 'manifest.json'), 'resume');
     const saved = resumeFrom.manifest.config as Partial<GeneratorConfig>;
     for (const [k, was, now] of [['counter', saved.counter ?? 'absolute', cfg.counter ?? 'absolute'], ['placement', Boolean(saved.placement), Boolean(cfg.placement)]] as const) {
       if (was !== now) throw new Error(`${join(ckptDir, 'manifest.json')}: cannot resume with ${k} ${now}: the run uses ${was} (start a new --out with --init to switch)`);
@@ -127,13 +131,14 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
     vocab = new Vocab(resumeFrom.manifest.vocab, cfg.tokenizer);
   } else if (initDir !== null) {
     initFrom = loadCheckpoint(initDir);
-    checkSameArchitecture(initFrom, cfg, join(initDir, 'manifest.json'));
+    checkSameArchitecture(initFrom, cfg, join(initDir, 'manifest.json'), 'init');
     vocab = new Vocab(initFrom.manifest.vocab ?? [], cfg.tokenizer);
   } else {
     vocab = Vocab.build(opts.train.map((p) => p.text), { mode: cfg.tokenizer, maxSize: cfg.maxVocab });
   }
-  // A warm start that switches placement on or off needs statistics of the new targets.
-  const initStatsFit = initFrom !== null && Boolean((initFrom.manifest.config as Partial<GeneratorConfig>).placement) === Boolean(cfg.placement);
+  // A warm start that switches placement or the frame stride needs statistics of the new targets.
+  const initCfg = initFrom?.manifest.config as Partial<GeneratorConfig> | undefined;
+  const initStatsFit = initCfg !== undefined && Boolean(initCfg.placement) === Boolean(cfg.placement) && (initCfg.frameStride ?? 1) === (cfg.frameStride ?? 1);
   const from = resumeFrom ?? (initStatsFit ? initFrom : null);
   const stats = needsStats(cfg)
     ? (from?.manifest.extra?.poseStats !== undefined

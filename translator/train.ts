@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type TrainingBackend } from '../nn/backend.js';
-import { hasCheckpoint, loadCheckpoint } from '../nn/checkpoint.js';
+import { hasCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '../nn/checkpoint.js';
 import { Adam, warmupCosine } from '../nn/optim.js';
 import { Rng } from '../nn/rng.js';
 import { trainLoop, type TrainLoopResult } from '../nn/train-loop.js';
 import { createLinear, linear } from '../nn/layers.js';
+import { applyTimeWarp, drawTimeWarp } from './augment.js';
 import { FeatureCache, padSources, padTargets, rowGlossLabels, smoothedCrossEntropy, type TrainExample } from './batch.js';
 import type { TranslatorConfig } from './config.js';
-import { FEATURE_DIM, FEATURE_STRIDE } from './features.js';
+import { extractFeatures, FEATURE_DIM, FEATURE_STRIDE, type FrameFeatures } from './features.js';
 import { createTranslatorParams, Network } from './network.js';
 import { Vocab } from './vocab.js';
 
@@ -32,6 +33,8 @@ export interface TrainTranslatorOptions {
    * glosses; 0 = off). Default 0.5. The head (`aux.gloss`) is training-only and is not exported.
    */
   glossLossWeight?: number;
+  /** Warm start: a checkpoint directory whose weights and vocabulary the run starts from (fresh optimizer and schedule). */
+  initFrom?: string;
 }
 
 export interface TrainTranslatorResult extends TrainLoopResult {
@@ -48,6 +51,18 @@ export interface TranslatorCheckpointConfig {
   featureStride: number;
   seed: number;
   batch: number;
+}
+
+/** The checkpoint a warm start begins from; it must have this config's architecture and a vocabulary. */
+function loadInitCheckpoint(dir: string, cfg: TranslatorConfig): LoadedCheckpoint {
+  if (!hasCheckpoint(dir)) throw new Error(`--init ${dir}: no checkpoint there (expected weights.bin and manifest.json)`);
+  const ck = loadCheckpoint(dir);
+  const saved = (ck.manifest.config as Partial<TranslatorCheckpointConfig> | undefined)?.translator;
+  if (!ck.manifest.vocab) throw new Error(`--init ${dir}: the checkpoint has no vocabulary`);
+  for (const k of ['dModel', 'heads', 'encoderLayers', 'decoderLayers', 'ff', 'vocabLevel'] as const) {
+    if (saved?.[k] !== cfg[k]) throw new Error(`--init ${dir}: cannot start from this checkpoint: its ${k} is ${String(saved?.[k])}, the config has ${String(cfg[k])}`);
+  }
+  return ck;
 }
 
 /** Mixes the run seed and the step into a batch seed, so that batch `step` is the same on resume. */
@@ -69,10 +84,17 @@ export async function trainTranslator(opts: TrainTranslatorOptions): Promise<Tra
   const steps = Math.max(1, Math.floor(opts.steps ?? cfg.steps));
 
   let vocab: Vocab;
-  if (opts.resume && hasCheckpoint(opts.outDir)) {
+  const resuming = Boolean(opts.resume) && hasCheckpoint(opts.outDir);
+  if (resuming && opts.initFrom !== undefined) {
+    throw new Error(`--init ${opts.initFrom}: ${opts.outDir} already holds a checkpoint; resume it without --init, or choose a new --out`);
+  }
+  const init = opts.initFrom !== undefined && !resuming ? loadInitCheckpoint(opts.initFrom, cfg) : null;
+  if (resuming) {
     const m = loadCheckpoint(opts.outDir).manifest;
     if (!m.vocab) throw new Error(`${opts.outDir}: checkpoint has no vocabulary; cannot resume`);
     vocab = new Vocab(cfg.vocabLevel, m.vocab);
+  } else if (init) {
+    vocab = new Vocab(cfg.vocabLevel, init.manifest.vocab ?? []);
   } else {
     vocab = Vocab.build(opts.examples.map((e) => e.text), cfg.vocabLevel, { maxSize: cfg.maxVocab });
   }
@@ -84,6 +106,7 @@ export async function trainTranslator(opts: TrainTranslatorOptions): Promise<Tra
   const useGloss = glossWeight > 0 && glossNames.length > 0;
   const glossIndex = new Map(glossNames.map((g, i) => [g, i + 1]));
   if (useGloss) createLinear(params, 'aux.gloss', cfg.dModel, glossNames.length + 1);
+  init?.loadInto(params);
   const net = new Network(cfg, params);
   const optimizer = new Adam(params, { clipNorm: 1, weightDecay: 0.01 });
   const cache = new FeatureCache(cfg.maxSourceRows);
@@ -94,12 +117,16 @@ export async function trainTranslator(opts: TrainTranslatorOptions): Promise<Tra
   const result = trainLoop({
     params,
     optimizer,
-    lr: warmupCosine({ lr: cfg.learningRate, totalSteps: steps, warmupSteps: cfg.warmupSteps, minLr: cfg.learningRate * 0.05 }),
+    lr: warmupCosine({ lr: cfg.learningRate, totalSteps: steps, warmupSteps: Math.min(cfg.warmupSteps, Math.floor(steps / 10)), minLr: cfg.learningRate * 0.05 }),
     steps,
     outDir: opts.outDir,
     config: ckptConfig,
     vocab: vocab.tokens.slice(),
-    extra: { corpusVersion: opts.corpusVersion ?? null, command: opts.command ?? null, backend, glossLossWeight: useGloss ? glossWeight : 0, glossVocab: useGloss ? glossNames.length + 1 : 0 },
+    extra: {
+      corpusVersion: opts.corpusVersion ?? null, command: opts.command ?? null, backend,
+      glossLossWeight: useGloss ? glossWeight : 0, glossVocab: useGloss ? glossNames.length + 1 : 0,
+      ...(init ? { initFrom: { dir: init.dir, step: init.manifest.step } } : {}),
+    },
     resume: opts.resume,
     checkpointEvery: opts.checkpointEvery,
     progress: opts.progress,
@@ -108,7 +135,14 @@ export async function trainTranslator(opts: TrainTranslatorOptions): Promise<Tra
     lossAt: (step) => {
       const rng = new Rng(stepSeed(seed, step));
       const picked = Array.from({ length: batch }, () => opts.examples[rng.int(opts.examples.length)]);
-      const src = padSources(picked.map((e) => cache.get(e)));
+      const augRng = new Rng(stepSeed(seed ^ 0x2545f491, step));
+      const inputs = picked.map((e): { f: FrameFeatures & { frames: number }; glosses: TrainExample['glosses'] } => {
+        if (!(augRng.next() < (cfg.timeAugment ?? 0))) return { f: cache.get(e), glosses: e.glosses };
+        const warped = applyTimeWarp(e.sequence(), e.glosses, drawTimeWarp(augRng));
+        const f = extractFeatures(warped.sequence, { maxRows: cfg.maxSourceRows });
+        return { f: { ...f, frames: warped.sequence.frames }, glosses: warped.glosses };
+      });
+      const src = padSources(inputs.map((x) => x.f));
       const tgt = padTargets(picked.map((e) => e.text), vocab, cfg.maxTargetTokens);
       const features = tf.tensor3d(src.features, [src.batch, src.rows, FEATURE_DIM]);
       const valid = tf.tensor2d(src.valid, [src.batch, src.rows]);
@@ -117,10 +151,7 @@ export async function trainTranslator(opts: TrainTranslatorOptions): Promise<Tra
       const loss = smoothedCrossEntropy(logits, tgt, batch, cfg.labelSmoothing);
       if (!useGloss) return { loss };
       const labels = new Int32Array(src.batch * src.rows).fill(-1);
-      picked.forEach((e, b) => {
-        const f = cache.get(e);
-        labels.set(rowGlossLabels(e.glosses, f.rows, f.frames, glossIndex), b * src.rows);
-      });
+      inputs.forEach(({ f, glosses }, b) => labels.set(rowGlossLabels(glosses, f.rows, f.frames, glossIndex), b * src.rows));
       const w = Float32Array.from(labels, (l) => (l >= 0 ? 1 : 0));
       const glossLogits = linear(params, 'aux.gloss', memory);
       const glossLoss = smoothedCrossEntropy(glossLogits, { len: src.rows, input: labels, output: labels.map((l) => Math.max(0, l)), weight: w }, batch, 0);

@@ -17,6 +17,7 @@ interface TrainGeneratorCli extends TrainCliOptions {
   counter?: string;
   placement?: boolean;
   selfFeed?: string;
+  frameStride?: string;
   lr?: string;
   init?: string;
   progress?: boolean;
@@ -66,6 +67,7 @@ export function register(program: Command): void {
     .option('--counter <mode>', "decoder counter: absolute (t/96, SignDW) or progress (t/length) (default: the config's)")
     .option('--no-placement', 'train on the sequences where they stand (default: re-placed at the mean neck position and shoulder width)')
     .option('--self-feed <prob>', "scheduled sampling: share of input frames replaced by the model's own predictions (default: the config's)")
+    .option('--frame-stride <n>', "model every n-th corpus frame (2: a 24-fps corpus is modelled at 12 fps) (default: the config's)")
     .option('--lr <rate>', "peak learning rate (default: the config's)")
     .option('--init <dir>', 'warm start from the weights of this model or checkpoint directory (fresh optimizer and schedule)')
     .option('--no-progress', 'log lines instead of a progress bar')
@@ -85,6 +87,7 @@ export function register(program: Command): void {
       if (opts.counter !== undefined && opts.counter !== 'absolute' && opts.counter !== 'progress') {
         throw new Error(`--counter must be "absolute" or "progress", got "${opts.counter}"`);
       }
+      const frameStride = positiveInt(opts.frameStride, '--frame-stride');
       const lr = nonNegativeNumber(opts.lr, '--lr');
       if (lr === 0) throw new Error('--lr must be greater than 0');
       const config = getConfig(opts.config, {
@@ -95,6 +98,7 @@ export function register(program: Command): void {
         ...(opts.counter ? { counter: opts.counter } : {}),
         ...(opts.placement === false ? { placement: false } : {}),
         ...(selfFeed !== undefined ? { selfFeed } : {}),
+        ...(frameStride !== undefined ? { frameStride } : {}),
         ...(lr !== undefined ? { lr } : {}),
       });
       const corpus = await loadGeneratorCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });

@@ -3,10 +3,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
-import { positiveInt, seedOption, trainSubcommand, type TrainCliOptions } from '../options.js';
+import { nonNegativeNumber, positiveInt, seedOption, trainSubcommand, type TrainCliOptions } from '../options.js';
 
 interface TrainOptions extends TrainCliOptions {
   export?: string;
+  timeAugment?: string;
+  lr?: string;
+  init?: string;
 }
 
 interface TranslateCliOptions {
@@ -40,11 +43,21 @@ export function register(program: Command): void {
     out: 'checkpoint directory (weights.bin, manifest.json, loss.svg)',
   })
     .option('--export <dir>', 'after training, export the ONNX model directory here')
+    .option('--time-augment <prob>', "share of examples given a random tempo/phase/frame-rate warp; 0 = off (default: the config's)")
+    .option('--lr <rate>', "peak learning rate (default: the config's)")
+    .option('--init <dir>', 'warm start from the weights and vocabulary of this checkpoint (fresh optimizer and schedule)')
     .action(async (opts: TrainOptions) => {
       const { getConfig } = await import('../../translator/config.js');
       const { trainTranslator } = await import('../../translator/train.js');
       const { loadTrainingCorpus } = await import('../../translator/corpus-data.js');
-      const cfg = getConfig(opts.config);
+      const timeAugment = nonNegativeNumber(opts.timeAugment, '--time-augment');
+      if (timeAugment !== undefined && timeAugment > 1) throw new Error(`--time-augment must be a probability in [0, 1], got "${opts.timeAugment}"`);
+      const lr = nonNegativeNumber(opts.lr, '--lr');
+      if (lr === 0) throw new Error('--lr must be greater than 0');
+      const cfg = getConfig(opts.config, {
+        ...(timeAugment !== undefined ? { timeAugment } : {}),
+        ...(lr !== undefined ? { learningRate: lr } : {}),
+      });
       const corpus = await loadTrainingCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });
       const command = ['signbench', ...process.argv.slice(2)].join(' ');
       const res = await trainTranslator({
@@ -55,6 +68,7 @@ export function register(program: Command): void {
         batch: positiveInt(opts.batch, '--batch'),
         seed: seedOption(opts.seed),
         resume: Boolean(opts.resume),
+        initFrom: opts.init,
         corpusVersion: corpus.version,
         command,
       });

@@ -90,6 +90,15 @@ describe('generator training and export', () => {
     expect(src.extra.poseStats.placement).toEqual({ x: expect.any(Number), y: expect.any(Number), scale: expect.any(Number) });
     expect(src.extra.poseStats.placement.scale).toBeGreaterThan(0);
     expect(placed.placement).toBeUndefined();
+    // A warm start may change the frame stride (the weights do not depend on it); statistics are recomputed. A
+    // resume may not.
+    const restrided = join(dir, 'init-stride');
+    await trainGenerator({ train: syntheticPairs(48, 1), config: { ...micro, steps: 1, frameStride: 4 }, outDir: restrided, progress: false, logEvery: 0, corpus, initFrom: modelDir });
+    const s4 = loadCheckpoint(join(restrided, 'checkpoint')).manifest;
+    expect((s4.config as GeneratorConfig).frameStride).toBe(4);
+    expect(s4.extra?.poseStats).not.toEqual(src.extra.poseStats);
+    await expect(trainGenerator({ train: syntheticPairs(8, 1), config: { ...micro, steps: 2 }, outDir: restrided, resume: true, progress: false, logEvery: 0, corpus }))
+      .rejects.toThrow(/its frameStride is 4, the requested config has 2/);
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(m.metrics.dev_align_miss).toBeGreaterThanOrEqual(0);
     expect(m.metrics.dev_align_miss).toBeLessThanOrEqual(1);

@@ -1,51 +1,62 @@
 import type { Rng } from '../nn/rng.js';
 import { PoseSequence, type GlossSpan } from '../pose/sequence.js';
 import { CHANNELS, FRAME_STRIDE, POINTS } from '../pose/skeleton.js';
+import { centreSquareCrop } from '../pose/transforms.js';
 
 /**
- * Temporal augmentation for training the back-translator (the benchmark's judge).
+ * Augmentation for training the back-translator (the benchmark's judge), so that it reads what generators can
+ * produce as it reads the corpus.
  *
- * A judge trained only on the corpus's own 24-fps timing learns its sampling phase: the same ground-truth poses
- * taken to 12 fps read about a quarter worse, and dropping a single leading frame moves BLEU by several points. But
- * the sequences it has to read come from generators at 6, 12, 25 or 30 fps, with their own tempo and with the smooth
- * motion that regression models produce. Each augmented copy therefore gets, at random:
+ * - **View.** SignDW-style generators work in the centre square of the frame and cannot produce a point outside it
+ *   (nor can a pose estimator see a point outside the picture). The procedural corpus, drawn at 16:9, has confident
+ *   points there: legs below the frame, a hand dropping out of it. A judge that learned to use them reads ground
+ *   truth at 58.5 BLEU but the very same poses with only those points removed (2–4% of body and hand points) at
+ *   48.2. With probability 0.7 an augmented copy is therefore seen through `centreSquareCrop`.
+ * - **Time.** A judge trained only on the corpus's own 24-fps timing learns its sampling phase (dropping one leading
+ *   frame moves BLEU by several points), while generators run at 6, 12, 25 or 30 fps, with their own tempo and the
+ *   smooth motion of regression models. Each augmented copy gets:
  *   - a tempo change (signing speed ×0.8–1.25);
  *   - a sub-frame start offset (0–3 frames: the pooling phase);
  *   - with probability 0.6, a lower source rate (24/k fps, k = 2, 3 or 4, at a random phase), shown as a model at
  *     that rate would be after nearest-frame upsampling to 24 fps: each frame held k times;
  *   - with probability 0.3, a light temporal smoothing ([1, 2, 1] / 4) of the point positions.
  * Gloss spans are carried through the tempo change and offset, so the auxiliary per-row gloss loss still applies.
- * The share of training examples augmented is the config's `timeAugment`.
+ * The share of training examples augmented is the config's `augment`; the rest are read as they are.
  */
-/** What one draw of the augmentation did (for tests and logs). */
-export interface TimeWarp {
+
+/** One draw of the augmentation. */
+export interface Augmentation {
   speed: number;
   offset: number;
   hold: number;
   phase: number;
   smooth: boolean;
+  /** Seen through the centre-square crop. */
+  crop: boolean;
 }
 
-export function drawTimeWarp(rng: Rng): TimeWarp {
+export function drawAugmentation(rng: Rng): Augmentation {
   const speed = Math.exp(rng.uniform(Math.log(0.8), Math.log(1.25)));
   const offset = rng.uniform(0, 3);
   const hold = rng.next() < 0.6 ? 2 + rng.int(3) : 1;
   const phase = rng.int(hold);
   const smooth = rng.next() < 0.3;
-  return { speed, offset, hold, phase, smooth };
+  const crop = rng.next() < 0.7;
+  return { speed, offset, hold, phase, smooth, crop };
 }
 
 /** Source frame position (fractional) shown at output frame j. */
-function sourcePosition(j: number, w: TimeWarp): number {
+function sourcePosition(j: number, w: Augmentation): number {
   const held = w.hold > 1 ? Math.max(0, Math.floor((j + w.phase) / w.hold) * w.hold - w.phase) : j;
   return w.offset + held * w.speed;
 }
 
 /**
  * Applies `w` to `seq` (kept at its frame rate, nearest source frame per output frame) and maps `glosses` onto the
- * new frame indices. A sequence too short to warp is returned unchanged.
+ * new frame indices. A sequence too short to warp in time is only cropped.
  */
-export function applyTimeWarp(seq: PoseSequence, glosses: readonly GlossSpan[] | undefined, w: TimeWarp): { sequence: PoseSequence; glosses?: GlossSpan[] } {
+export function applyAugmentation(seq: PoseSequence, glosses: readonly GlossSpan[] | undefined, w: Augmentation): { sequence: PoseSequence; glosses?: GlossSpan[] } {
+  if (w.crop) seq = centreSquareCrop(seq);
   const T = seq.frames;
   const n = Math.floor((T - 1 - w.offset) / w.speed) + 1;
   if (T < 2 || n < 2) return { sequence: seq, glosses: glosses?.slice() };

@@ -21,10 +21,10 @@ export interface TranslatorConfig {
   batch: number;
   steps: number;
   /**
-   * Share of training examples given a random temporal warp (translator/augment.ts: tempo, phase, 6–12 fps sources,
-   * smoothing) so that the judge reads generators at any frame rate alike; 0 = off. Absent in older checkpoints (0).
+   * Share of training examples augmented (translator/augment.ts: centre-square view, tempo, phase, 6–12 fps sources,
+   * smoothing) so that the judge reads generated poses as it reads the corpus; 0 = off. Absent in older checkpoints (0).
    */
-  timeAugment?: number;
+  augment?: number;
 }
 
 export const CONFIGS: Readonly<Record<string, TranslatorConfig>> = Object.freeze({
@@ -32,19 +32,19 @@ export const CONFIGS: Readonly<Record<string, TranslatorConfig>> = Object.freeze
   tiny: {
     name: 'tiny', dModel: 128, heads: 4, encoderLayers: 2, decoderLayers: 2, ff: 512,
     maxSourceRows: 160, maxTargetTokens: 40, vocabLevel: 'word', maxVocab: 4000,
-    labelSmoothing: 0.1, learningRate: 1.5e-3, warmupSteps: 200, batch: 16, steps: 2000, timeAugment: 0.5,
+    labelSmoothing: 0.1, learningRate: 1.5e-3, warmupSteps: 200, batch: 16, steps: 2000, augment: 0.5,
   },
   /** A wider, deeper variant for machines with a faster backend. */
   small: {
     name: 'small', dModel: 256, heads: 4, encoderLayers: 3, decoderLayers: 3, ff: 1024,
     maxSourceRows: 256, maxTargetTokens: 48, vocabLevel: 'word', maxVocab: 8000,
-    labelSmoothing: 0.1, learningRate: 5e-4, warmupSteps: 800, batch: 32, steps: 20000, timeAugment: 0.5,
+    labelSmoothing: 0.1, learningRate: 5e-4, warmupSteps: 800, batch: 32, steps: 20000, augment: 0.5,
   },
   /** Character-level tiny model (open vocabulary, longer outputs). */
   'tiny-char': {
     name: 'tiny-char', dModel: 128, heads: 4, encoderLayers: 2, decoderLayers: 2, ff: 512,
     maxSourceRows: 160, maxTargetTokens: 160, vocabLevel: 'char', maxVocab: 200,
-    labelSmoothing: 0.1, learningRate: 1e-3, warmupSteps: 300, batch: 16, steps: 8000, timeAugment: 0.5,
+    labelSmoothing: 0.1, learningRate: 1e-3, warmupSteps: 300, batch: 16, steps: 8000, augment: 0.5,
   },
 });
 
@@ -52,8 +52,8 @@ export function getConfig(name: string, overrides: Partial<TranslatorConfig> = {
   const base = CONFIGS[name];
   if (!base) throw new Error(`unknown translator config "${name}" (known: ${Object.keys(CONFIGS).join(', ')})`);
   const cfg = { ...base, ...overrides };
-  if (cfg.timeAugment !== undefined && !(cfg.timeAugment >= 0 && cfg.timeAugment <= 1)) {
-    throw new Error(`config ${name}: timeAugment must be a probability in [0, 1], got ${String(cfg.timeAugment)}`);
+  if (cfg.augment !== undefined && !(cfg.augment >= 0 && cfg.augment <= 1)) {
+    throw new Error(`config ${name}: augment must be a probability in [0, 1], got ${String(cfg.augment)}`);
   }
   if (cfg.dModel % cfg.heads !== 0) throw new Error(`config ${name}: dModel ${cfg.dModel} is not divisible by heads ${cfg.heads}`);
   return cfg;

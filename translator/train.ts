@@ -5,7 +5,7 @@ import { Adam, warmupCosine } from '../nn/optim.js';
 import { Rng } from '../nn/rng.js';
 import { trainLoop, type TrainLoopResult } from '../nn/train-loop.js';
 import { createLinear, linear } from '../nn/layers.js';
-import { applyTimeWarp, drawTimeWarp } from './augment.js';
+import { applyAugmentation, drawAugmentation } from './augment.js';
 import { FeatureCache, padSources, padTargets, rowGlossLabels, smoothedCrossEntropy, type TrainExample } from './batch.js';
 import type { TranslatorConfig } from './config.js';
 import { extractFeatures, FEATURE_DIM, FEATURE_STRIDE, type FrameFeatures } from './features.js';
@@ -137,8 +137,8 @@ export async function trainTranslator(opts: TrainTranslatorOptions): Promise<Tra
       const picked = Array.from({ length: batch }, () => opts.examples[rng.int(opts.examples.length)]);
       const augRng = new Rng(stepSeed(seed ^ 0x2545f491, step));
       const inputs = picked.map((e): { f: FrameFeatures & { frames: number }; glosses: TrainExample['glosses'] } => {
-        if (!(augRng.next() < (cfg.timeAugment ?? 0))) return { f: cache.get(e), glosses: e.glosses };
-        const warped = applyTimeWarp(e.sequence(), e.glosses, drawTimeWarp(augRng));
+        if (!(augRng.next() < (cfg.augment ?? 0))) return { f: cache.get(e), glosses: e.glosses };
+        const warped = applyAugmentation(e.sequence(), e.glosses, drawAugmentation(augRng));
         const f = extractFeatures(warped.sequence, { maxRows: cfg.maxSourceRows });
         return { f: { ...f, frames: warped.sequence.frames }, glosses: warped.glosses };
       });

@@ -7,7 +7,7 @@ import { nonNegativeNumber, positiveInt, seedOption, trainSubcommand, type Train
 
 interface TrainOptions extends TrainCliOptions {
   export?: string;
-  timeAugment?: string;
+  augment?: string;
   lr?: string;
   init?: string;
 }
@@ -43,19 +43,19 @@ export function register(program: Command): void {
     out: 'checkpoint directory (weights.bin, manifest.json, loss.svg)',
   })
     .option('--export <dir>', 'after training, export the ONNX model directory here')
-    .option('--time-augment <prob>', "share of examples given a random tempo/phase/frame-rate warp; 0 = off (default: the config's)")
+    .option('--augment <prob>', "share of examples seen through a random centre-square view and tempo/phase/frame-rate warp; 0 = off (default: the config's)")
     .option('--lr <rate>', "peak learning rate (default: the config's)")
     .option('--init <dir>', 'warm start from the weights and vocabulary of this checkpoint (fresh optimizer and schedule)')
     .action(async (opts: TrainOptions) => {
       const { getConfig } = await import('../../translator/config.js');
       const { trainTranslator } = await import('../../translator/train.js');
       const { loadTrainingCorpus } = await import('../../translator/corpus-data.js');
-      const timeAugment = nonNegativeNumber(opts.timeAugment, '--time-augment');
-      if (timeAugment !== undefined && timeAugment > 1) throw new Error(`--time-augment must be a probability in [0, 1], got "${opts.timeAugment}"`);
+      const augment = nonNegativeNumber(opts.augment, '--augment');
+      if (augment !== undefined && augment > 1) throw new Error(`--augment must be a probability in [0, 1], got "${opts.augment}"`);
       const lr = nonNegativeNumber(opts.lr, '--lr');
       if (lr === 0) throw new Error('--lr must be greater than 0');
       const cfg = getConfig(opts.config, {
-        ...(timeAugment !== undefined ? { timeAugment } : {}),
+        ...(augment !== undefined ? { augment } : {}),
         ...(lr !== undefined ? { learningRate: lr } : {}),
       });
       const corpus = await loadTrainingCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });

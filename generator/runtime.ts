@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PoseSequence } from '../pose/sequence.js';
+import { resample } from '../pose/transforms.js';
 import { floatTensor, int64Tensor, openOrtSession, ort, type OrtSessionOptions } from '../nn/ort.js';
 import { MAX_FRAMES, MIN_FRAMES, POSE_DIM } from './config.js';
 import { framesFromRatio, modelFramesToSequence } from './features.js';
@@ -14,6 +15,11 @@ export interface GenerateOptions {
   truncate?: boolean;
   /** Keep all 96 frames instead of truncating to the predicted length. */
   fullLength?: boolean;
+  /**
+   * Output frame rate: the model's frames are linearly interpolated to it, keeping the duration (default: the
+   * model's own rate, `normalization.fps`). For video models that want 24 or 30 fps from a 6- or 12-fps generator.
+   */
+  fps?: number;
 }
 
 export interface GeneratedFrames {
@@ -124,13 +130,21 @@ export class GeneratorRuntime {
 
   /** Text → PoseSequence (fps and square size from the manifest; x, y in the centre-square crop). */
   async generate(text: string, opts: GenerateOptions = {}): Promise<PoseSequence> {
+    if (opts.fps !== undefined && !(Number.isFinite(opts.fps) && opts.fps > 0 && opts.fps <= 240)) {
+      throw new Error(`fps must be a number in (0, 240], got ${String(opts.fps)}`);
+    }
     const ids = this.encodeText(text, opts);
     const g = await this.generateIds(ids, { stopAtLength: !opts.fullLength });
     const n = opts.fullLength ? MAX_FRAMES : Math.max(MIN_FRAMES, g.length);
-    return modelFramesToSequence(g.frames, n, {
-      id: opts.id ?? 'generated', text, size: this.manifest.normalization.size, fps: this.manifest.normalization.fps,
-      language: null, source: 'signbench-generator',
+    const fps = this.manifest.normalization.fps;
+    const seq = modelFramesToSequence(g.frames, n, {
+      id: opts.id ?? 'generated', text, size: this.manifest.normalization.size, fps, language: null, source: 'signbench-generator',
     });
+    if (opts.fps === undefined || opts.fps === fps) return seq;
+    // Duration kept: n frames at the model rate last n / fps seconds.
+    const out = resample(seq, Math.max(1, Math.round((n * opts.fps) / fps)), 'linear');
+    out.meta.fps = opts.fps;
+    return out;
   }
 
   async dispose(): Promise<void> {

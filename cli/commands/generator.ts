@@ -30,6 +30,7 @@ interface GenerateCli {
   truncate?: boolean;
   fullLength?: boolean;
   threads: string;
+  fps?: string;
   json?: boolean;
 }
 
@@ -121,13 +122,16 @@ export function register(program: Command): void {
     .option('--id <id>', 'sequence id', 'generated')
     .option('--truncate', 'truncate over-long text to the model limit instead of refusing it')
     .option('--full-length', 'keep all 96 frames (ignore the length head)')
+    .option('--fps <rate>', "output frame rate, by linear interpolation (default: the model's)")
     .option('--threads <n>', 'ONNX Runtime intra-op threads', '2')
     .option('--json', 'print one JSON line')
     .action(async (text: string, opts: GenerateCli) => {
       const { GeneratorRuntime } = await import('../../generator/runtime.js');
+      const fps = nonNegativeNumber(opts.fps, '--fps');
+      if (fps === 0) throw new Error('--fps must be greater than 0');
       const rt = await GeneratorRuntime.load(opts.model, { threads: positiveInt(opts.threads, '--threads') });
       const t0 = performance.now();
-      const seq = await rt.generate(text, { id: opts.id, truncate: opts.truncate, fullLength: opts.fullLength });
+      const seq = await rt.generate(text, { id: opts.id, truncate: opts.truncate, fullLength: opts.fullLength, fps });
       const ms = performance.now() - t0;
       await rt.dispose();
       await writeSequence(seq, opts.out);

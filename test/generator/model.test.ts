@@ -145,6 +145,14 @@ describe('generator training and export', () => {
     await expect(rt.generate(Array(200).fill('hello').join(' '))).rejects.toThrow(/200 tokens is over the limit of 94 tokens/);
     const truncated = await rt.generate(Array(200).fill('hello').join(' '), { truncate: true });
     expect(truncated.frames).toBeGreaterThan(0);
+    // --fps: the same motion, interpolated to another rate over the same duration.
+    const at24 = await rt.generate('hello world', { id: 'x', fps: 24 });
+    expect(at24.meta.fps).toBe(24);
+    expect(at24.frames).toBe(seq.frames * 2);
+    expect(at24.x(0, 4)).toBeCloseTo(seq.x(0, 4), 6);
+    expect(at24.x(at24.frames - 1, 4)).toBeCloseTo(seq.x(seq.frames - 1, 4), 6);
+    expect((await rt.generate('hello world', { fps: 12 })).data).toEqual(seq.data);
+    await expect(rt.generate('hello world', { fps: 0 })).rejects.toThrow(/fps must be a number in \(0, 240\], got 0/);
     await rt.dispose();
   });
 
@@ -158,11 +166,14 @@ describe('generator training and export', () => {
       expect(await main(['node', 'signbench', 'generate', 'hello world', '--model', modelDir, '--out', out, '--threads', '1'])).toBe(0);
       expect(await main(['node', 'signbench', 'generate', 'hello world', '--model', modelDir, '--out', join(dir, 'gen.json')])).toBe(0);
       expect(await main(['node', 'signbench', 'generate', 'hello world', '--model', modelDir, '--out', join(dir, 'gen.npz')])).toBe(0);
+      expect(await main(['node', 'signbench', 'generate', 'hello world', '--model', modelDir, '--out', join(dir, 'gen24.pose'), '--fps', '24'])).toBe(0);
     } finally {
       process.stdout.write = write;
     }
     const seq = parsePoseFile(new Uint8Array(readFileSync(out)), out);
     expect(seq.frames).toBeGreaterThanOrEqual(8);
+    const seq24 = parsePoseFile(new Uint8Array(readFileSync(join(dir, 'gen24.pose'))), 'gen24.pose');
+    expect([seq24.frames, seq24.meta.fps]).toEqual([seq.frames * 2, 24]);
     expect(JSON.parse(readFileSync(join(dir, 'gen.json'), 'utf8'))).toBeTruthy();
     const err = process.stderr.write;
     let msg = '';
@@ -170,9 +181,11 @@ describe('generator training and export', () => {
     try {
       expect(await main(['node', 'signbench', 'generate', 'hello', '--model', modelDir, '--out', join(dir, 'x.txt')])).toBe(1);
       expect(await main(['node', 'signbench', 'generate', '   ', '--model', modelDir, '--out', join(dir, 'x.pose')])).toBe(1);
+      expect(await main(['node', 'signbench', 'generate', 'hello', '--model', modelDir, '--out', join(dir, 'x.pose'), '--fps', 'fast'])).toBe(1);
     } finally {
       process.stderr.write = err;
     }
+    expect(msg).toMatch(/--fps must be a number ≥ 0, got "fast"/);
     expect(msg).toMatch(/unknown extension ".txt"/);
     expect(msg).toMatch(/empty text/);
   });

@@ -69,9 +69,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const refs: PoseSequence[] = [];
     const gens: PoseSequence[] = [];
     for (const e of entries) {
-      // the generator works in SignDW's centre-square space; compare in the same space
-      refs.push(centreSquareCrop(corpus.sequence(e)));
-      gens.push(await generator.generate(e.text, { id: `${e.id}-generated` }));
+      // the generator works in SignDW's centre-square space; compare in the same space, at the same frame rate
+      const ref = centreSquareCrop(corpus.sequence(e));
+      refs.push(ref);
+      gens.push(await generator.generate(e.text, { id: `${e.id}-generated`, fps: ref.meta.fps }));
       log(`generated ${e.id}: "${e.text}"`);
     }
     const backs = await translator.translateBatch([...refs, ...gens]);

@@ -56,7 +56,7 @@ export function exportTranslator(checkpointDir: string, outDir: string, opts: Ex
       dim: FEATURE_DIM,
       stride: FEATURE_STRIDE,
       maxRows: config.maxSourceRows,
-      description: 'translator/features.ts: per point x, y (neck-centred, ÷ shoulder width, clipped ±8), valid, dx, dy (×4 per frame); frame pairs averaged (stride 2)',
+      description: `translator/features.ts: per point x, y (neck-centred, ÷ shoulder width, clipped ±8), valid, dx, dy (×4 per frame); resampled to 24 fps, every ${FEATURE_STRIDE} frames averaged (stride ${FEATURE_STRIDE})`,
     },
     files: { encoder: ENCODER_FILE, decoderStep: DECODER_STEP_FILE, lossCurve: hasSvg ? 'loss.svg' : null },
     io: {

@@ -18,7 +18,7 @@ import { trainGenerator } from '../../generator/train.js';
 import { Vocab } from '../../generator/tokenizer.js';
 import { syntheticPairs } from './synthetic.js';
 
-const micro: GeneratorConfig = getConfig('tiny', { name: 'micro', d: 32, heads: 4, encoderLayers: 1, decoderLayers: 2, ff: 64, batch: 8, steps: 30, lr: 3e-3, warmupSteps: 3 });
+const micro: GeneratorConfig = getConfig('tiny', { name: 'micro', d: 32, heads: 4, encoderLayers: 1, decoderLayers: 2, ff: 64, batch: 8, steps: 30, lr: 3e-3, warmupSteps: 3, frameStride: 2 });
 
 let dir: string;
 beforeAll(async () => {

@@ -68,7 +68,7 @@ export const CONFIGS: Readonly<Record<string, GeneratorConfig>> = Object.freeze(
   tiny: {
     ...base, name: 'tiny', d: 128, heads: 4, encoderLayers: 2, decoderLayers: 2, ff: 512, dropout: 0, lr: 1e-3, batch: 16, steps: 3000,
     // 6 fps on CPU: half the frames make a step twice as fast and halve the free-running steps (generator/README.md).
-    frameStride: 4,
+    frameStride: 4, selfFeed: 0.8,
   },
   small: { ...base, name: 'small', d: 256, heads: 4, encoderLayers: 4, decoderLayers: 4, ff: 1024, lr: 5e-4, batch: 16, steps: 10_000 },
   'signdw-40m': { ...base, name: 'signdw-40m', d: 512, heads: 8, encoderLayers: 4, decoderLayers: 4, ff: 2048, batch: 32, steps: 20_000 },

@@ -86,7 +86,8 @@ function statsOfSample(train: TrainingPair[], cfg: GeneratorConfig, limit = 600)
 function checkSameArchitecture(ck: LoadedCheckpoint, cfg: GeneratorConfig, where: string, mode: 'resume' | 'init'): void {
   if (!ck.manifest.vocab) throw new Error(`${where}: no vocabulary to start from`);
   const saved = ck.manifest.config as Partial<GeneratorConfig>;
-  const fixed = ['d', 'heads', 'encoderLayers', 'decoderLayers', 'ff', 'tokenizer', 'normalize', ...(mode === 'resume' ? ['frameStride'] as const : [])] as const;
+  const fixed: (keyof GeneratorConfig)[] = ['d', 'heads', 'encoderLayers', 'decoderLayers', 'ff', 'tokenizer', 'normalize'];
+  if (mode === 'resume') fixed.push('frameStride');
   for (const k of fixed) {
     if (saved?.[k] !== cfg[k]) throw new Error(`${where}: cannot start from this checkpoint: its ${k} is ${String(saved?.[k])}, the requested config has ${String(cfg[k])}`);
   }

@@ -61,14 +61,16 @@ export function applyAugmentation(seq: PoseSequence, glosses: readonly GlossSpan
   const n = Math.floor((T - 1 - w.offset) / w.speed) + 1;
   if (T < 2 || n < 2) return { sequence: seq, glosses: glosses?.slice() };
   const data = new Float32Array(n * FRAME_STRIDE);
+  const people = new Uint8Array(n);
   for (let j = 0; j < n; j++) {
     const from = Math.min(T - 1, Math.max(0, Math.round(sourcePosition(j, w))));
     data.set(seq.data.subarray(from * FRAME_STRIDE, (from + 1) * FRAME_STRIDE), j * FRAME_STRIDE);
+    people[j] = seq.people[from];
   }
   if (w.smooth) smoothPositions(data, n);
   const toOut = (f: number) => Math.min(n, Math.max(0, Math.ceil((f - w.offset) / w.speed)));
   const mapped = glosses?.map((g) => ({ gloss: g.gloss, start: toOut(g.start), end: toOut(g.end) })).filter((g) => g.end > g.start);
-  return { sequence: new PoseSequence({ ...seq.meta }, data), glosses: mapped };
+  return { sequence: new PoseSequence({ ...seq.meta }, data, people), glosses: mapped };
 }
 
 /** [1, 2, 1] / 4 over time on x and y, for points present in all three frames; ends and gaps are left alone. */

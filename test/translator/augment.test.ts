@@ -57,6 +57,10 @@ describe('augmentation for the judge', () => {
     expect(sources(applyAugmentation(ramp(8), undefined, warp({ hold: 2 })).sequence)).toEqual([0, 0, 2, 2, 4, 4, 6, 6]);
     expect(sources(applyAugmentation(ramp(8), undefined, warp({ hold: 2, phase: 1 })).sequence)).toEqual([0, 1, 1, 3, 3, 5, 5, 7]);
     expect(sources(applyAugmentation(ramp(9), undefined, warp({ hold: 4 })).sequence)).toEqual([0, 0, 0, 0, 4, 4, 4, 4, 8]);
+    // Each shown frame keeps its source frame's people count.
+    const empty = ramp(8);
+    empty.people.set([1, 1, 0, 1, 1, 1, 1, 1]);
+    expect(Array.from(applyAugmentation(empty, undefined, warp({ hold: 2 })).sequence.people)).toEqual([1, 1, 0, 0, 1, 1, 1, 1]);
   });
 
   it('smooths positions [1, 2, 1] / 4 where all three frames have the point, and nowhere else', () => {

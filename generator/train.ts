@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { initBackend } from '../nn/backend.js';
 import { hasCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '../nn/checkpoint.js';
 import { Adam, warmupCosine } from '../nn/optim.js';
-import type { WeightSource } from '../nn/params.js';
+import type { ParamStore, WeightSource } from '../nn/params.js';
 import { Rng } from '../nn/rng.js';
 import { LOSS_SVG, trainLoop } from '../nn/train-loop.js';
 import { MAX_FRAMES, MIN_FRAMES, validateConfig, type GeneratorConfig } from './config.js';
@@ -81,16 +81,36 @@ function statsOfSample(train: TrainingPair[], cfg: GeneratorConfig, limit = 600)
 
 /**
  * A checkpoint can be resumed only with the same architecture and input space. A warm start may change the frame
- * stride (the weights do not depend on it; the model relearns the pace).
+ * stride (the weights do not depend on it; the model relearns the pace) and may add encoder or decoder layers on top
+ * of the saved ones (growLayers: they start as the identity).
  */
 function checkSameArchitecture(ck: LoadedCheckpoint, cfg: GeneratorConfig, where: string, mode: 'resume' | 'init'): void {
   if (!ck.manifest.vocab) throw new Error(`${where}: no vocabulary to start from`);
   const saved = ck.manifest.config as Partial<GeneratorConfig>;
-  const fixed: (keyof GeneratorConfig)[] = ['d', 'heads', 'encoderLayers', 'decoderLayers', 'ff', 'tokenizer', 'normalize'];
-  if (mode === 'resume') fixed.push('frameStride');
+  const fixed: (keyof GeneratorConfig)[] = ['d', 'heads', 'ff', 'tokenizer', 'normalize'];
+  if (mode === 'resume') fixed.push('frameStride', 'encoderLayers', 'decoderLayers');
   for (const k of fixed) {
     if (saved?.[k] !== cfg[k]) throw new Error(`${where}: cannot start from this checkpoint: its ${k} is ${String(saved?.[k])}, the requested config has ${String(cfg[k])}`);
   }
+  for (const k of ['encoderLayers', 'decoderLayers'] as const) {
+    const was = saved?.[k];
+    if (typeof was !== 'number' || was > cfg[k]) throw new Error(`${where}: cannot start from this checkpoint: its ${k} is ${String(was)}, more than the requested ${cfg[k]} (a warm start may add layers, not drop them)`);
+  }
+}
+
+/**
+ * Warm start into a model with more layers than the checkpoint: the saved weights go where their names are, and
+ * every added pre-LN layer gets zero output projections (attention `o`, feed-forward `fc2`), so that it adds nothing
+ * to its residual stream and the grown model computes exactly what the checkpoint did.
+ */
+export function growLayers(params: ParamStore, ck: LoadedCheckpoint): string[] {
+  const added = params.names().filter((n) => !ck.has(n));
+  for (const name of added) {
+    if (!/^(enc|dec)\.\d+\./.test(name)) throw new Error(`${join(ck.dir, 'manifest.json')}: missing tensor ${name} that the model needs`);
+    if (/\.(attn|self|cross)\.o\.[wb]$|\.ff\.fc2\.[wb]$/.test(name)) params.assign(name, new Float32Array(params.get(name).size));
+  }
+  ck.loadInto(params, (n) => ck.has(n));
+  return [...new Set(added.map((n) => n.split('.').slice(0, 2).join('.')))];
 }
 
 /** Most common value (ties: first seen). */
@@ -147,7 +167,7 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
       : statsOfSample(opts.train, cfg))
     : null;
   const params = createGeneratorParams(cfg, vocab.size, seed);
-  initFrom?.loadInto(params);
+  const grown = initFrom ? growLayers(params, initFrom) : [];
   const optimizer = new Adam(params, { weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm });
   const standardized = cfg.normalize === true;
   const sampler = new BatchSampler(opts.train, vocab, cfg, seed, cfg.batch, stats);
@@ -159,7 +179,7 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
     title: `generator ${cfg.name}`,
     extra: {
       seed, corpus: opts.corpus, command: opts.command ?? null, ...(stats ? { poseStats: statsToJson(stats) } : {}),
-      ...(initFrom ? { initFrom: { dir: initDir, step: initFrom.manifest.step } }
+      ...(initFrom ? { initFrom: { dir: initDir, step: initFrom.manifest.step, ...(grown.length ? { addedLayers: grown } : {}) } }
         : resumeFrom?.manifest.extra?.initFrom ? { initFrom: resumeFrom.manifest.extra.initFrom } : {}),
     },
     lossAt: (step) => {

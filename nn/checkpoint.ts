@@ -94,9 +94,15 @@ export class LoadedCheckpoint implements WeightSource {
     return new Map([...this.tensors].filter(([n]) => n.startsWith('adam.')));
   }
 
-  /** Copies the model weights into `params`; every parameter must exist with the same shape. */
-  loadInto(params: ParamStore): void {
+  /** Whether the checkpoint holds a tensor of this name. */
+  has(name: string): boolean {
+    return this.tensors.has(name);
+  }
+
+  /** Copies the model weights into `params`; every parameter (or every one `only` keeps) must exist with the same shape. */
+  loadInto(params: ParamStore, only?: (name: string) => boolean): void {
     for (const name of params.names()) {
+      if (only && !only(name)) continue;
       const t = this.tensors.get(name);
       const want = params.get(name).shape;
       if (!t) throw new Error(`${join(this.dir, WEIGHTS_FILE)}: missing tensor ${name} [${want}] that the model needs`);

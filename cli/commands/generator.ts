@@ -19,6 +19,8 @@ interface TrainGeneratorCli extends TrainCliOptions {
   selfFeed?: string;
   frameStride?: string;
   lr?: string;
+  encoderLayers?: string;
+  decoderLayers?: string;
   init?: string;
   progress?: boolean;
 }
@@ -70,6 +72,8 @@ export function register(program: Command): void {
     .option('--self-feed <prob>', "scheduled sampling: share of input frames replaced by the model's own predictions (default: the config's)")
     .option('--frame-stride <n>', "model every n-th corpus frame (2: a 24-fps corpus is modelled at 12 fps) (default: the config's)")
     .option('--lr <rate>', "peak learning rate (default: the config's)")
+    .option('--encoder-layers <n>', "text-encoder layers (default: the config's; with --init, may add layers on top of the saved ones)")
+    .option('--decoder-layers <n>', "frame-decoder layers (default: the config's; with --init, may add layers on top of the saved ones)")
     .option('--init <dir>', 'warm start from the weights of this model or checkpoint directory (fresh optimizer and schedule)')
     .option('--no-progress', 'log lines instead of a progress bar')
     .action(async (opts: TrainGeneratorCli) => {
@@ -89,6 +93,8 @@ export function register(program: Command): void {
         throw new Error(`--counter must be "absolute" or "progress", got "${opts.counter}"`);
       }
       const frameStride = positiveInt(opts.frameStride, '--frame-stride');
+      const encoderLayers = positiveInt(opts.encoderLayers, '--encoder-layers');
+      const decoderLayers = positiveInt(opts.decoderLayers, '--decoder-layers');
       const lr = nonNegativeNumber(opts.lr, '--lr');
       if (lr === 0) throw new Error('--lr must be greater than 0');
       const config = getConfig(opts.config, {
@@ -100,6 +106,8 @@ export function register(program: Command): void {
         ...(opts.placement === false ? { placement: false } : {}),
         ...(selfFeed !== undefined ? { selfFeed } : {}),
         ...(frameStride !== undefined ? { frameStride } : {}),
+        ...(encoderLayers !== undefined ? { encoderLayers } : {}),
+        ...(decoderLayers !== undefined ? { decoderLayers } : {}),
         ...(lr !== undefined ? { lr } : {}),
       });
       const corpus = await loadGeneratorCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });

@@ -14,7 +14,7 @@ import { meanPlacement, replace } from '../../generator/placement.js';
 import { buildDecoderStepGraph, buildEncoderGraph } from '../../generator/export.js';
 import { createGeneratorParams, encodeText, generateFull } from '../../generator/model.js';
 import { GeneratorRuntime } from '../../generator/runtime.js';
-import { trainGenerator } from '../../generator/train.js';
+import { growLayers, trainGenerator } from '../../generator/train.js';
 import { Vocab } from '../../generator/tokenizer.js';
 import { syntheticPairs } from './synthetic.js';
 
@@ -120,6 +120,34 @@ describe('generator training and export', () => {
     await expect(trainGenerator({ ...base, initFrom: join(dir, 'nowhere') })).rejects.toThrow(/--init .*nowhere: no checkpoint there/);
     await expect(trainGenerator({ ...base, config: { ...cfg, d: 64 }, initFrom: modelDir })).rejects.toThrow(/its d is 32, the requested config has 64/);
     await expect(trainGenerator({ ...base, outDir: out, resume: true, initFrom: modelDir })).rejects.toThrow(/already holds a checkpoint/);
+  });
+
+  it('grows a warm start by layers that start as the identity, and refuses to drop layers or to grow on resume', async () => {
+    const corpus = { name: 'synthetic', version: 'test', hash: null, sentences: 48 };
+    const grownCfg: GeneratorConfig = { ...micro, encoderLayers: 2, decoderLayers: 3 };
+    const ck = loadCheckpoint(join(modelDir, 'checkpoint'));
+    const vocabSize = ck.manifest.vocab!.length;
+    const small = createGeneratorParams(micro, vocabSize, 1);
+    ck.loadInto(small);
+    const big = createGeneratorParams(grownCfg, vocabSize, 2);
+    expect(growLayers(big, ck)).toEqual(['enc.1', 'dec.2']);
+    expect(big.count()).toBeGreaterThan(small.count());
+    // Same function before any training step: free-running decoding of the two models agrees.
+    const ids = Int32Array.from([2, 5, 6, 7, 3]);
+    const a = generateFull(small, micro, ids, 1, ids.length, 6);
+    const b = generateFull(big, grownCfg, ids, 1, ids.length, 6);
+    expect(maxAbsDiff(a.frames, b.frames)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(a.lengthRatio, b.lengthRatio)).toBeLessThan(1e-6);
+    small.dispose();
+    big.dispose();
+    const grown = join(dir, 'init-grown');
+    await trainGenerator({ train: syntheticPairs(48, 1), config: { ...grownCfg, steps: 2 }, outDir: grown, progress: false, logEvery: 0, corpus, initFrom: modelDir });
+    const m = loadCheckpoint(join(grown, 'checkpoint')).manifest;
+    expect(m.extra?.initFrom).toEqual({ dir: join(modelDir, 'checkpoint'), step: 30, addedLayers: ['enc.1', 'dec.2'] });
+    await expect(trainGenerator({ train: syntheticPairs(8, 1), config: { ...micro, steps: 2 }, outDir: join(dir, 'shrunk'), progress: false, logEvery: 0, corpus, initFrom: grown }))
+      .rejects.toThrow(/its encoderLayers is 2, more than the requested 1 \(a warm start may add layers, not drop them\)/);
+    await expect(trainGenerator({ train: syntheticPairs(8, 1), config: { ...grownCfg, decoderLayers: 4, steps: 4 }, outDir: grown, resume: true, progress: false, logEvery: 0, corpus }))
+      .rejects.toThrow(/its decoderLayers is 3, the requested config has 4/);
   });
 
   it('generates a PoseSequence through ONNX Runtime with the length rule', async () => {

@@ -70,6 +70,11 @@ export const CONFIGS: Readonly<Record<string, GeneratorConfig>> = Object.freeze(
     // 6 fps on CPU: half the frames make a step twice as fast and halve the free-running steps (generator/README.md).
     frameStride: 4, selfFeed: 0.8,
   },
+  // The shipped model: trained with --accelerator torch on a GPU (generator/README.md); 12 fps.
+  compact: {
+    ...base, name: 'compact', d: 192, heads: 4, encoderLayers: 3, decoderLayers: 3, ff: 768, dropout: 0.1, lr: 6e-4, batch: 64, steps: 10_000,
+    selfFeed: 0.8,
+  },
   small: { ...base, name: 'small', d: 256, heads: 4, encoderLayers: 4, decoderLayers: 4, ff: 1024, lr: 5e-4, batch: 16, steps: 10_000 },
   'signdw-40m': { ...base, name: 'signdw-40m', d: 512, heads: 8, encoderLayers: 4, decoderLayers: 4, ff: 2048, batch: 32, steps: 20_000 },
 });

@@ -126,9 +126,30 @@ function mode(values: number[], fallback: number): number {
   return best;
 }
 
-/** Trains the generator with tfjs (resumable), evaluates on dev, and exports the ONNX model directory. */
-export async function trainGenerator(opts: TrainGeneratorOptions): Promise<TrainGeneratorResult> {
-  const backend = await initBackend({ log: opts.progress !== false });
+/** What a training run starts from: the effective config, vocabulary, statistics and the initial weights. */
+export interface PreparedTraining {
+  cfg: GeneratorConfig;
+  seed: number;
+  vocab: Vocab;
+  stats: PoseStats | null;
+  params: ParamStore;
+  /** The checkpoint being resumed (tfjs trainer only), or null. */
+  resumeFrom: LoadedCheckpoint | null;
+  /** The warm start's checkpoint and directory, or null. */
+  initFrom: LoadedCheckpoint | null;
+  initDir: string | null;
+  /** Layers added on top of the warm start (growLayers). */
+  grown: string[];
+  /** Checkpoint directory of the run: <outDir>/checkpoint. */
+  ckptDir: string;
+}
+
+/**
+ * Resolves the run's starting point, shared by the tfjs trainer and the PyTorch one (generator/torch-train.ts): the
+ * config with --steps/--batch applied, the vocabulary (built, or the resumed / warm-started one), the training
+ * statistics, and the parameters (fresh from the seed, or the warm start's, grown where layers were added).
+ */
+export function prepareTraining(opts: TrainGeneratorOptions): PreparedTraining {
   const seed = opts.seed ?? 27;
   const cfg: GeneratorConfig = { ...opts.config, ...(opts.steps ? { steps: opts.steps } : {}), ...(opts.batch ? { batch: opts.batch } : {}) };
   validateConfig(cfg, `config ${cfg.name}`);
@@ -168,6 +189,29 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
     : null;
   const params = createGeneratorParams(cfg, vocab.size, seed);
   const grown = initFrom ? growLayers(params, initFrom) : [];
+  return { cfg, seed, vocab, stats, params, resumeFrom, initFrom, initDir, grown, ckptDir };
+}
+
+/** The manifest's record of a warm start (or the resumed run's), for checkpoint extra.initFrom. */
+export function initFromRecord(prep: PreparedTraining): Record<string, unknown> {
+  if (prep.initFrom) return { initFrom: { dir: prep.initDir, step: prep.initFrom.manifest.step, ...(prep.grown.length ? { addedLayers: prep.grown } : {}) } };
+  return prep.resumeFrom?.manifest.extra?.initFrom ? { initFrom: prep.resumeFrom.manifest.extra.initFrom } : {};
+}
+
+/** Output frame rate and crop size from the training data: the most common among a few examples. */
+export function outputMeta(train: TrainingPair[], cfg: GeneratorConfig): { fps: number; size: number } {
+  const probe = train.slice(0, 16).map((p) => p.load());
+  // The model runs at the corpus rate ÷ frameStride.
+  const fps = mode(probe.map((s) => s.meta.fps), 24) / (cfg.frameStride ?? 1);
+  const size = mode(probe.map((s) => Math.min(s.meta.width, s.meta.height)), 512);
+  return { fps, size };
+}
+
+/** Trains the generator with tfjs (resumable), evaluates on dev, and exports the ONNX model directory. */
+export async function trainGenerator(opts: TrainGeneratorOptions): Promise<TrainGeneratorResult> {
+  const backend = await initBackend({ log: opts.progress !== false });
+  const prep = prepareTraining(opts);
+  const { cfg, seed, vocab, stats, params, ckptDir } = prep;
   const optimizer = new Adam(params, { weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm });
   const standardized = cfg.normalize === true;
   const sampler = new BatchSampler(opts.train, vocab, cfg, seed, cfg.batch, stats);
@@ -179,8 +223,7 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
     title: `generator ${cfg.name}`,
     extra: {
       seed, corpus: opts.corpus, command: opts.command ?? null, ...(stats ? { poseStats: statsToJson(stats) } : {}),
-      ...(initFrom ? { initFrom: { dir: initDir, step: initFrom.manifest.step, ...(grown.length ? { addedLayers: grown } : {}) } }
-        : resumeFrom?.manifest.extra?.initFrom ? { initFrom: resumeFrom.manifest.extra.initFrom } : {}),
+      ...initFromRecord(prep),
     },
     lossAt: (step) => {
       const drop = cfg.dropout > 0 ? { rate: cfg.dropout, rng: new Rng(seed * 1_000_003 + step) } : undefined;
@@ -197,11 +240,7 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
   const tail = result.history.slice(-50);
   if (tail.length > 0) metrics.train_loss_mean_last50 = tail.reduce((a, p) => a + p.loss, 0) / tail.length;
   if (opts.dev && opts.dev.length > 0) Object.assign(metrics, evaluateTeacherForced(params, cfg, vocab, opts.dev, seed, stats));
-  // Output meta from the training data: the most common fps and crop size among a few examples.
-  const probe = opts.train.slice(0, 16).map((p) => p.load());
-  // The model runs at the corpus rate ÷ frameStride.
-  const fps = mode(probe.map((s) => s.meta.fps), 24) / (cfg.frameStride ?? 1);
-  const size = mode(probe.map((s) => Math.min(s.meta.width, s.meta.height)), 512);
+  const { fps, size } = outputMeta(opts.train, cfg);
   const res: TrainGeneratorResult = {
     modelDir: opts.outDir, checkpointDir: ckptDir, steps: result.steps, finalLoss: result.finalLoss,
     stepsPerSecond: result.stepsPerSecond, parameters: params.count(), metrics, backend,

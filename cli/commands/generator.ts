@@ -23,6 +23,10 @@ interface TrainGeneratorCli extends TrainCliOptions {
   decoderLayers?: string;
   init?: string;
   progress?: boolean;
+  accelerator?: string;
+  device?: string;
+  timeBudget?: string;
+  python?: string;
 }
 
 interface GenerateCli {
@@ -60,7 +64,7 @@ async function writeSequence(seq: PoseSequence, file: string): Promise<void> {
 export function register(program: Command): void {
   trainSubcommand(program, 'generator', {
     description: 'Train the SignDW-style text→pose generator (tfjs), then export encoder.onnx + decoder_step.onnx to --out',
-    configs: 'tiny (CPU default), small, signdw-40m', config: 'tiny', seed: 27,
+    configs: 'tiny (CPU default), compact (the shipped model), small, signdw-40m', config: 'tiny', seed: 27,
     out: 'model directory (ONNX export; resumable checkpoint in <dir>/checkpoint)',
   })
     .option('--tokenizer <mode>', 'word (SignDW) or char (fingerspelling); default: the config\'s')
@@ -75,6 +79,10 @@ export function register(program: Command): void {
     .option('--encoder-layers <n>', "text-encoder layers (default: the config's; with --init, may add layers on top of the saved ones)")
     .option('--decoder-layers <n>', "frame-decoder layers (default: the config's; with --init, may add layers on top of the saved ones)")
     .option('--init <dir>', 'warm start from the weights of this model or checkpoint directory (fresh optimizer and schedule)')
+    .option('--accelerator <name>', 'tfjs (default: tfjs-node-gpu / tfjs-node when installed, else wasm) or torch (generator/torch/train.py: PyTorch, on a GPU when it sees one)', 'tfjs')
+    .option('--device <name>', 'with --accelerator torch: auto (CUDA when available), cuda or cpu', 'auto')
+    .option('--time-budget <seconds>', 'with --accelerator torch: train for this long (the cosine schedule runs over wall time) instead of --steps')
+    .option('--python <path>', 'with --accelerator torch: Python with PyTorch and NumPy (default: $SIGNBENCH_PYTHON or python3)')
     .option('--no-progress', 'log lines instead of a progress bar')
     .action(async (opts: TrainGeneratorCli) => {
       const { getConfig } = await import('../../generator/config.js');
@@ -110,13 +118,24 @@ export function register(program: Command): void {
         ...(decoderLayers !== undefined ? { decoderLayers } : {}),
         ...(lr !== undefined ? { lr } : {}),
       });
+      if (opts.accelerator !== 'tfjs' && opts.accelerator !== 'torch') throw new Error(`--accelerator must be "tfjs" or "torch", got "${opts.accelerator}"`);
+      const torch = opts.accelerator === 'torch';
+      if (!torch) {
+        for (const [flag, given] of [['--time-budget', opts.timeBudget], ['--python', opts.python], ['--device', opts.device === 'auto' ? undefined : opts.device]] as const) {
+          if (given !== undefined) throw new Error(`${flag} needs --accelerator torch`);
+        }
+      }
+      if (!['auto', 'cuda', 'cpu'].includes(opts.device ?? 'auto')) throw new Error(`--device must be auto, cuda or cpu, got "${opts.device}"`);
+      const timeBudget = positiveInt(opts.timeBudget, '--time-budget');
       const corpus = await loadGeneratorCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });
-      const res = await trainGenerator({
+      const common = {
         train: corpus.train, dev: corpus.dev, config, outDir: opts.out, seed,
         steps: positiveInt(opts.steps, '--steps'), batch: positiveInt(opts.batch, '--batch'), resume: Boolean(opts.resume),
-        initFrom: opts.init, progress: opts.progress !== false && Boolean(process.stderr.isTTY), logEvery: 25, corpus: corpus.info,
-        command: ['signbench', ...process.argv.slice(2)].join(' '),
-      });
+        initFrom: opts.init, corpus: corpus.info, command: ['signbench', ...process.argv.slice(2)].join(' '),
+      };
+      const res = torch
+        ? await (await import('../../generator/torch-train.js')).trainGeneratorTorch({ ...common, device: opts.device, timeBudget, python: opts.python, progress: opts.progress !== false, logEvery: 100 })
+        : await trainGenerator({ ...common, progress: opts.progress !== false && Boolean(process.stderr.isTTY), logEvery: 25 });
       if (opts.json) printJson(res);
       else process.stdout.write(`trained generator ${config.name}: ${res.steps} steps, ${res.parameters} params, final loss ${res.finalLoss.toFixed(5)}, ${res.stepsPerSecond.toFixed(2)} steps/s (${res.backend}) → ${res.modelDir}\n`);
     });

@@ -1,0 +1,124 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initBackend } from '../nn/backend.js';
+import { loadCheckpoint, saveCheckpoint } from '../nn/checkpoint.js';
+import { lossCurveSvg, type CurvePoint } from '../nn/curve.js';
+import { LOSS_SVG } from '../nn/train-loop.js';
+import { validateConfig, type GeneratorConfig } from './config.js';
+import { writePack } from './pack.js';
+import { statsFromJson, statsToJson } from './normalization.js';
+import { Vocab } from './tokenizer.js';
+import { initFromRecord, outputMeta, prepareTraining, writeModelDir, type TrainGeneratorOptions, type TrainGeneratorResult } from './train.js';
+
+/** The PyTorch trainer shipped beside this module. */
+export const TORCH_TRAINER = join(dirname(fileURLToPath(import.meta.url)), 'torch', 'train.py');
+export const PACK_SUBDIR = 'pack';
+
+export interface TorchTrainOptions extends TrainGeneratorOptions {
+  /** Python interpreter with PyTorch and NumPy (default: $SIGNBENCH_PYTHON or python3). */
+  python?: string;
+  /** auto (CUDA when PyTorch sees a GPU), cuda or cpu. */
+  device?: string;
+  /** Seconds: the cosine schedule runs over wall time and training stops there, instead of the config's steps. */
+  timeBudget?: number;
+  /** Keep <out>/pack (the training data as flat arrays) after training. */
+  keepPack?: boolean;
+}
+
+function pythonOf(opts: { python?: string }): string {
+  return opts.python ?? process.env.SIGNBENCH_PYTHON ?? 'python3';
+}
+
+/** Throws a clear error unless `python` can import torch and numpy. */
+export function checkTorch(python: string): string {
+  const r = spawnSync(python, ['-c', 'import torch, numpy; print(torch.__version__, torch.cuda.is_available())'], { encoding: 'utf8' });
+  if (r.error) throw new Error(`--accelerator torch: cannot run ${python} (${r.error.message}); install Python 3 with PyTorch, or set --python / SIGNBENCH_PYTHON`);
+  if (r.status !== 0) throw new Error(`--accelerator torch: ${python} cannot import torch and numpy (${(r.stderr || '').trim().split('\n').pop()}); install PyTorch, or train with the default tfjs trainer`);
+  return r.stdout.trim();
+}
+
+/**
+ * Writes what the PyTorch trainer starts from into <out>/pack: the training pack (train and dev splits) and the
+ * initial weights as a checkpoint in <out>/pack/init (fresh from the seed, or the warm start, grown as asked).
+ */
+export async function packForTorch(opts: TrainGeneratorOptions): Promise<{ packDir: string; initDir: string; cfg: GeneratorConfig; seed: number }> {
+  if (opts.resume) throw new Error('--resume: the PyTorch trainer starts runs, it does not resume them (use --init DIR to continue from a model)');
+  await initBackend({ log: false });
+  const prep = prepareTraining(opts);
+  const packDir = join(opts.outDir, PACK_SUBDIR);
+  const t0 = performance.now();
+  writePack({ dir: packDir, cfg: prep.cfg, vocab: prep.vocab, stats: prep.stats, seed: prep.seed, splits: { train: opts.train, ...(opts.dev?.length ? { dev: opts.dev } : {}) } });
+  if (opts.progress !== false) process.stderr.write(`[torch] packed ${opts.train.length} training examples in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${packDir}\n`);
+  const initDir = join(packDir, 'init');
+  saveCheckpoint(initDir, {
+    params: prep.params, step: 0, config: prep.cfg, vocab: [...prep.vocab.itos],
+    extra: { seed: prep.seed, corpus: opts.corpus, command: opts.command ?? null, ...(prep.stats ? { poseStats: statsToJson(prep.stats) } : {}), ...initFromRecord(prep) },
+  });
+  prep.params.dispose();
+  return { packDir, initDir, cfg: prep.cfg, seed: prep.seed };
+}
+
+/** Runs generator/torch/train.py; resolves when it exits 0, stderr passed through. */
+function runTrainer(python: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, [TORCH_TRAINER, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', (err) => reject(new Error(`--accelerator torch: cannot run ${python} (${err.message})`)));
+    child.on('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`--accelerator torch: the PyTorch trainer failed (${signal ? `signal ${signal}` : `exit ${code}`}); its message is above`));
+    });
+  });
+}
+
+/**
+ * Exports the ONNX model directory from a checkpoint the PyTorch trainer wrote: loss.svg from its history, the
+ * manifest's training record from its `extra.trainer`.
+ */
+export function exportTorchCheckpoint(ckptDir: string, opts: Pick<TrainGeneratorOptions, 'outDir' | 'train' | 'corpus' | 'command'>): TrainGeneratorResult {
+  const ck = loadCheckpoint(ckptDir);
+  const cfg = ck.manifest.config as GeneratorConfig;
+  validateConfig(cfg, join(ckptDir, 'manifest.json'));
+  const extra = ck.manifest.extra ?? {};
+  const history = (Array.isArray(extra.history) ? extra.history : []) as CurvePoint[];
+  writeFileSync(join(ckptDir, LOSS_SVG), lossCurveSvg([{ name: 'train', points: history }], { title: `generator ${cfg.name} (PyTorch)` }));
+  const trainer = (extra.trainer ?? {}) as { device?: string; stepsPerSecond?: number };
+  const metrics: Record<string, number> = { ...(extra.metrics as Record<string, number> | undefined) };
+  const last = history[history.length - 1]?.loss;
+  if (last !== undefined) metrics.train_loss_last = last;
+  const { fps, size } = outputMeta(opts.train, cfg);
+  const parameters = ck.manifest.tensors.filter((t) => !t.name.startsWith('adam.')).reduce((a, t) => a + t.length, 0);
+  const backend = `torch (${trainer.device ?? 'unknown device'})`;
+  const seed = typeof extra.seed === 'number' ? extra.seed : 0;
+  const stepsPerSecond = trainer.stepsPerSecond ?? 0;
+  const poseStats = extra.poseStats;
+  writeModelDir(opts.outDir, ck, cfg, new Vocab(ck.manifest.vocab ?? [], cfg.tokenizer), {
+    corpus: opts.corpus, metrics, fps, size,
+    stats: poseStats !== undefined ? statsFromJson(poseStats, join(ckptDir, 'manifest.json')) : null,
+    training: { command: opts.command ?? '', steps: ck.manifest.step, seed, backend, stepsPerSecond, date: new Date().toISOString(), parameters },
+    lossSvg: join(ckptDir, LOSS_SVG),
+  });
+  return { modelDir: opts.outDir, checkpointDir: ckptDir, steps: ck.manifest.step, finalLoss: last ?? NaN, stepsPerSecond, parameters, metrics, backend };
+}
+
+/**
+ * Trains the generator with PyTorch (generator/torch/train.py) — on a GPU when PyTorch sees one — from the same
+ * starting point, data and loss as the tfjs trainer, then exports the ONNX model directory as trainGenerator does.
+ */
+export async function trainGeneratorTorch(opts: TorchTrainOptions): Promise<TrainGeneratorResult> {
+  const python = pythonOf(opts);
+  const version = checkTorch(python);
+  if (opts.progress !== false) process.stderr.write(`[torch] ${python}: torch ${version.replace(' True', ', CUDA available').replace(' False', ', no CUDA')}\n`);
+  const { packDir, initDir, seed } = await packForTorch(opts);
+  const ckptDir = join(opts.outDir, 'checkpoint');
+  await runTrainer(python, [
+    packDir, '--init', initDir, '--out', ckptDir, '--seed', String(seed), '--device', opts.device ?? 'auto',
+    ...(opts.timeBudget ? ['--time-budget', String(opts.timeBudget)] : []), '--log-every', String(opts.logEvery ?? 100),
+  ]);
+  const res = opts.exportModel === false
+    ? { modelDir: opts.outDir, checkpointDir: ckptDir, steps: loadCheckpoint(ckptDir).manifest.step, finalLoss: NaN, stepsPerSecond: 0, parameters: 0, metrics: {}, backend: 'torch' }
+    : exportTorchCheckpoint(ckptDir, opts);
+  if (!opts.keepPack) rmSync(packDir, { recursive: true, force: true });
+  return res;
+}

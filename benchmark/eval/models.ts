@@ -8,7 +8,8 @@ import { GeneratorRuntime, defaultModelDir as generatorDir } from '../../generat
 import { loadTrainingCorpus } from '../../translator/corpus-data.js';
 import { Translator, defaultModelDir as translatorDir } from '../../translator/runtime.js';
 import { wordTokens } from '../../translator/vocab.js';
-import { corpusBleu } from '../metrics/text/bleu.js';
+import { BLEU, corpusBleu } from '../metrics/text/bleu.js';
+import { pairedBootstrap } from '../metrics/text/significance.js';
 import { dtwMjeCorpus } from '../metrics/pose/dtw-mje.js';
 
 /**
@@ -27,6 +28,9 @@ export interface SystemRow {
   bleu4: number;
   dtwMje: number;
   seconds: number;
+  /** Generator only, when the nearest-training-sentence row is computed too: sacrebleu's paired bootstrap (1,000
+   * resamples, seed 12345) of the generator's BLEU against that baseline's. */
+  pValueVsNearest?: number;
 }
 
 function meanPoseSequence(train: PoseSequence[], id: string): PoseSequence {
@@ -69,11 +73,15 @@ export async function evaluateModels(opts: { limit?: number; generator?: string;
   const refPoses = test.map((e) => e.sequence());
   const judge = await Translator.load(opts.translator ?? translatorDir());
   const rows: SystemRow[] = [];
+  const hyps = new Map<SystemRow, string[]>();
   const score = async (system: string, poses: PoseSequence[], t0: number) => {
     const out = await judge.translateBatch(poses, { batchSize: 32 });
-    const bleu = corpusBleu(out.map((o) => o.text), [refs]);
+    const texts = out.map((o) => o.text);
+    const bleu = corpusBleu(texts, [refs]);
     const mje = dtwMjeCorpus(poses.map((p, i) => [p, refPoses[i]] as const));
-    rows.push({ system, sentences: test.length, bleu4: bleu.score, dtwMje: mje.dtwMje, seconds: (performance.now() - t0) / 1000 });
+    const row = { system, sentences: test.length, bleu4: bleu.score, dtwMje: mje.dtwMje, seconds: (performance.now() - t0) / 1000 };
+    rows.push(row);
+    hyps.set(row, texts);
   };
   try {
     let t0 = performance.now();
@@ -110,6 +118,11 @@ export async function evaluateModels(opts: { limit?: number; generator?: string;
       return corpus.train[best].sequence();
     });
     await score('nearest training sentence', nearest, t0);
+    const gen = rows.find((r) => r.system.startsWith('generator'));
+    if (gen) {
+      const [bleu] = pairedBootstrap(hyps.get(rows[rows.length - 1]) ?? [], [{ name: gen.system, hyps: hyps.get(gen) ?? [] }], [refs], [new BLEU()]);
+      gen.pValueVsNearest = bleu.systems[0].pValue;
+    }
   } finally {
     await judge.release();
   }
@@ -122,6 +135,7 @@ export function formatTable(rows: SystemRow[], judge = 'models/translator'): str
     `| system | BLEU-4 ↑ | DTW-MJE ↓ | seconds |`,
     `|---|---:|---:|---:|`,
     ...rows.map((r) => `| ${r.system} | ${r.bleu4.toFixed(2)} | ${r.dtwMje.toFixed(4)} | ${r.seconds.toFixed(1)} |`),
+    ...rows.filter((r) => r.pValueVsNearest !== undefined).map((r) => `\n${r.system} vs nearest training sentence, BLEU-4: paired bootstrap (1,000 resamples) p = ${r.pValueVsNearest?.toFixed(4)}`),
   ];
   return lines.join('\n') + '\n';
 }

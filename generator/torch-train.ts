@@ -10,13 +10,14 @@ import { validateConfig, type GeneratorConfig } from './config.js';
 import { writePack } from './pack.js';
 import { statsFromJson, statsToJson } from './normalization.js';
 import { Vocab } from './tokenizer.js';
-import { initFromRecord, outputMeta, prepareTraining, writeModelDir, type TrainGeneratorOptions, type TrainGeneratorResult } from './train.js';
+import { CHECKPOINT_SUBDIR, initFromRecord, outputMeta, prepareTraining, writeModelDir, type TrainGeneratorOptions, type TrainGeneratorResult } from './train.js';
 
 /** The PyTorch trainer shipped beside this module. */
 export const TORCH_TRAINER = join(dirname(fileURLToPath(import.meta.url)), 'torch', 'train.py');
 export const PACK_SUBDIR = 'pack';
 
-export interface TorchTrainOptions extends TrainGeneratorOptions {
+/** The tfjs trainer's options (exportModel aside: this trainer always exports) and the PyTorch run's own. */
+export interface TorchTrainOptions extends Omit<TrainGeneratorOptions, 'exportModel'> {
   /** Python interpreter with PyTorch and NumPy (default: $SIGNBENCH_PYTHON or python3). */
   python?: string;
   /** auto (CUDA when PyTorch sees a GPU), cuda or cpu. */
@@ -111,14 +112,12 @@ export async function trainGeneratorTorch(opts: TorchTrainOptions): Promise<Trai
   const version = checkTorch(python);
   if (opts.progress !== false) process.stderr.write(`[torch] ${python}: torch ${version.replace(' True', ', CUDA available').replace(' False', ', no CUDA')}\n`);
   const { packDir, initDir, seed } = await packForTorch(opts);
-  const ckptDir = join(opts.outDir, 'checkpoint');
+  const ckptDir = join(opts.outDir, CHECKPOINT_SUBDIR);
   await runTrainer(python, [
     packDir, '--init', initDir, '--out', ckptDir, '--seed', String(seed), '--device', opts.device ?? 'auto',
     ...(opts.timeBudget ? ['--time-budget', String(opts.timeBudget)] : []), '--log-every', String(opts.logEvery ?? 100),
   ]);
-  const res = opts.exportModel === false
-    ? { modelDir: opts.outDir, checkpointDir: ckptDir, steps: loadCheckpoint(ckptDir).manifest.step, finalLoss: NaN, stepsPerSecond: 0, parameters: 0, metrics: {}, backend: 'torch' }
-    : exportTorchCheckpoint(ckptDir, opts);
+  const res = exportTorchCheckpoint(ckptDir, opts);
   if (!opts.keepPack) rmSync(packDir, { recursive: true, force: true });
   return res;
 }

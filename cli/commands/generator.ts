@@ -63,7 +63,7 @@ async function writeSequence(seq: PoseSequence, file: string): Promise<void> {
 /** `signbench train generator` and `signbench generate`. */
 export function register(program: Command): void {
   trainSubcommand(program, 'generator', {
-    description: 'Train the SignDW-style text→pose generator (tfjs), then export encoder.onnx + decoder_step.onnx to --out',
+    description: 'Train the SignDW-style text→pose generator (tfjs, or PyTorch with --accelerator torch), then export encoder.onnx + decoder_step.onnx to --out',
     configs: 'tiny (CPU default), compact (the shipped model), small, signdw-40m', config: 'tiny', seed: 27,
     out: 'model directory (ONNX export; resumable checkpoint in <dir>/checkpoint)',
   })

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,9 @@ import { Adam } from '../nn/optim.js';
 import { CONFIGS, MAX_FRAMES, POSE_DIM, type GeneratorConfig } from '../generator/config.js';
 import { createGeneratorParams, generatorLoss, type GeneratorBatch } from '../generator/model.js';
 import { GeneratorRuntime, defaultModelDir } from '../generator/runtime.js';
+import { saveCheckpoint } from '../nn/checkpoint.js';
+import { writePack } from '../generator/pack.js';
+import { TORCH_TRAINER } from '../generator/torch-train.js';
 import { writeModelDir } from '../generator/train.js';
 import { Vocab } from '../generator/tokenizer.js';
 
@@ -42,6 +46,28 @@ async function trainingStepsPerSecond(cfg: GeneratorConfig, batch: number, steps
   return sps;
 }
 
+/**
+ * The PyTorch trainer's steps/s on the same work (generator/torch/train.py --bench), or null without PyTorch. Runs on
+ * CUDA when PyTorch sees a GPU.
+ */
+function torchStepsPerSecond(cfg: GeneratorConfig, batch: number, steps: number): { sps: number; device: string; threads: number } | null {
+  const python = process.env.SIGNBENCH_PYTHON ?? 'python3';
+  if (spawnSync(python, ['-c', 'import torch, numpy']).status !== 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'gen-bench-torch-'));
+  try {
+    const p = createGeneratorParams(cfg, 2000, 1);
+    saveCheckpoint(join(dir, 'init'), { params: p, step: 0, config: cfg, vocab: null });
+    p.dispose();
+    writePack({ dir, cfg: { ...cfg, batch }, vocab: Vocab.build(['bench']), stats: null, splits: {}, seed: 1 });
+    const r = spawnSync(python, [TORCH_TRAINER, dir, '--init', join(dir, 'init'), '--out', join(dir, 'unused'), '--bench', String(steps)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`generator/torch/train.py --bench failed: ${r.stderr.trim().split('\n').pop()}`);
+    const o = JSON.parse(r.stdout) as { stepsPerSecond: number; device: string; threads: number };
+    return { sps: o.stepsPerSecond, device: o.device, threads: o.threads };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
   const backend = await initBackend();
   // 1. Generation latency through ONNX Runtime (2 threads): the committed model if present, else a fresh tiny one.
@@ -73,11 +99,14 @@ export async function run(): Promise<void> {
   // 2. Training throughput (tfjs, full 96-frame batch of 16, Adam); reference: ml-stack.md measured 0.54 s/step
   //    for a 1.15M-param text→pose model at 64 frames on wasm.
   console.log(`training backend: ${backend}`);
-  for (const [name, steps] of [['tiny', 3], ['small', 2], ['signdw-40m', 1]] as const) {
+  for (const [name, steps] of [['tiny', 3], ['compact', 2], ['small', 2], ['signdw-40m', 1]] as const) {
     const cfg = CONFIGS[name];
     const big = name === 'signdw-40m';
     const sps = await trainingStepsPerSecond(cfg, 16, steps, !big);
-    const note = big ? ' (1 cold step, no warm-up: a real run needs tfjs-node-gpu)' : '';
+    const note = big ? ' (1 cold step, no warm-up: a real run needs a GPU: tfjs-node-gpu, or --accelerator torch)' : '';
     console.log(`training ${name} (d ${cfg.d}, ${cfg.encoderLayers}+${cfg.decoderLayers} layers), batch 16 × 96 frames: ${fmt(sps, 3)} steps/s = ${fmt(1 / sps, 2)} s/step${name === 'tiny' ? ` (${fmt(1 / sps / 0.54, 2)}× the 0.54 s/step reference at 64 frames)` : ''}${note}`);
+    const t = torchStepsPerSecond(cfg, 16, big ? 2 : 5);
+    if (t) console.log(`  the same with --accelerator torch (PyTorch, ${t.device}, ${t.threads} threads): ${fmt(t.sps, 3)} steps/s (${fmt(t.sps / sps, 2)}× tfjs ${backend})`);
+    else if (name === 'tiny') console.log('  (no PyTorch: the --accelerator torch figures are skipped)');
   }
 }

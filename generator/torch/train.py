@@ -342,6 +342,30 @@ def thin(history, at_most=2000):
     return [p for i, p in enumerate(history) if i % k == 0 or i == len(history) - 1]
 
 
+def bench(model, terms, cfg, device, steps):
+    """Steps/s of training steps (loss, backward, AdamW) on one random 96-frame batch: the same work as the tfjs
+    figure of bench/generator.bench.ts (no dropout, input noise or self-feed)."""
+    B, S, T = cfg["batch"], 20, MAX_FRAMES
+    g = torch.Generator(device="cpu").manual_seed(1)
+    b = {"ids": torch.randint(4, model.P["tok.w"].shape[0], (B, S), generator=g).to(device),
+         "targets": torch.rand((B, T, 384), generator=g).to(device), "mask": torch.ones(B, T, device=device),
+         "lengths": torch.full((B,), float(T), device=device), "T": T}
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+
+    def step():
+        loss, _ = generator_loss(model, terms, b)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        float(loss.detach())
+
+    step()  # warm-up
+    t0 = time.time()
+    for _ in range(steps):
+        step()
+    print(json.dumps({"stepsPerSecond": steps / (time.time() - t0), "device": device, "threads": torch.get_num_threads()}))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("pack", help="training pack directory (generator/pack.ts)")
@@ -355,6 +379,7 @@ def main():
     ap.add_argument("--no-optimizer-state", action="store_true", help="leave the Adam moments out of the checkpoint (smaller; no resume)")
     ap.add_argument("--check-loss", type=int, default=0, metavar="N", help="print the loss terms of the first N training examples as one batch (no dropout, noise or self-feed) and exit")
     ap.add_argument("--extra", default="{}", help="JSON merged into the checkpoint's extra")
+    ap.add_argument("--bench", type=int, default=0, metavar="STEPS", help="time STEPS training steps on a random full batch (config batch x 96 frames, 20 tokens), print steps/s as JSON and exit (the pack needs no examples)")
     args = ap.parse_args()
 
     with open(os.path.join(args.pack, "pack.json"), encoding="utf-8") as f:
@@ -369,6 +394,11 @@ def main():
     init_manifest, weights = read_checkpoint(args.init)
     model = Generator(cfg, weights, device)
     terms = LossTerms(pack, device)
+    if args.bench:
+        bench(model, terms, cfg, device, args.bench)
+        return
+    if "train" not in pack["splits"]:
+        fail(f"{args.pack}/pack.json: no train split")
     train = Split(args.pack, "train", pack["splits"]["train"], device)
     dev = Split(args.pack, "dev", pack["splits"]["dev"], device) if "dev" in pack["splits"] else None
 

@@ -387,6 +387,10 @@ def main():
     if pack.get("format") != PACK_FORMAT or pack.get("version") != 1:
         fail(f"{args.pack}/pack.json: not a signbench generator pack")
     cfg = pack["config"]
+    if args.device not in ("auto", "cuda", "cpu"):
+        fail(f"--device must be auto, cuda or cpu, got {args.device!r}")
+    if args.device == "cuda" and not torch.cuda.is_available():
+        fail(f"--device cuda: PyTorch {torch.__version__} sees no CUDA device (use --device auto or cpu)")
     device = ("cuda" if torch.cuda.is_available() else "cpu") if args.device == "auto" else args.device
     torch.manual_seed(args.seed)
     if device == "cuda":

@@ -1,3 +1,4 @@
+import { describe, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,11 +13,21 @@ export function sharedPath(...parts: string[]): string {
 
 /**
  * Whether `../shared/<parts>` exists; when it does not, says so once on stderr so that the skip is never silent.
- * Use as `describe.skipIf(!hasShared('fixtures', 'signverse'))(...)`.
+ * Use as `describeShared(['fixtures', 'signverse'], ...)`.
  */
 export function hasShared(...parts: string[]): boolean {
   const p = sharedPath(...parts);
   if (existsSync(p)) return true;
   process.stderr.write(`[skip] ${p} is missing: tests that read real ../shared data are skipped\n`);
   return false;
+}
+
+/**
+ * `describe` over ../shared data. A describe body runs at collection even when the suite is skipped, so a body that
+ * reads ../shared would crash the file where it is missing; here the body runs only when `parts` exists, and
+ * otherwise one skipped test names what is missing.
+ */
+export function describeShared(parts: readonly string[], name: string, body: () => void): void {
+  if (hasShared(...parts)) describe(name, body);
+  else describe.skip(name, () => { it(`needs ../shared/${parts.join('/')}`, () => {}); });
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCorpus } from '../../corpus/builders/index.js';
 import { openCorpus, type Corpus } from '../../corpus/format.js';
 import { readPoseFile } from '../../pose/formats/pose-format.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 import { sameTree, tempDir } from './helpers.js';
 
 const DGS = ['corpus', 'dgs-sentences'] as const;
@@ -42,7 +42,7 @@ describe('dgs: bad input', () => {
   });
 });
 
-describe.skipIf(!hasShared(...DGS))('dgs: corpus from the real sentences', () => {
+describeShared([...DGS], 'dgs: corpus from the real sentences', () => {
   const src = sharedPath(...DGS);
   const metas = new Map<string, { folder: string; meta: Meta }>();
   for (const folder of ['train', 'test']) {

@@ -10,7 +10,7 @@ import {
 import { readPoseFile } from '../../pose/formats/pose-format.js';
 import { PoseSequence } from '../../pose/sequence.js';
 import { BODY, FRAME_STRIDE, PARTS } from '../../pose/skeleton.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 import { sameTree, tempDir } from './helpers.js';
 
 function clip(letter: string, spoken: string, sl: string): LetterClip {
@@ -161,7 +161,7 @@ describe('fingerspelling: bad input', () => {
 const LEXICON = ['corpus', 'fingerspelling-lexicon'] as const;
 const WORDS_PER_LANGUAGE = 3;
 
-describe.skipIf(!hasShared(...LEXICON))('fingerspelling: corpus from the real lexicon', () => {
+describeShared([...LEXICON], 'fingerspelling: corpus from the real lexicon', () => {
   let tmp: { dir: string; cleanup: () => Promise<void> };
   let corpus: Corpus;
   let version: string;

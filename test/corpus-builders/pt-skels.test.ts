@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCorpus } from '../../corpus/builders/index.js';
 import { openCorpus, type Corpus } from '../../corpus/format.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 import { sameTree, tempDir } from './helpers.js';
 
 const PT = ['fixtures', 'pt-skels'] as const;
@@ -25,7 +25,7 @@ describe('pt-skels: bad input', () => {
   });
 });
 
-describe.skipIf(!hasShared(...PT))('pt-skels: corpus from the PT fixture', () => {
+describeShared([...PT], 'pt-skels: corpus from the PT fixture', () => {
   const src = sharedPath(...PT);
   let tmp: { dir: string; cleanup: () => Promise<void> };
   let corpus: Corpus;

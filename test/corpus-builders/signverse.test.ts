@@ -5,7 +5,7 @@ import { buildCorpus } from '../../corpus/builders/index.js';
 import { openCorpus } from '../../corpus/format.js';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { encodeSignVerseNpz, formatVtt, readSignVerse, readSignVerseCaptions } from '../../pose/signverse/index.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, hasShared, sharedPath } from '../shared.js';
 import { sameTree, tempDir } from './helpers.js';
 
 const SHARD = ['fixtures', 'signverse'] as const;
@@ -29,7 +29,7 @@ describe('signverse: bad input', () => {
   });
 });
 
-describe.skipIf(!hasShared(...SHARD))('signverse: segments from shards', () => {
+describeShared([...SHARD], 'signverse: segments from shards', () => {
   const shardDir = sharedPath(...SHARD);
   let tmp: { dir: string; cleanup: () => Promise<void> };
   let fixture: PoseSequence;

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PoseFormatError } from '../../pose/errors.js';
 import { exportSignVerse, openCorpus, writeCorpus } from '../../corpus/format.js';
 import { proceduralCorpus } from '../../corpus/procedural/index.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'signbench-corpus-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -140,7 +140,7 @@ describe('corpus directory format', () => {
   });
 });
 
-describe.skipIf(!hasShared('fixtures', 'signverse'))('a directory of real SignVerse shards', () => {
+describeShared(['fixtures', 'signverse'], 'a directory of real SignVerse shards', () => {
   it('opens as a corpus and streams its video', async () => {
     const c = await openCorpus(sharedPath('fixtures', 'signverse'));
     const info = c.info();

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { encodeDwposeJson, parseDwposeJson, readDwposeJson } from '../../pose/formats/dwpose-json.js';
 import { PoseFormatError } from '../../pose/errors.js';
 import { PARTS } from '../../pose/skeleton.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 
-describe.skipIf(!hasShared('fixtures', 'dwpose-frame'))('DWPose JSON fixture (real easy_dwpose frame)', () => {
+describeShared(['fixtures', 'dwpose-frame'], 'DWPose JSON fixture (real easy_dwpose frame)', () => {
   it('reads the one-frame file with body subset scores and raw hand/face scores', async () => {
     const seq = await readDwposeJson(sharedPath('fixtures', 'dwpose-frame', 'human_signer_00000001.json'));
     expect(seq.frames).toBe(1);

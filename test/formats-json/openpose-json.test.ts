@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { inferFrameSize, parseOpenPoseFrames, readOpenPoseJson } from '../../pose/formats/openpose-json.js';
 import { PARTS } from '../../pose/skeleton.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 
 const CLIP = '_2FBDaOPYig_4-3-rgb_front';
 
-describe.skipIf(!hasShared('fixtures', 'openpose-json'))('OpenPose JSON fixture (How2Sign clip, BODY_25 + face 70)', () => {
+describeShared(['fixtures', 'openpose-json'], 'OpenPose JSON fixture (How2Sign clip, BODY_25 + face 70)', () => {
   it('reads 62 frames, infers 1280×720, maps BODY_25 to 18 and picks up the sentence', async () => {
     const seq = await readOpenPoseJson(sharedPath('fixtures', 'openpose-json', CLIP));
     expect(seq.frames).toBe(62);

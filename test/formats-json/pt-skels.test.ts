@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePtSkelsLine, ptCounter, readPtSkels } from '../../pose/formats/pt-skels.js';
 import { BODY, PARTS } from '../../pose/skeleton.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 
 async function all(path: string) {
   const out = [];
@@ -12,7 +12,7 @@ async function all(path: string) {
   return out;
 }
 
-describe.skipIf(!hasShared('fixtures', 'pt-skels'))('Progressive Transformers .skels fixtures (PHOENIX-2014T)', () => {
+describeShared(['fixtures', 'pt-skels'], 'Progressive Transformers .skels fixtures (PHOENIX-2014T)', () => {
   it('reads dev.skels with ids, German text and glosses', async () => {
     const items = await all(sharedPath('fixtures', 'pt-skels', 'dev.skels'));
     expect(items.length).toBe(5);

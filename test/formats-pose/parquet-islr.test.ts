@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { PoseFormatError } from '../../pose/errors.js';
 import { BODY, PARTS } from '../../pose/skeleton.js';
 import { parseIslrParquet, readIslrParquet } from '../../pose/formats/parquet-islr.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 
 const F = PARTS.face.start;
 
-describe.skipIf(!hasShared('fixtures', 'parquet'))('Kaggle-ISLR parquet (SILFA fixture)', () => {
+describeShared(['fixtures', 'parquet'], 'Kaggle-ISLR parquet (SILFA fixture)', () => {
   const path = sharedPath('fixtures', 'parquet', 'SILFA_100_1015_A.parquet');
 
   it('one frame of 543 landmarks maps to DWPose-128 with the documented defaults', async () => {

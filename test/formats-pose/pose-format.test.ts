@@ -5,7 +5,7 @@ import { BODY, PARTS } from '../../pose/skeleton.js';
 import {
   DWPOSE_COMPONENTS, encodePoseFileRaw, parsePoseFile, parsePoseFileRaw, readPoseFile,
 } from '../../pose/formats/pose-format.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 
 const F = PARTS.face.start;
 const LH = PARTS.leftHand.start;
@@ -51,7 +51,7 @@ const FIXTURES: {
     raw: { t: 0, k: 0, x: 158.32899475097656, y: 70.61470031738281, c: 0.9010639786720276 } },
 ];
 
-describe.skipIf(!hasShared('fixtures', 'pose-format'))('pose-format fixtures (real files)', () => {
+describeShared(['fixtures', 'pose-format'], 'pose-format fixtures (real files)', () => {
   it('covers every file in fixtures/pose-format', () => {
     const files = readdirSync(sharedPath('fixtures', 'pose-format')).filter((f) => f.endsWith('.pose')).sort();
     expect(files).toEqual(FIXTURES.map((f) => f.file).sort());
@@ -159,7 +159,7 @@ describe.skipIf(!hasShared('fixtures', 'pose-format'))('pose-format fixtures (re
   });
 });
 
-describe.skipIf(!hasShared('fixtures', 'dgs-sentence'))('DGS sentence .pose files (reduced holistic, v0.2)', () => {
+describeShared(['fixtures', 'dgs-sentence'], 'DGS sentence .pose files (reduced holistic, v0.2)', () => {
   it('test_1 original and updated parse with spot values', () => {
     const o = parsePoseFile(load('fixtures', 'dgs-sentence', 'test_1_original.pose'), 'test_1_original.pose');
     const u = parsePoseFile(load('fixtures', 'dgs-sentence', 'test_1_updated.pose'), 'test_1_updated.pose');
@@ -173,7 +173,7 @@ describe.skipIf(!hasShared('fixtures', 'dgs-sentence'))('DGS sentence .pose file
   });
 });
 
-describe.skipIf(!hasShared('corpus', 'dgs-sentences'))('corpus/dgs-sentences: every .pose parses', () => {
+describeShared(['corpus', 'dgs-sentences'], 'corpus/dgs-sentences: every .pose parses', () => {
   it('32 sentences × original/updated', () => {
     const known: Record<string, number> = { 'train/train_10_original.pose': 58, 'train/train_12_updated.pose': 369, 'train/train_13_updated.pose': 20 };
     let n = 0;
@@ -192,7 +192,7 @@ describe.skipIf(!hasShared('corpus', 'dgs-sentences'))('corpus/dgs-sentences: ev
   });
 });
 
-describe.skipIf(!hasShared('corpus', 'fingerspelling-lexicon'))('corpus/fingerspelling-lexicon: all 626 clips', () => {
+describeShared(['corpus', 'fingerspelling-lexicon'], 'corpus/fingerspelling-lexicon: all 626 clips', () => {
   it('parse as full holistic (33/478/21/21 + world), 500×500, with a face that lands in place', () => {
     const root = sharedPath('corpus', 'fingerspelling-lexicon');
     const rows = readFileSync(`${root}/index.csv`, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);

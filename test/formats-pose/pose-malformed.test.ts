@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PoseFormatError } from '../../pose/errors.js';
 import { PoseSequence } from '../../pose/sequence.js';
 import { encodePoseFile, encodePoseFileRaw, parsePoseFile, parsePoseFileRaw, type PoseFile } from '../../pose/formats/pose-format.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 
 function smallDwpose(frames = 2): Uint8Array {
   const seq = PoseSequence.empty({ id: 's', fps: 25, width: 640, height: 480 }, frames);
@@ -159,7 +159,7 @@ describe('malformed .pose input', () => {
   });
 });
 
-describe.skipIf(!hasShared('fixtures', 'pose-format'))('fuzz: mutated .pose bytes only ever raise PoseFormatError', () => {
+describeShared(['fixtures', 'pose-format'], 'fuzz: mutated .pose bytes only ever raise PoseFormatError', () => {
   // Small bases of every version: our v0.2 writer's output, a v0.1 header with 2 frames, a v0.0 header with 2 frames.
   const bases: Uint8Array[] = [smallDwpose()];
   const v01 = new Uint8Array(readFileSync(sharedPath('fixtures', 'pose-format', 'src_python_tests_data_mediapipe_hand_normalized.pose')));

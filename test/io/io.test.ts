@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectFormat, readFirstPose, readPoses, safeFileName, writePoses } from '../../pose/io.js';
 import { PoseSequence } from '../../pose/sequence.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -23,7 +23,7 @@ function sameSequence(a: PoseSequence, b: PoseSequence) {
   expect(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength).equals(Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength))).toBe(true);
 }
 
-describe.skipIf(!hasShared('fixtures'))('readPoses over every fixture format', () => {
+describeShared(['fixtures'], 'readPoses over every fixture format', () => {
   const cases: [string[], string, number][] = [
     [['signverse', 'Sign_DWPose_NPZ_000001.tar'], 'signverse', 1],
     [['slrtp', 'hyp.tar'], 'signverse', 2],
@@ -63,7 +63,7 @@ describe.skipIf(!hasShared('fixtures'))('readPoses over every fixture format', (
   });
 });
 
-describe.skipIf(!hasShared('fixtures', 'signverse'))('convert: SignVerse ↔ canonical ↔ .pose ↔ DWPose JSON keep every value', () => {
+describeShared(['fixtures', 'signverse'], 'convert: SignVerse ↔ canonical ↔ .pose ↔ DWPose JSON keep every value', () => {
   let dir = '';
   beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'io-')); });
   afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
@@ -102,7 +102,7 @@ describe('detectFormat errors', () => {
   });
 });
 
-describe.skipIf(!hasShared('fixtures', 'signverse'))('signbench inspect --json (the contract other work relies on)', () => {
+describeShared(['fixtures', 'signverse'], 'signbench inspect --json (the contract other work relies on)', () => {
   it('prints one JSON object with format and sequences', async () => {
     const { stdout } = await run('node', [join(ROOT, 'bin', 'signbench.js'), 'inspect', sharedPath('fixtures', 'signverse', 'Sign_DWPose_NPZ_000001.tar'), '--json'], { cwd: ROOT });
     const out = JSON.parse(stdout);

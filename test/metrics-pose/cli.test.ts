@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { register as registerPoseScore } from '../../cli/commands/pose-score.js';
 import { register as registerTable } from '../../cli/commands/slrtp-table.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 
 async function runCli(register: (p: Command) => void, args: string[]): Promise<string> {
   const program = new Command('signbench').exitOverride();
@@ -34,7 +34,7 @@ describe('signbench slrtp-table', () => {
   });
 });
 
-describe.skipIf(!hasShared('fixtures', 'slrtp'))('signbench pose-score on the SLRTP fixture shards', () => {
+describeShared(['fixtures', 'slrtp'], 'signbench pose-score on the SLRTP fixture shards', () => {
   const hyp = sharedPath('fixtures', 'slrtp', 'hyp.tar');
   const ref = sharedPath('fixtures', 'slrtp', 'ref.tar');
 

@@ -7,7 +7,7 @@ import { dtwMje, dtwMjeCorpus } from '../../benchmark/metrics/pose/dtw-mje.js';
 import { frechetPoseDistance } from '../../benchmark/metrics/pose/frechet.js';
 import { pairById } from '../../benchmark/metrics/pose/pairs.js';
 import { slrtpPoseScores } from '../../benchmark/protocols/slrtp.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 
 // Numbers computed on real data are printed (with their signatures) so that runs can be compared; the assertions
 // check relations that must hold whatever the exact values.
@@ -22,7 +22,7 @@ async function readSkels(path: string): Promise<{ seqs: PoseSequence[]; counters
   return { seqs, counters };
 }
 
-describe.skipIf(!hasShared('fixtures', 'pt-skels', 'sign-idd-predictions'))('PT skels: ground truth vs Sign-IDD predictions', () => {
+describeShared(['fixtures', 'pt-skels', 'sign-idd-predictions'], 'PT skels: ground truth vs Sign-IDD predictions', () => {
   for (const split of ['dev', 'test'] as const) {
     it(`${split}: slrtp and dtw protocols`, async () => {
       const gt = await readSkels(sharedPath('fixtures', 'pt-skels', `${split}.skels`));
@@ -48,7 +48,7 @@ describe.skipIf(!hasShared('fixtures', 'pt-skels', 'sign-idd-predictions'))('PT 
   }
 });
 
-describe.skipIf(!hasShared('corpus', 'dgs-sentences'))('DGS sentences: real _original vs dictionary-stitched _updated', () => {
+describeShared(['corpus', 'dgs-sentences'], 'DGS sentences: real _original vs dictionary-stitched _updated', () => {
   it('the test split pairs (exact DTW-MJE, both spaces, and the slrtp protocol)', async () => {
     const dir = sharedPath('corpus', 'dgs-sentences', 'test');
     const stems = readdirSync(dir).filter((f) => f.endsWith('_original.pose')).map((f) => f.replace(/_original\.pose$/, '')).sort();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FRAME_STRIDE, POINTS, PoseSequence } from '../../pose/index.js';
 import { readSignVerse } from '../../pose/signverse/index.js';
 import { slrtpPoseScores } from '../../benchmark/protocols/slrtp.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 import { mapPoints, randomSequence } from './helpers.js';
 
 /** `frames` identical frames: every point at (x, y) with c = 1. */
@@ -77,7 +77,7 @@ describe('slrtp pose protocol (synthetic)', () => {
   });
 });
 
-describe.skipIf(!hasShared('fixtures', 'slrtp'))('slrtp pose protocol on fixtures/slrtp (SignVerse shards)', () => {
+describeShared(['fixtures', 'slrtp'], 'slrtp pose protocol on fixtures/slrtp (SignVerse shards)', () => {
   it('reproduces expected.json dtw_mje, total_distance and avg_duration to 1e-6 relative', async () => {
     const read = async (name: string) => {
       const out: PoseSequence[] = [];

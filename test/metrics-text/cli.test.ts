@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 import { fixtureJson } from './helpers.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-describe.skipIf(!hasShared('fixtures', 'metrics'))('signbench score (CLI)', () => {
+describeShared(['fixtures', 'metrics'], 'signbench score (CLI)', () => {
   it('prints one JSON line with the contract keys and the reference numbers', () => {
     const m = (f: string) => sharedPath('fixtures', 'metrics', f);
     const r = spawnSync('npx', ['tsx', 'cli/main.ts', 'score', '--hyp', m('hyp.txt'), '--ref', m('ref.txt'), '--ref', m('ref2.txt'), '--json'], {

@@ -5,7 +5,7 @@ import { cocoRouge } from '../../benchmark/metrics/text/rouge.js';
 import { sltBleu } from '../../benchmark/metrics/text/slt.js';
 import { wer } from '../../benchmark/metrics/text/wer.js';
 import { scoreText } from '../../benchmark/protocols/text.js';
-import { hasShared } from '../shared.js';
+import { describeShared, hasShared } from '../shared.js';
 import { fixtureJson, fixtureLines } from './helpers.js';
 
 interface Expected {
@@ -24,7 +24,7 @@ interface Expected {
 
 const TOL = 1e-6;
 
-describe.skipIf(!hasShared('fixtures', 'metrics'))('reference numbers of fixtures/metrics (sacrebleu 2.6.0, SLT)', () => {
+describeShared(['fixtures', 'metrics'], 'reference numbers of fixtures/metrics (sacrebleu 2.6.0, SLT)', () => {
   const exp = fixtureJson<Expected>('metrics', 'expected.json');
   const hyp = fixtureLines('hyp.txt');
   const ref = fixtureLines('ref.txt');

@@ -3,7 +3,7 @@ import { BLEU } from '../../benchmark/metrics/text/bleu.js';
 import { CHRF } from '../../benchmark/metrics/text/chrf.js';
 import { PCG64, seedSequenceState } from '../../benchmark/metrics/text/numpyrng.js';
 import { estimateCi, numpyMean, pairedBootstrap } from '../../benchmark/metrics/text/significance.js';
-import { hasShared } from '../shared.js';
+import { describeShared } from '../shared.js';
 import { fixtureLines } from './helpers.js';
 
 describe('numpy default_rng reproduction', () => {
@@ -42,7 +42,7 @@ describe('numpy default_rng reproduction', () => {
   });
 });
 
-describe.skipIf(!hasShared('fixtures', 'metrics'))('paired bootstrap on fixtures/metrics', () => {
+describeShared(['fixtures', 'metrics'], 'paired bootstrap on fixtures/metrics', () => {
   const hyp = fixtureLines('hyp.txt');
   const ref = fixtureLines('ref.txt');
   const ref2 = fixtureLines('ref2.txt');

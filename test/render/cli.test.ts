@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 import { register } from '../../cli/commands/render.js';
 
 const SHARD = ['fixtures', 'signverse', 'Sign_DWPose_NPZ_000001.tar'];
@@ -17,7 +17,7 @@ function program(): Command {
   return p;
 }
 
-describe.skipIf(!hasShared(...SHARD))('signbench render / compare', () => {
+describeShared([...SHARD], 'signbench render / compare', () => {
   it('render --format png writes DIR/000000.png … for every frame of the first sequence', async () => {
     const out = join(dir, 'png');
     await program().parseAsync(['node', 'signbench', 'render', sharedPath(...SHARD), '--style', 'controlnet', '--out', out, '--width', '64', '--height', '36'], { from: 'node' });

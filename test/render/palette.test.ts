@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 import { BODY_COLORS, HAND_EDGE_HSV } from '../../render/palette.js';
 import { DIM_0_6 } from '../../render/raster/image.js';
 
@@ -19,7 +19,7 @@ function tableAfter(text: string, heading: string): string[][] {
 
 const triple = (s: string) => s.replace(/[()[\]*]/g, '').split(',').map(Number);
 
-describe.skipIf(!hasShared(...NOTES))('colours against the tables of the reference notes (read in place)', () => {
+describeShared([...NOTES], 'colours against the tables of the reference notes (read in place)', () => {
   const text = readFileSync(sharedPath(...NOTES), 'utf8');
 
   it('hand edge colours: int(hsv_to_rgb([ie/20, 1, 1]) · 255) is the §3.3 "code (canvas)" column', () => {

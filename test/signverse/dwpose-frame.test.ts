@@ -6,13 +6,13 @@ import { encodeNpy, type NpyArray } from '../../pose/npy.js';
 import { NumpyScalar, type PickleInput } from '../../pose/pickle.js';
 import { PARTS } from '../../pose/skeleton.js';
 import { writeZip } from '../../pose/zip.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 import { f4, person } from './helpers.js';
 
 const DIR = ['fixtures', 'dwpose-frame'] as const;
 const objectNpy = (v: PickleInput) => encodeNpy({ dtype: 'O', shape: [], data: [v] } as unknown as NpyArray);
 
-describe.skipIf(!hasShared(...DIR))('DWPose frame fixtures', () => {
+describeShared([...DIR], 'DWPose frame fixtures', () => {
   const base = sharedPath(...DIR, 'human_signer_00000001');
   const json = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { num_persons: number; person_0: Record<string, number[] | number[][]> };
 

@@ -11,7 +11,7 @@ import { unpickle } from '../../pose/pickle.js';
 import { parseSignVerseNpz, readSignVerseTar } from '../../pose/signverse/index.js';
 import { readTar } from '../../pose/tar.js';
 import { readZip, writeZip } from '../../pose/zip.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 import { npzOf, payload } from './helpers.js';
 
 const SHARD = ['fixtures', 'signverse', 'Sign_DWPose_NPZ_000001.tar'] as const;
@@ -76,7 +76,7 @@ describe('fuzz: restricted unpickler and npy', () => {
   });
 });
 
-describe.skipIf(!hasShared(...SHARD))('fuzz: fixture shard', () => {
+describeShared([...SHARD], 'fuzz: fixture shard', () => {
   let tar: Uint8Array;
   let npz: Uint8Array;
   beforeAll(async () => {

@@ -16,7 +16,7 @@ import {
 } from '../../pose/signverse/index.js';
 import { readTar } from '../../pose/tar.js';
 import { readZip, writeZip } from '../../pose/zip.js';
-import { hasShared, sharedPath } from '../shared.js';
+import { describeShared, sharedPath } from '../shared.js';
 import { f4, npzOf, payload } from './helpers.js';
 
 const SHARD = ['fixtures', 'signverse', 'Sign_DWPose_NPZ_000001.tar'] as const;
@@ -53,7 +53,7 @@ function payloadArrays(npz: Uint8Array): Map<string, string> {
   return out;
 }
 
-describe.skipIf(!hasShared(...SHARD))('SignVerse fixture shard', () => {
+describeShared([...SHARD], 'SignVerse fixture shard', () => {
   it('reads the 135-frame 1280×720 24 fps video with its English caption', async () => {
     const seqs = await all(readSignVerse(sharedPath(...SHARD), { onWarning: (m) => { throw new Error(m); } }));
     expect(seqs).toHaveLength(1);
@@ -162,7 +162,7 @@ describe.skipIf(!hasShared(...SHARD))('SignVerse fixture shard', () => {
   });
 });
 
-describe.skipIf(!hasShared('fixtures', 'slrtp'))('SLRTP hyp/ref shards', () => {
+describeShared(['fixtures', 'slrtp'], 'SLRTP hyp/ref shards', () => {
   it('reads both clips of each shard', async () => {
     const hyp = await all(readSignVerse(sharedPath('fixtures', 'slrtp', 'hyp.tar')));
     const ref = await all(readSignVerse(sharedPath('fixtures', 'slrtp', 'ref.tar')));

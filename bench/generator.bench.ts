@@ -11,7 +11,7 @@ import { createGeneratorParams, generatorLoss, type GeneratorBatch } from '../ge
 import { GeneratorRuntime, defaultModelDir } from '../generator/runtime.js';
 import { saveCheckpoint } from '../nn/checkpoint.js';
 import { writePack } from '../generator/pack.js';
-import { TORCH_TRAINER } from '../generator/torch-train.js';
+import { checkTorch, defaultPython, TORCH_TRAINER } from '../generator/torch-train.js';
 import { writeModelDir } from '../generator/train.js';
 import { Vocab } from '../generator/tokenizer.js';
 
@@ -51,8 +51,12 @@ async function trainingStepsPerSecond(cfg: GeneratorConfig, batch: number, steps
  * CUDA when PyTorch sees a GPU.
  */
 function torchStepsPerSecond(cfg: GeneratorConfig, batch: number, steps: number): { sps: number; device: string; threads: number } | null {
-  const python = process.env.SIGNBENCH_PYTHON ?? 'python3';
-  if (spawnSync(python, ['-c', 'import torch, numpy']).status !== 0) return null;
+  const python = defaultPython();
+  try {
+    checkTorch(python);
+  } catch {
+    return null;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'gen-bench-torch-'));
   try {
     const p = createGeneratorParams(cfg, 2000, 1);

@@ -6,11 +6,10 @@ import { initBackend } from '../nn/backend.js';
 import { loadCheckpoint, saveCheckpoint } from '../nn/checkpoint.js';
 import { lossCurveSvg, type CurvePoint } from '../nn/curve.js';
 import { LOSS_SVG } from '../nn/train-loop.js';
-import { validateConfig, type GeneratorConfig } from './config.js';
+import type { GeneratorConfig } from './config.js';
 import { writePack } from './pack.js';
-import { statsFromJson, statsToJson } from './normalization.js';
-import { Vocab } from './tokenizer.js';
-import { CHECKPOINT_SUBDIR, initFromRecord, outputMeta, prepareTraining, writeModelDir, type TrainGeneratorOptions, type TrainGeneratorResult } from './train.js';
+import { statsToJson } from './normalization.js';
+import { CHECKPOINT_SUBDIR, exportFromCheckpoint, initFromRecord, outputMeta, prepareTraining, type TrainGeneratorOptions, type TrainGeneratorResult } from './train.js';
 
 /** The PyTorch trainer shipped beside this module. */
 export const TORCH_TRAINER = join(dirname(fileURLToPath(import.meta.url)), 'torch', 'train.py');
@@ -28,8 +27,9 @@ export interface TorchTrainOptions extends Omit<TrainGeneratorOptions, 'exportMo
   keepPack?: boolean;
 }
 
-function pythonOf(opts: { python?: string }): string {
-  return opts.python ?? process.env.SIGNBENCH_PYTHON ?? 'python3';
+/** The Python the PyTorch trainer runs with: $SIGNBENCH_PYTHON, else python3. */
+export function defaultPython(): string {
+  return process.env.SIGNBENCH_PYTHON ?? 'python3';
 }
 
 /** Throws a clear error unless `python` can import torch and numpy. */
@@ -80,7 +80,6 @@ function runTrainer(python: string, args: string[]): Promise<void> {
 export function exportTorchCheckpoint(ckptDir: string, opts: Pick<TrainGeneratorOptions, 'outDir' | 'train' | 'corpus' | 'command'>): TrainGeneratorResult {
   const ck = loadCheckpoint(ckptDir);
   const cfg = ck.manifest.config as GeneratorConfig;
-  validateConfig(cfg, join(ckptDir, 'manifest.json'));
   const extra = ck.manifest.extra ?? {};
   const history = (Array.isArray(extra.history) ? extra.history : []) as CurvePoint[];
   writeFileSync(join(ckptDir, LOSS_SVG), lossCurveSvg([{ name: 'train', points: history }], { title: `generator ${cfg.name} (PyTorch)` }));
@@ -88,17 +87,13 @@ export function exportTorchCheckpoint(ckptDir: string, opts: Pick<TrainGenerator
   const metrics: Record<string, number> = { ...(extra.metrics as Record<string, number> | undefined) };
   const last = history[history.length - 1]?.loss;
   if (last !== undefined) metrics.train_loss_last = last;
-  const { fps, size } = outputMeta(opts.train, cfg);
   const parameters = ck.manifest.tensors.filter((t) => !t.name.startsWith('adam.')).reduce((a, t) => a + t.length, 0);
   const backend = `torch (${trainer.device ?? 'unknown device'})`;
   const seed = typeof extra.seed === 'number' ? extra.seed : 0;
   const stepsPerSecond = trainer.stepsPerSecond ?? 0;
-  const poseStats = extra.poseStats;
-  writeModelDir(opts.outDir, ck, cfg, new Vocab(ck.manifest.vocab ?? [], cfg.tokenizer), {
-    corpus: opts.corpus, metrics, fps, size,
-    stats: poseStats !== undefined ? statsFromJson(poseStats, join(ckptDir, 'manifest.json')) : null,
+  exportFromCheckpoint(ck, opts.outDir, {
+    corpus: opts.corpus, metrics, ...outputMeta(opts.train, cfg),
     training: { command: opts.command ?? '', steps: ck.manifest.step, seed, backend, stepsPerSecond, date: new Date().toISOString(), parameters },
-    lossSvg: join(ckptDir, LOSS_SVG),
   });
   return { modelDir: opts.outDir, checkpointDir: ckptDir, steps: ck.manifest.step, finalLoss: last ?? NaN, stepsPerSecond, parameters, metrics, backend };
 }
@@ -108,7 +103,7 @@ export function exportTorchCheckpoint(ckptDir: string, opts: Pick<TrainGenerator
  * starting point, data and loss as the tfjs trainer, then exports the ONNX model directory as trainGenerator does.
  */
 export async function trainGeneratorTorch(opts: TorchTrainOptions): Promise<TrainGeneratorResult> {
-  const python = pythonOf(opts);
+  const python = opts.python ?? defaultPython();
   const version = checkTorch(python);
   if (opts.progress !== false) process.stderr.write(`[torch] ${python}: torch ${version.replace(' True', ', CUDA available').replace(' False', ', no CUDA')}\n`);
   const { packDir, initDir, seed } = await packForTorch(opts);

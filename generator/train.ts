@@ -359,9 +359,13 @@ export function writeModelDir(dir: string, w: WeightSource, cfg: GeneratorConfig
   return manifest;
 }
 
-/** Re-exports the ONNX model directory from a checkpoint directory (e.g. after an interrupted run). */
-export function exportFromCheckpoint(checkpointDir: string, outDir: string, info: Omit<ModelDirInfo, 'lossSvg'>): GeneratorManifest {
-  const ck = loadCheckpoint(checkpointDir);
+/**
+ * Re-exports the ONNX model directory from a checkpoint (a directory, or one already loaded): after an interrupted
+ * run, or from the PyTorch trainer's checkpoint. Statistics come from its extra.poseStats, loss.svg from beside it.
+ */
+export function exportFromCheckpoint(checkpoint: string | LoadedCheckpoint, outDir: string, info: Omit<ModelDirInfo, 'lossSvg' | 'stats'>): GeneratorManifest {
+  const ck = typeof checkpoint === 'string' ? loadCheckpoint(checkpoint) : checkpoint;
+  const checkpointDir = ck.dir;
   const cfg = ck.manifest.config as GeneratorConfig;
   validateConfig(cfg, join(checkpointDir, 'manifest.json'));
   if (!ck.manifest.vocab) throw new Error(`${join(checkpointDir, 'manifest.json')}: no vocabulary`);

@@ -74,7 +74,8 @@ export async function evaluateModels(opts: { limit?: number; generator?: string;
   const judge = await Translator.load(opts.translator ?? translatorDir());
   const rows: SystemRow[] = [];
   const hyps = new Map<SystemRow, string[]>();
-  const score = async (system: string, poses: PoseSequence[], t0: number) => {
+  let gen: SystemRow | undefined;
+  const score = async (system: string, poses: PoseSequence[], t0: number): Promise<SystemRow> => {
     const out = await judge.translateBatch(poses, { batchSize: 32 });
     const texts = out.map((o) => o.text);
     const bleu = corpusBleu(texts, [refs]);
@@ -82,6 +83,7 @@ export async function evaluateModels(opts: { limit?: number; generator?: string;
     const row = { system, sentences: test.length, bleu4: bleu.score, dtwMje: mje.dtwMje, seconds: (performance.now() - t0) / 1000 };
     rows.push(row);
     hyps.set(row, texts);
+    return row;
   };
   try {
     let t0 = performance.now();
@@ -92,11 +94,11 @@ export async function evaluateModels(opts: { limit?: number; generator?: string;
       // not asked for
     } else if (existsSync(join(genDir, 'manifest.json'))) {
       t0 = performance.now();
-      const gen = await GeneratorRuntime.load(genDir);
+      const runtime = await GeneratorRuntime.load(genDir);
       const poses: PoseSequence[] = [];
-      for (const e of test) poses.push(await gen.generate(e.text, { id: e.id, truncate: true }));
-      await gen.dispose();
-      await score(opts.generator ? `generator (${opts.generator})` : 'generator (models/generator)', poses, t0);
+      for (const e of test) poses.push(await runtime.generate(e.text, { id: e.id, truncate: true }));
+      await runtime.dispose();
+      gen = await score(opts.generator ? `generator (${opts.generator})` : 'generator (models/generator)', poses, t0);
     } else {
       process.stderr.write(`[eval] ${genDir}: no generator model; its row is skipped\n`);
     }
@@ -117,10 +119,9 @@ export async function evaluateModels(opts: { limit?: number; generator?: string;
       trainSets.forEach((s, i) => { const o = overlap(q, s); if (o > bestScore) { bestScore = o; best = i; } });
       return corpus.train[best].sequence();
     });
-    await score('nearest training sentence', nearest, t0);
-    const gen = rows.find((r) => r.system.startsWith('generator'));
+    const near = await score('nearest training sentence', nearest, t0);
     if (gen) {
-      const [bleu] = pairedBootstrap(hyps.get(rows[rows.length - 1]) ?? [], [{ name: gen.system, hyps: hyps.get(gen) ?? [] }], [refs], [new BLEU()]);
+      const [bleu] = pairedBootstrap(hyps.get(near) ?? [], [{ name: gen.system, hyps: hyps.get(gen) ?? [] }], [refs], [new BLEU()]);
       gen.pValueVsNearest = bleu.systems[0].pValue;
     }
   } finally {

@@ -106,23 +106,28 @@ class Split:
             to += s
             fo += t
         self.n = n
-        self.tok_len = torch.from_numpy(tok_len).to(device)
-        self.fr_len = torch.from_numpy(fr_len).to(device)
+        self.device = device
+        # Lengths stay on the host: a batch's padded size is then known without waiting on the device.
+        self.tok_len = tok_len
+        self.fr_len = fr_len
+        self.fr_len_dev = torch.from_numpy(fr_len).to(device)
         self.tokens = torch.from_numpy(tok_pad).to(device)
         self.frames = torch.from_numpy(fr_pad).to(device)
         self.align = torch.from_numpy(al_pad).to(device) if al_pad is not None else None
 
     def batch(self, idx):
-        """Padded batch like BatchSampler.batchOf: ids [B, S], targets [B, T, 384], mask [B, T], lengths [B]."""
+        """Padded batch like BatchSampler.batchOf from host indices: ids [B, S], targets [B, T, 384], mask [B, T],
+        lengths [B]."""
+        idx = np.asarray(idx, dtype=np.int64)
         S = int(self.tok_len[idx].max())
         T = int(self.fr_len[idx].max())
-        lengths = self.fr_len[idx].float()
+        idx = torch.from_numpy(idx).to(self.device)
+        lengths = self.fr_len_dev[idx].float()
         b = {
             "ids": self.tokens[idx, :S],
             "targets": self.frames[idx, :T],
             "mask": (torch.arange(T, device=lengths.device)[None, :] < lengths[:, None]).float(),
             "lengths": lengths,
-            "T": T,
         }
         if self.align is not None:
             tokens = self.align[idx, :T, :S].float()
@@ -247,9 +252,8 @@ class LossTerms:
         """handShapeLoss: weighted MSE of finger − wrist offsets where both points are present in the target."""
         rt = self.raw(targets)
         valid = (rt[..., self.pa] > 0.5) & (rt[..., self.pw] > 0.5) & (mask[..., None] > 0)
-        count = valid.sum()
-        if int(count) == 0:
-            return pred.sum() * 0
+        # Divided by at least 1 so that the step never waits on the device; with no valid term the sum is 0 anyway.
+        count = valid.sum().clamp(min=1)
         rel_t = rt[..., self.a] - rt[..., self.w]
         rp = self.raw(pred)
         rel_p = rp[..., self.a] - rp[..., self.w]
@@ -292,11 +296,9 @@ def generator_loss(model, terms, b, noise=0.0, self_feed=0.0, gen=None):
     hand = terms.hand(pred, targets, mask) if hw > 0 else pose * 0
     align = pose * 0
     if cross:
-        labelled = b["align_frames"].sum()
-        if int(labelled) > 0:
-            probs = cross[0]
-            on_target = (probs * b["align_tokens"][:, None]).sum(-1)
-            align = ((1 - on_target) * b["align_frames"][:, None]).sum() / (labelled * probs.shape[1])
+        probs = cross[0]
+        on_target = (probs * b["align_tokens"][:, None]).sum(-1)
+        align = ((1 - on_target) * b["align_frames"][:, None]).sum() / (b["align_frames"].sum().clamp(min=1) * probs.shape[1])
     loss = pose + cfg["lengthLossWeight"] * length + hw * hand + aw * align
     return loss, {"pose": pose, "length": length, "hand": hand, "align": align}
 
@@ -317,7 +319,7 @@ def evaluate(model, terms, split, limit=64):
     sums = {"pose": 0.0, "length": 0.0, "hand": 0.0, "align": 0.0}
     with torch.no_grad():
         for i in range(0, n, 16):
-            idx = torch.arange(i, min(n, i + 16), device=split.tokens.device)
+            idx = np.arange(i, min(n, i + 16))
             _, parts = generator_loss(model, terms, split.batch(idx))
             for k in sums:
                 sums[k] += float(parts[k]) * len(idx)
@@ -349,7 +351,7 @@ def bench(model, terms, cfg, device, steps):
     g = torch.Generator(device="cpu").manual_seed(1)
     b = {"ids": torch.randint(4, model.P["tok.w"].shape[0], (B, S), generator=g).to(device),
          "targets": torch.rand((B, T, 384), generator=g).to(device), "mask": torch.ones(B, T, device=device),
-         "lengths": torch.full((B,), float(T), device=device), "T": T}
+         "lengths": torch.full((B,), float(T), device=device)}
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
 
     def step():
@@ -378,7 +380,6 @@ def main():
     ap.add_argument("--save-every", type=int, default=0, help="steps between checkpoints (0: steps/10; the last is always saved)")
     ap.add_argument("--no-optimizer-state", action="store_true", help="leave the Adam moments out of the checkpoint (smaller; no resume)")
     ap.add_argument("--check-loss", type=int, default=0, metavar="N", help="print the loss terms of the first N training examples as one batch (no dropout, noise or self-feed) and exit")
-    ap.add_argument("--extra", default="{}", help="JSON merged into the checkpoint's extra")
     ap.add_argument("--bench", type=int, default=0, metavar="STEPS", help="time STEPS training steps on a random full batch (config batch x 96 frames, 20 tokens), print steps/s as JSON and exit (the pack needs no examples)")
     args = ap.parse_args()
 
@@ -409,7 +410,7 @@ def main():
     if args.check_loss:
         model.eval()
         with torch.no_grad():
-            loss, parts = generator_loss(model, terms, train.batch(torch.arange(min(args.check_loss, train.n), device=device)))
+            loss, parts = generator_loss(model, terms, train.batch(np.arange(min(args.check_loss, train.n))))
         print(json.dumps({"loss": float(loss), **{k: float(v) for k, v in parts.items()}}))
         return
 
@@ -432,7 +433,6 @@ def main():
     def save(step, final):
         extra = dict(init_manifest.get("extra") or {})
         extra.pop("history", None)
-        extra.update(json.loads(args.extra))
         extra["history"] = thin(history)
         extra["trainer"] = {"name": "torch", "torch": torch.__version__, "device": torch.cuda.get_device_name() if device == "cuda" else "cpu",
                             "seconds": round(time.time() - t0, 1), "stepsPerSecond": step / max(1e-9, time.time() - t0), "timeBudget": budget or None}
@@ -458,7 +458,7 @@ def main():
             g["lr"] = lr
         if pos + cfg["batch"] > train.n:
             perm, pos = torch.randperm(train.n, generator=shuffle), 0
-        idx = perm[pos:pos + cfg["batch"]].to(device)
+        idx = perm[pos:pos + cfg["batch"]].numpy()
         pos += cfg["batch"]
         loss, parts = generator_loss(model, terms, train.batch(idx), cfg.get("inputNoise") or 0, cfg.get("selfFeed") or 0, gen)
         opt.zero_grad(set_to_none=True)

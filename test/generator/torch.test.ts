@@ -12,11 +12,11 @@ import { createGeneratorParams, generatorLoss } from '../../generator/model.js';
 import { statsFromJson } from '../../generator/normalization.js';
 import { PACK_MANIFEST, type PackManifest } from '../../generator/pack.js';
 import { GeneratorRuntime } from '../../generator/runtime.js';
-import { packForTorch, TORCH_TRAINER, trainGeneratorTorch } from '../../generator/torch-train.js';
+import { defaultPython, packForTorch, TORCH_TRAINER, trainGeneratorTorch } from '../../generator/torch-train.js';
 import { Vocab } from '../../generator/tokenizer.js';
 import { syntheticPairs } from './synthetic.js';
 
-const python = process.env.SIGNBENCH_PYTHON ?? 'python3';
+const python = defaultPython();
 const hasTorch = spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
 if (!hasTorch) console.warn(`[skip] generator PyTorch trainer tests: ${python} cannot import torch and numpy (optional accelerator; pip install torch numpy to run them)`);
 

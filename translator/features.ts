@@ -1,5 +1,6 @@
 import { BODY, CHANNELS, FRAME_STRIDE, POINTS } from '../pose/skeleton.js';
 import { PoseSequence } from '../pose/sequence.js';
+import { SignbenchError } from '../pose/errors.js';
 
 /**
  * Frame features for the back-translator.
@@ -44,9 +45,9 @@ export interface FrameFeatures {
 }
 
 /** Thrown for sequences that cannot be translated; the message names the sequence and the problem. */
-export class TranslatorInputError extends Error {
+export class TranslatorInputError extends SignbenchError {
   constructor(id: string, problem: string) {
-    super(`${id || '<sequence>'}: ${problem}`);
+    super('invalid-input', `${id || '<sequence>'}: ${problem}`);
     this.name = 'TranslatorInputError';
   }
 }

@@ -15,7 +15,7 @@ export interface GeneratorCorpus {
  */
 export async function loadGeneratorCorpus(spec: string, opts: { sentences?: number; seed?: number } = {}): Promise<GeneratorCorpus> {
   const c = await loadTrainingSplits(spec, opts);
-  const pairs = (xs: typeof c.train): TrainingPair[] => xs.map((x) => ({ id: x.id, text: x.text, load: x.sequence }));
+  const pairs = (xs: typeof c.train): TrainingPair[] => xs.map((x) => ({ id: x.id, text: x.text, glosses: x.glosses, load: x.sequence }));
   const sentences = c.train.length + c.dev.length + c.test.length;
   return { info: { name: c.name, version: c.version, hash: null, sentences }, train: pairs(c.train), dev: pairs(c.dev), test: pairs(c.test) };
 }

@@ -1,4 +1,4 @@
-import type { PoseSequence } from '../pose/sequence.js';
+import type { GlossSpan, PoseSequence } from '../pose/sequence.js';
 import { Rng } from '../nn/rng.js';
 import { MAX_FRAMES, POSE_DIM, type GeneratorConfig } from './config.js';
 import { frameAttentionTargets } from './alignment.js';
@@ -13,6 +13,8 @@ export interface TrainingPair {
   id: string;
   text: string;
   load: () => PoseSequence;
+  /** Sign spans, where the corpus times its glosses (the non-autoregressive generator trains on them). */
+  glosses?: GlossSpan[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateConfig, type GeneratorConfig } from './config.js';
+import { NAR_ARCHITECTURE, validateNarConfig, type NarConfig } from './nar/config.js';
 import { SPECIALS, type TokenizerMode } from './tokenizer.js';
 
 export const MODEL_FORMAT = 'signbench-generator';
@@ -11,6 +12,8 @@ export const MODEL_MANIFEST = 'manifest.json';
 export interface GeneratorManifest {
   format: typeof MODEL_FORMAT;
   version: number;
+  /** Absent in models written before the field existed: those are autoregressive. */
+  architecture?: 'autoregressive';
   files: { encoder: string; decoderStep: string; lossCurve?: string };
   /** Names and shapes of the graph inputs/outputs, for humans and checks. */
   io: Record<string, unknown>;
@@ -34,17 +37,86 @@ export interface GeneratorManifest {
   training: { command: string; steps: number; seed: number; backend: string; stepsPerSecond: number; date: string; parameters: number };
 }
 
+/**
+ * The manifest of a non-autoregressive model (generator/nar/, contract in generator/README.md): text → glosses →
+ * durations → frames, three graphs each run once per sentence.
+ */
+export interface NarGeneratorManifest {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  architecture: typeof NAR_ARCHITECTURE;
+  files: { textToGloss: string; glossEncoder: string; frameDecoder: string; lossCurve?: string };
+  io: Record<string, unknown>;
+  tokenizer: GeneratorManifest['tokenizer'];
+  /** Text vocabulary (itos). */
+  vocab: string[];
+  /** Gloss vocabulary (itos): the specials, '?', then the glosses. */
+  glossVocab: string[];
+  config: NarConfig;
+  normalization: {
+    space: 'full-frame';
+    layout: 'dwpose128-xyp';
+    /** Frame size of generated sequences (x, y are fractions of it) and their frame rate. */
+    width: number;
+    height: number;
+    fps: number;
+    maxFrames: number;
+    minFrames: number;
+    presenceThreshold: number;
+    /** Length-regulator phase features per frame (generator/nar/regulate.ts). */
+    phaseDim: number;
+  };
+  corpus: GeneratorManifest['corpus'];
+  metrics: Record<string, number>;
+  training: GeneratorManifest['training'];
+}
+
+export type AnyGeneratorManifest = GeneratorManifest | NarGeneratorManifest;
+
+export function isNarManifest(m: AnyGeneratorManifest): m is NarGeneratorManifest {
+  return m.architecture === NAR_ARCHITECTURE;
+}
+
 const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
 
-/** Reads and checks a model directory's manifest; errors name the file and the mismatch. */
+/** Reads and checks an autoregressive model directory's manifest; errors name the file and the mismatch. */
 export function readGeneratorManifest(dir: string): GeneratorManifest {
+  const m = readAnyGeneratorManifest(dir);
+  if (isNarManifest(m)) throw new Error(`${join(dir, MODEL_MANIFEST)}: a non-autoregressive model (load it with GeneratorRuntime.load)`);
+  return m;
+}
+
+function checkFiles(dir: string, file: string, names: string[]): void {
+  for (const f of names) {
+    if (typeof f !== 'string' || /[\\/]/.test(f) || f.startsWith('.')) throw new Error(`${file}: file name ${JSON.stringify(f)} must be a plain name inside the model directory`);
+    if (!existsSync(join(dir, f))) throw new Error(`${join(dir, f)}: not found (named in ${file})`);
+  }
+}
+
+function checkNarManifest(dir: string, file: string, m: NarGeneratorManifest): NarGeneratorManifest {
+  if (!Array.isArray(m.glossVocab) || m.glossVocab.some((t) => typeof t !== 'string') || SPECIALS.some((s, i) => m.glossVocab[i] !== s)) {
+    throw new Error(`${file}: glossVocab must be a list of strings starting with ${SPECIALS.join(' ')}`);
+  }
+  if (!m.config || typeof m.config !== 'object') throw new Error(`${file}: config is missing`);
+  validateNarConfig(m.config, file);
+  const n = m.normalization;
+  if (n?.space !== 'full-frame' || !(n.width > 0) || !(n.height > 0) || !(n.fps > 0)) {
+    throw new Error(`${file}: normalization must give space "full-frame" and positive width, height and fps`);
+  }
+  if (!m.files?.textToGloss || !m.files?.glossEncoder || !m.files?.frameDecoder) throw new Error(`${file}: files.textToGloss, files.glossEncoder and files.frameDecoder are required`);
+  checkFiles(dir, file, [m.files.textToGloss, m.files.glossEncoder, m.files.frameDecoder]);
+  return m;
+}
+
+/** Reads and checks a model directory's manifest of either architecture; errors name the file and the mismatch. */
+export function readAnyGeneratorManifest(dir: string): AnyGeneratorManifest {
   const file = join(dir, MODEL_MANIFEST);
   if (!existsSync(dir)) throw new Error(`${dir}: model directory not found (train one with \`signbench train generator --out ${dir}\` or pass --model)`);
   if (!existsSync(file)) throw new Error(`${file}: not found (a generator model directory holds manifest.json, encoder.onnx, decoder_step.onnx)`);
   if (statSync(file).size > MAX_MANIFEST_BYTES) throw new Error(`${file}: larger than ${MAX_MANIFEST_BYTES} bytes`);
-  let m: GeneratorManifest;
+  let m: AnyGeneratorManifest;
   try {
-    m = JSON.parse(readFileSync(file, 'utf8')) as GeneratorManifest;
+    m = JSON.parse(readFileSync(file, 'utf8')) as AnyGeneratorManifest;
   } catch (err) {
     throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
   }
@@ -53,9 +125,13 @@ export function readGeneratorManifest(dir: string): GeneratorManifest {
   if (!Array.isArray(m.vocab) || m.vocab.some((t) => typeof t !== 'string') || SPECIALS.some((s, i) => m.vocab[i] !== s)) {
     throw new Error(`${file}: vocab must be a list of strings starting with ${SPECIALS.join(' ')}`);
   }
+  if (m.tokenizer?.mode !== 'word' && m.tokenizer?.mode !== 'char') throw new Error(`${file}: tokenizer.mode must be "word" or "char"`);
+  if (isNarManifest(m)) return checkNarManifest(dir, file, m);
+  if (m.architecture !== undefined && m.architecture !== 'autoregressive') {
+    throw new Error(`${file}: architecture ${JSON.stringify(m.architecture)} is not supported (autoregressive or ${NAR_ARCHITECTURE})`);
+  }
   if (!m.config || typeof m.config !== 'object') throw new Error(`${file}: config is missing`);
   validateConfig(m.config, file);
-  if (m.tokenizer?.mode !== 'word' && m.tokenizer?.mode !== 'char') throw new Error(`${file}: tokenizer.mode must be "word" or "char"`);
   const n = m.normalization;
   if (!n || !(n.size > 0) || !(n.fps > 0)) throw new Error(`${file}: normalization.size and normalization.fps must be positive`);
   for (const key of ['poseMean', 'poseStd'] as const) {
@@ -63,9 +139,6 @@ export function readGeneratorManifest(dir: string): GeneratorManifest {
     if (v != null && (!Array.isArray(v) || v.length !== 384)) throw new Error(`${file}: normalization.${key} must be null or 384 numbers`);
   }
   if (!m.files?.encoder || !m.files?.decoderStep) throw new Error(`${file}: files.encoder and files.decoderStep are required`);
-  for (const f of [m.files.encoder, m.files.decoderStep]) {
-    if (/[\\/]/.test(f) || f.startsWith('.')) throw new Error(`${file}: file name ${JSON.stringify(f)} must be a plain name inside the model directory`);
-    if (!existsSync(join(dir, f))) throw new Error(`${join(dir, f)}: not found (named in ${file})`);
-  }
+  checkFiles(dir, file, [m.files.encoder, m.files.decoderStep]);
   return m;
 }

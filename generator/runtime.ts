@@ -5,8 +5,10 @@ import { resample } from '../pose/transforms.js';
 import { floatTensor, int64Tensor, openOrtSession, ort, type OrtSessionOptions } from '../nn/ort.js';
 import { MAX_FRAMES, MIN_FRAMES, POSE_DIM } from './config.js';
 import { framesFromRatio, modelFramesToSequence } from './features.js';
-import { readGeneratorManifest, type GeneratorManifest } from './manifest.js';
+import { isNarManifest, readAnyGeneratorManifest, type AnyGeneratorManifest, type GeneratorManifest } from './manifest.js';
+import { NarRuntime } from './nar/runtime.js';
 import { checkText, Vocab } from './tokenizer.js';
+import { SignbenchError } from '../pose/errors.js';
 
 export interface GenerateOptions {
   /** Sequence id in the output meta (default "generated"). */
@@ -20,6 +22,10 @@ export interface GenerateOptions {
    * model's own rate, `normalization.fps`). For video models that want 24 or 30 fps from a 6- or 12-fps generator.
    */
   fps?: number;
+  /** Non-autoregressive models: total frames (the predicted durations are scaled to it). */
+  frames?: number;
+  /** Non-autoregressive models: duration multiplier (1.5 signs slower). */
+  pace?: number;
 }
 
 export interface GeneratedFrames {
@@ -37,11 +43,22 @@ export function defaultModelDir(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', 'models', 'generator');
 }
 
+/** Token ids for `text` with a model's vocabulary, refusing empty and over-long input with a message naming the limit. */
+export function encodeModelText(vocab: Vocab, maxLen: number, text: string, opts: { truncate?: boolean } = {}): number[] {
+  checkText(text);
+  const ids = vocab.encode(text, Number.MAX_SAFE_INTEGER);
+  if (ids.length <= 2) throw new SignbenchError('invalid-input', 'text: no tokens after tokenization (give at least one word)');
+  if (ids.length > maxLen && !opts.truncate) {
+    throw new SignbenchError('too-large', `text: ${ids.length - 2} tokens is over the limit of ${maxLen - 2} tokens (${maxLen} with <bos>/<eos>); shorten it or pass truncate`);
+  }
+  return ids.slice(0, maxLen);
+}
+
 /**
- * Text → PoseSequence with ONNX Runtime: tokenizer → encoder → 96 KV-cached decoder steps → length truncation.
- * Works with any model directory that follows the contract in generator/README.md.
+ * The autoregressive (SignDW-style) model: tokenizer → encoder → 96 KV-cached decoder steps → length truncation.
+ * Works with any model directory that follows that contract in generator/README.md.
  */
-export class GeneratorRuntime {
+export class AutoregressiveRuntime {
   private constructor(
     readonly dir: string,
     readonly manifest: GeneratorManifest,
@@ -51,8 +68,7 @@ export class GeneratorRuntime {
     readonly provider: string,
   ) {}
 
-  static async load(dir: string = defaultModelDir(), opts: OrtSessionOptions & { decoderThreads?: number } = {}): Promise<GeneratorRuntime> {
-    const m = readGeneratorManifest(dir);
+  static async load(dir: string, m: GeneratorManifest, opts: OrtSessionOptions & { decoderThreads?: number } = {}): Promise<AutoregressiveRuntime> {
     const encPath = join(dir, m.files.encoder);
     const decPath = join(dir, m.files.decoderStep);
     const enc = await openOrtSession(encPath, opts);
@@ -70,19 +86,12 @@ export class GeneratorRuntime {
     need(enc.session.outputNames, ['memory_mask', 'length_ratio', ...layerNames('cross_k'), ...layerNames('cross_v')], encPath, 'output');
     need(dec.session.inputNames, ['frame', 'step', ...layerNames('past_k'), ...layerNames('past_v'), ...(m.config.counter === 'progress' ? ['length'] : [])], decPath, 'input');
     need(dec.session.outputNames, ['next_frame', ...layerNames('present_k'), ...layerNames('present_v')], decPath, 'output');
-    return new GeneratorRuntime(dir, m, new Vocab(m.vocab, m.tokenizer.mode), enc.session, dec.session, enc.provider);
+    return new AutoregressiveRuntime(dir, m, new Vocab(m.vocab, m.tokenizer.mode), enc.session, dec.session, enc.provider);
   }
 
   /** Token ids for `text`, refusing empty and over-long input with a message naming the limit. */
   encodeText(text: string, opts: GenerateOptions = {}): number[] {
-    checkText(text);
-    const maxLen = this.manifest.tokenizer.maxTextLen;
-    const ids = this.vocab.encode(text, Number.MAX_SAFE_INTEGER);
-    if (ids.length <= 2) throw new Error('text: no tokens after tokenization (give at least one word)');
-    if (ids.length > maxLen && !opts.truncate) {
-      throw new Error(`text: ${ids.length - 2} tokens is over the limit of ${maxLen - 2} tokens (${maxLen} with <bos>/<eos>); shorten it or pass truncate`);
-    }
-    return ids.slice(0, maxLen);
+    return encodeModelText(this.vocab, this.manifest.tokenizer.maxTextLen, text, opts);
   }
 
   /**
@@ -150,5 +159,92 @@ export class GeneratorRuntime {
   async dispose(): Promise<void> {
     await this.encoder.release();
     await this.decoder.release();
+  }
+}
+
+function checkFps(fps: number | undefined): void {
+  if (fps !== undefined && !(Number.isFinite(fps) && fps > 0 && fps <= 240)) throw new SignbenchError('invalid-input', `fps must be a number in (0, 240], got ${String(fps)}`);
+}
+
+/** Linear interpolation to another frame rate over the same duration. */
+function toFps(seq: PoseSequence, fps: number | undefined): PoseSequence {
+  if (fps === undefined || fps === seq.meta.fps) return seq;
+  const out = resample(seq, Math.max(1, Math.round((seq.frames * fps) / seq.meta.fps)), 'linear');
+  out.meta.fps = fps;
+  return out;
+}
+
+/**
+ * Text (or glosses) → PoseSequence with ONNX Runtime, for a model directory of either architecture (manifest
+ * `architecture`, generator/README.md): autoregressive (SignDW-style, `encoder.onnx` + `decoder_step.onnx`) or
+ * non-autoregressive (`text_to_gloss.onnx`, `gloss_encoder.onnx`, `frame_decoder.onnx`). The CLI, the benchmark and
+ * the server call only this.
+ */
+export class GeneratorRuntime {
+  private constructor(
+    readonly dir: string,
+    readonly manifest: AnyGeneratorManifest,
+    private readonly ar: AutoregressiveRuntime | null,
+    private readonly nar: NarRuntime | null,
+  ) {}
+
+  static async load(dir: string = defaultModelDir(), opts: OrtSessionOptions & { decoderThreads?: number } = {}): Promise<GeneratorRuntime> {
+    const m = readAnyGeneratorManifest(dir);
+    if (isNarManifest(m)) return new GeneratorRuntime(dir, m, null, await NarRuntime.load(dir, m, opts));
+    return new GeneratorRuntime(dir, m, await AutoregressiveRuntime.load(dir, m, opts), null);
+  }
+
+  get architecture(): 'autoregressive' | 'non-autoregressive' {
+    return this.nar ? 'non-autoregressive' : 'autoregressive';
+  }
+
+  get provider(): string {
+    return (this.ar ?? this.nar)!.provider;
+  }
+
+  get vocab(): Vocab {
+    return (this.ar ?? this.nar)!.vocab;
+  }
+
+  /** Output frame rate of the model. */
+  get fps(): number {
+    return this.manifest.normalization.fps;
+  }
+
+  encodeText(text: string, opts: GenerateOptions = {}): number[] {
+    return encodeModelText(this.vocab, this.manifest.tokenizer.maxTextLen, text, opts);
+  }
+
+  /** The autoregressive model's decoder loop on token ids (see AutoregressiveRuntime.generateIds). */
+  async generateIds(ids: number[], opts: { stopAtLength?: boolean } = {}): Promise<GeneratedFrames> {
+    if (!this.ar) throw new SignbenchError('invalid-input', `${this.dir}: generateIds needs an autoregressive model; this one is non-autoregressive`);
+    return this.ar.generateIds(ids, opts);
+  }
+
+  /** Text → gloss tokens (non-autoregressive models; a trailing '?' marks a question). */
+  async glossesOf(text: string, opts: GenerateOptions = {}): Promise<string[]> {
+    if (!this.nar) throw new SignbenchError('invalid-input', `${this.dir}: an autoregressive model has no gloss stage`);
+    return this.nar.glossesOf(this.encodeText(text, opts));
+  }
+
+  async generate(text: string, opts: GenerateOptions = {}): Promise<PoseSequence> {
+    checkFps(opts.fps);
+    if (this.ar) return this.ar.generate(text, opts);
+    const nar = this.nar!;
+    const glosses = await nar.glossesOf(this.encodeText(text, opts));
+    if (glosses.filter((g) => g !== '?').length === 0) throw new SignbenchError('invalid-input', `text: the model found no signs in ${JSON.stringify(text)}`);
+    const f = await nar.framesOf(nar.glossIds(glosses), opts);
+    return toFps(nar.toSequence(f, { id: opts.id, text }), opts.fps);
+  }
+
+  /** Glosses ("TIME TOPIC COMMENT", '?' for a question) → PoseSequence; non-autoregressive models only. */
+  async generateGlosses(glosses: string | readonly string[], opts: GenerateOptions = {}): Promise<PoseSequence> {
+    checkFps(opts.fps);
+    if (!this.nar) throw new SignbenchError('invalid-input', `${this.dir}: an autoregressive model reads text, not glosses (use a non-autoregressive model, e.g. models/generator)`);
+    return toFps(await this.nar.generateGlosses(glosses, opts), opts.fps);
+  }
+
+  async dispose(): Promise<void> {
+    await (this.ar ?? this.nar)!.dispose();
   }
 }

@@ -27,10 +27,12 @@ interface TrainGeneratorCli extends TrainCliOptions {
   device?: string;
   timeBudget?: string;
   python?: string;
+  threads?: string;
 }
 
 interface GenerateCli {
   model: string;
+  glosses?: string;
   out: string;
   id?: string;
   truncate?: boolean;
@@ -60,11 +62,43 @@ async function writeSequence(seq: PoseSequence, file: string): Promise<void> {
   writeFileSync(file, bytes);
 }
 
+/** `train generator --config nar…`: the non-autoregressive generator, trained with PyTorch (generator/nar/train.ts). */
+async function trainNar(opts: TrainGeneratorCli): Promise<void> {
+  const { getNarConfig } = await import('../../generator/nar/config.js');
+  const { loadGeneratorCorpus } = await import('../../generator/corpus-data.js');
+  const { trainNarGenerator } = await import('../../generator/nar/train.js');
+  const arOnly: [string, unknown][] = [
+    ['--tokenizer', opts.tokenizer], ['--input-noise', opts.inputNoise], ['--align-loss', opts.alignLoss], ['--counter', opts.counter],
+    ['--self-feed', opts.selfFeed], ['--frame-stride', opts.frameStride], ['--encoder-layers', opts.encoderLayers], ['--decoder-layers', opts.decoderLayers],
+    ['--init', opts.init], ['--resume', opts.resume || undefined], ['--no-placement', opts.placement === false ? true : undefined],
+    ['--accelerator', opts.accelerator === 'tfjs' ? undefined : opts.accelerator], ['--device', opts.device === 'auto' ? undefined : opts.device],
+  ];
+  const given = arOnly.filter(([, v]) => v !== undefined).map(([k]) => k);
+  if (given.length > 0) throw new Error(`${given.join(', ')}: not an option of the non-autoregressive config ${opts.config} (autoregressive configs only)`);
+  const lr = nonNegativeNumber(opts.lr, '--lr');
+  if (lr === 0) throw new Error('--lr must be greater than 0');
+  const handLossWeight = nonNegativeNumber(opts.handLoss, '--hand-loss');
+  const steps = positiveInt(opts.steps, '--steps');
+  const batch = positiveInt(opts.batch, '--batch');
+  const config = getNarConfig(opts.config, {
+    ...(lr !== undefined ? { lr } : {}), ...(handLossWeight !== undefined ? { handLossWeight } : {}),
+    ...(steps !== undefined ? { steps } : {}), ...(batch !== undefined ? { batch } : {}),
+  });
+  const corpus = await loadGeneratorCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });
+  const res = await trainNarGenerator({
+    train: corpus.train, dev: corpus.dev, config, outDir: opts.out, corpus: corpus.info, seed: seedOption(opts.seed),
+    timeBudget: positiveInt(opts.timeBudget, '--time-budget'), threads: positiveInt(opts.threads, '--threads'), python: opts.python,
+    command: ['signbench', ...process.argv.slice(2)].join(' '), progress: opts.progress !== false,
+  });
+  if (opts.json) printJson(res);
+  else process.stdout.write(`trained generator ${config.name} (non-autoregressive): ${res.steps} steps, ${res.parameters} params, final loss ${res.finalLoss.toFixed(5)}, ${res.stepsPerSecond.toFixed(2)} steps/s (${res.backend}) → ${res.modelDir}\n`);
+}
+
 /** `signbench train generator` and `signbench generate`. */
 export function register(program: Command): void {
   trainSubcommand(program, 'generator', {
-    description: 'Train the SignDW-style text→pose generator (tfjs, or PyTorch with --accelerator torch), then export encoder.onnx + decoder_step.onnx to --out',
-    configs: 'tiny (CPU default), compact (the shipped model), small, signdw-40m', config: 'tiny', seed: 27,
+    description: 'Train a text→pose generator: non-autoregressive (--config nar, the shipped model; PyTorch on the CPU) or SignDW-style autoregressive (tfjs, or PyTorch with --accelerator torch), then export its ONNX graphs to --out',
+    configs: 'nar (non-autoregressive: the shipped model), nar-tiny; autoregressive: tiny (tfjs CPU default), compact, small, signdw-40m', config: 'tiny', seed: 27,
     out: 'model directory (ONNX export; resumable checkpoint in <dir>/checkpoint)',
   })
     .option('--tokenizer <mode>', 'word (SignDW) or char (fingerspelling); default: the config\'s')
@@ -81,10 +115,13 @@ export function register(program: Command): void {
     .option('--init <dir>', 'warm start from the weights of this model or checkpoint directory (fresh optimizer and schedule)')
     .option('--accelerator <name>', 'tfjs (default: tfjs-node-gpu / tfjs-node when installed, else wasm) or torch (generator/torch/train.py: PyTorch, on a GPU when it sees one)', 'tfjs')
     .option('--device <name>', 'with --accelerator torch: auto (CUDA when available), cuda or cpu', 'auto')
-    .option('--time-budget <seconds>', 'with --accelerator torch: train for this long (the cosine schedule runs over wall time) instead of --steps')
+    .option('--time-budget <seconds>', 'with --accelerator torch or a nar config: train for this long (the cosine schedule runs over wall time) instead of --steps')
+    .option('--threads <n>', 'nar configs: PyTorch CPU threads (default 2)')
     .option('--python <path>', 'with --accelerator torch: Python with PyTorch and NumPy (default: $SIGNBENCH_PYTHON or python3)')
     .option('--no-progress', 'log lines instead of a progress bar')
     .action(async (opts: TrainGeneratorCli) => {
+      const { isNarConfigName } = await import('../../generator/nar/config.js');
+      if (isNarConfigName(opts.config)) return trainNar(opts);
       const { getConfig } = await import('../../generator/config.js');
       const { loadGeneratorCorpus } = await import('../../generator/corpus-data.js');
       const { trainGenerator } = await import('../../generator/train.js');
@@ -142,8 +179,9 @@ export function register(program: Command): void {
 
   program
     .command('generate')
-    .description('Generate a pose sequence from text with a generator model (ONNX Runtime)')
-    .argument('<text>', 'spoken-language text')
+    .description('Generate a pose sequence from text (or, with a non-autoregressive model, from glosses) with a generator model (ONNX Runtime)')
+    .argument('[text]', 'spoken-language text (or give --glosses)')
+    .option('--glosses <glosses>', 'sign glosses instead of text, e.g. "TOMORROW STORE YOU GO ?" (non-autoregressive models; a trailing ? marks a question)')
     .option('--model <dir>', 'generator model directory', DEFAULT_GENERATOR_DIR)
     .requiredOption('--out <file>', 'output file: .pose, .npz (SignVerse) or .json (DWPose)')
     .option('--id <id>', 'sequence id', 'generated')
@@ -152,15 +190,21 @@ export function register(program: Command): void {
     .option('--fps <rate>', "output frame rate, by linear interpolation (default: the model's)")
     .option('--threads <n>', 'ONNX Runtime intra-op threads', '2')
     .option('--json', 'print one JSON line')
-    .action(async (text: string, opts: GenerateCli) => {
+    .action(async (text: string | undefined, opts: GenerateCli) => {
       const { GeneratorRuntime } = await import('../../generator/runtime.js');
       const fps = nonNegativeNumber(opts.fps, '--fps');
       if (fps === 0) throw new Error('--fps must be greater than 0');
+      if ((text === undefined) === (opts.glosses === undefined)) throw new Error('give either a text or --glosses');
       const rt = await GeneratorRuntime.load(opts.model, { threads: positiveInt(opts.threads, '--threads') });
       const t0 = performance.now();
-      const seq = await rt.generate(text, { id: opts.id, truncate: opts.truncate, fullLength: opts.fullLength, fps });
+      const gopts = { id: opts.id, truncate: opts.truncate, fullLength: opts.fullLength, fps };
+      let seq: PoseSequence;
+      try {
+        seq = await (opts.glosses !== undefined ? rt.generateGlosses(opts.glosses, gopts) : rt.generate(text as string, gopts));
+      } finally {
+        await rt.dispose();
+      }
       const ms = performance.now() - t0;
-      await rt.dispose();
       await writeSequence(seq, opts.out);
       const summary = { out: opts.out, frames: seq.frames, fps: seq.meta.fps, width: seq.meta.width, height: seq.meta.height, ms: Math.round(ms) };
       if (opts.json) printJson(summary);

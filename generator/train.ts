@@ -317,6 +317,7 @@ export function writeModelDir(dir: string, w: WeightSource, cfg: GeneratorConfig
   const manifest: GeneratorManifest = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
+    architecture: 'autoregressive',
     files: { encoder: ENCODER_FILE, decoderStep: DECODER_STEP_FILE, ...(hasCurve ? { lossCurve: LOSS_SVG } : {}) },
     io: {
       encoder: {

@@ -116,7 +116,7 @@ export function register(program: Command): void {
     .option('--accelerator <name>', 'tfjs (default: tfjs-node-gpu / tfjs-node when installed, else wasm) or torch (generator/torch/train.py: PyTorch, on a GPU when it sees one)', 'tfjs')
     .option('--device <name>', 'with --accelerator torch: auto (CUDA when available), cuda or cpu', 'auto')
     .option('--time-budget <seconds>', 'with --accelerator torch or a nar config: train for this long (the cosine schedule runs over wall time) instead of --steps')
-    .option('--threads <n>', 'nar configs: PyTorch CPU threads (default 2)')
+    .option('--threads <n>', 'nar configs: PyTorch CPU threads (default 2; use 1 on cores busy with other work)')
     .option('--python <path>', 'with --accelerator torch: Python with PyTorch and NumPy (default: $SIGNBENCH_PYTHON or python3)')
     .option('--no-progress', 'log lines instead of a progress bar')
     .action(async (opts: TrainGeneratorCli) => {

@@ -45,6 +45,9 @@ export interface ProceduralCorpus {
   version: string;
   entries: CorpusEntry[];
   sequence(entry: CorpusEntry): PoseSequence;
+  /** The entry's sentence signed by another signer (index into SIGNERS), with the entry's timing and render seeds:
+   * e.g. a test sentence by a training signer, the floor of a generator that knows only the training signers. */
+  sequenceBy(entry: CorpusEntry, signer: number): PoseSequence;
   stream(split?: Split): Generator<{ entry: CorpusEntry; seq: PoseSequence }>;
 }
 
@@ -112,26 +115,32 @@ export function proceduralCorpus(opts: ProceduralOptions = {}): ProceduralCorpus
       signer: p.signer.id, split: p.split, frames: tl.frames, fps: FPS, source: 'procedural',
     });
   }
-  const sequence = (entry: CorpusEntry): PoseSequence => {
+  const sequenceBy = (entry: CorpusEntry, signerIndex?: number): PoseSequence => {
     const i = indexOf.get(entry.id);
     if (i === undefined) throw new Error(`proceduralCorpus: entry '${entry.id}' is not part of corpus ${version}`);
-    const p = planOf(o, i);
+    if (signerIndex !== undefined && !(Number.isInteger(signerIndex) && signerIndex >= 0 && signerIndex < SIGNERS.length)) {
+      throw new Error(`proceduralCorpus: signer must be an integer in [0, ${SIGNERS.length - 1}], got ${signerIndex}`);
+    }
+    const planned = planOf(o, i);
+    const p = signerIndex === undefined ? planned : { ...planned, signer: SIGNERS[signerIndex] };
     const tl = planSentence(p.sentence, p.signer, timingRng(o, i));
     const data = renderTimeline(tl, p.signer, new Rng(hashSeed('sbp-render', o.seed, i)));
     const e = entries[i];
+    const spans = glossSpans(tl);
     return new PoseSequence({
       id: e.id, fps: FPS, width: FRAME_WIDTH, height: FRAME_HEIGHT, text: e.text,
-      gloss: e.glosses.map((g) => g.gloss).join(' '), glosses: e.glosses.map((g) => ({ ...g })), language: e.language,
-      signLanguage: e.signLanguage, signer: e.signer, source: e.source,
+      gloss: spans.map((g) => g.gloss).join(' '), glosses: spans, language: e.language,
+      signLanguage: e.signLanguage, signer: p.signer.id, source: e.source,
     }, data);
   };
+  const sequence = (entry: CorpusEntry): PoseSequence => sequenceBy(entry);
   function* stream(split?: Split): Generator<{ entry: CorpusEntry; seq: PoseSequence }> {
     for (const entry of entries) {
       if (split && entry.split !== split) continue;
       yield { entry, seq: sequence(entry) };
     }
   }
-  return { version, entries, sequence, stream };
+  return { version, entries, sequence, sequenceBy: (entry, signer) => sequenceBy(entry, signer), stream };
 }
 
 export { SIGNERS, TEST_SIGNERS } from './signer.js';

@@ -28,7 +28,7 @@ export interface TrainNarOptions {
   seed?: number;
   /** Seconds: the cosine schedule runs over wall time and training stops there, instead of the config's steps. */
   timeBudget?: number;
-  /** Torch CPU threads (default 2). */
+  /** Torch CPU threads (default 2; on cores shared with other jobs 1 is far faster, generator/README.md). */
   threads?: number;
   python?: string;
   command?: string;
@@ -41,7 +41,9 @@ export interface TrainNarOptions {
 
 function runPython(python: string, args: string[], quiet: boolean): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, [NAR_TRAINER, ...args], { stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'pipe' : 'inherit'] });
+    // Passive OpenMP waits: on shared cores a spinning worker burns the time its partner thread needs.
+    const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+    const child = spawn(python, [NAR_TRAINER, ...args], { env, stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'pipe' : 'inherit'] });
     let err = '';
     child.stderr?.on('data', (b: Buffer) => { err = (err + b.toString()).slice(-4000); });
     child.on('error', (e) => reject(new Error(`non-autoregressive training: cannot run ${python} (${e.message})`)));

@@ -113,7 +113,9 @@ export class NarRuntime {
       if (id === BOS || id === UNK) continue;
       glosses.push(this.manifest.glossVocab[id]);
     }
-    return glosses;
+    // One question marker, at the end, however many slots named it.
+    const signs = glosses.filter((g) => g !== QUESTION);
+    return signs.length < glosses.length ? [...signs, QUESTION] : signs;
   }
 
   /** Gloss tokens → ids `<bos> … <eos>`; unknown glosses are refused with their names. */

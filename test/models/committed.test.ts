@@ -14,13 +14,31 @@ describe('committed default models', () => {
     expect(tr.metrics.evaluatedCorpusVersion).toBe(corpusVersion());
   });
 
-  it('the generator turns a sentence into a DWPose sequence of a predicted length', async () => {
+  it('the default generator is non-autoregressive and turns a sentence or glosses into full-frame 24-fps poses', async () => {
     const g = await GeneratorRuntime.load(generatorDir(), { log: false });
     try {
+      expect(g.architecture).toBe('non-autoregressive');
+      const seq = await g.generate('Why does the brother come to the zoo?', { id: 'smoke' });
+      expect(seq.meta).toMatchObject({ fps: 24, width: 1280, height: 720 });
+      expect(seq.frames).toBeGreaterThanOrEqual(24);
+      seq.validate();
+      expect(await g.glossesOf('Why does the brother come to the zoo?')).toEqual(['ZOO', 'BROTHER', 'COME', 'WHY', '?']);
+      const q = await g.generateGlosses('ZOO BROTHER COME WHY ?');
+      expect(q.meta.glosses?.map((s) => s.gloss)).toEqual(['ZOO', 'BROTHER', 'COME', 'WHY']);
+    } finally {
+      await g.dispose();
+    }
+  });
+
+  it('the compact autoregressive generator stays available and runs through the same API', async () => {
+    const g = await GeneratorRuntime.load(join(generatorDir(), '..', 'generator-compact'), { log: false });
+    try {
+      expect(g.architecture).toBe('autoregressive');
       const seq = await g.generate('Why does the brother come to the zoo?', { id: 'smoke' });
       expect(seq.frames).toBeGreaterThanOrEqual(8);
       expect(seq.frames).toBeLessThanOrEqual(96);
       seq.validate();
+      await expect(g.generateGlosses('ZOO BROTHER COME WHY ?')).rejects.toThrow(/reads text, not glosses/);
     } finally {
       await g.dispose();
     }

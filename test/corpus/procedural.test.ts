@@ -415,3 +415,22 @@ describe('anatomy on every frame of a small corpus', () => {
     }
   });
 });
+
+describe('sequenceBy: a sentence signed by another signer', () => {
+  it('is the entry itself for its own signer, and another signer moves and times it differently', async () => {
+    const { proceduralCorpus: corpusOf, SIGNERS: signers } = await import('../../corpus/procedural/index.js');
+    const c = corpusOf({ sentences: 30 });
+    const entry = c.entries.find((e) => e.split === 'test')!;
+    const own = signers.findIndex((s) => s.id === entry.signer);
+    const a = c.sequence(entry);
+    const b = c.sequenceBy(entry, own);
+    expect(Array.from(b.data)).toEqual(Array.from(a.data));
+    expect(b.meta.glosses).toEqual(entry.glosses);
+    const other = c.sequenceBy(entry, (own + 1) % signers.length);
+    expect(other.meta.signer).not.toBe(entry.signer);
+    expect(other.meta.text).toBe(entry.text);
+    expect(other.meta.glosses?.map((g) => g.gloss)).toEqual(entry.glosses.map((g) => g.gloss));
+    expect(other.frames === a.frames && Array.from(other.data).every((v, i) => v === a.data[i])).toBe(false);
+    expect(() => c.sequenceBy(entry, 99)).toThrow(/signer must be an integer/);
+  });
+});

@@ -1,0 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { GeneratorRuntime } from './generator/runtime.js';
+import { loadTrainingCorpus } from './translator/corpus-data.js';
+import { encodePoseFile } from './pose/formats/pose-format.js';
+const c = await loadTrainingCorpus('procedural');
+const rt = await GeneratorRuntime.load(process.argv[2]);
+const e = c.train[1];
+const ref = e.sequence();
+const gen = await rt.generate(e.text);
+console.log(e.text, e.glosses, gen.meta.glosses, ref.frames, gen.frames);
+writeFileSync('/tmp/ref.pose', encodePoseFile(ref));
+writeFileSync('/tmp/gen.pose', encodePoseFile(gen));

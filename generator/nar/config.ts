@@ -28,6 +28,11 @@ export interface NarConfig {
   /** The frame decoder draws every frameStride-th frame of the regulated 24-fps timeline (2: 12 fps); the runtime
    * interpolates back to the corpus rate. */
   frameStride: number;
+  /** Sign templates: K keyframes per gloss (the training mean of its sign, interpolated at the phase; transitions
+   * eased between them, as the corpus moves) that the frame decoder refines; 0 = none. */
+  templateKeys?: number;
+  /** Store the ONNX weights as float16 (cast to float32 when a graph starts): half the model directory. */
+  float16Weights?: boolean;
   /** Loss weights: hand shape (finger − wrist), log-duration MSE, gloss cross-entropy. */
   handLossWeight: number;
   durationLossWeight: number;
@@ -51,9 +56,9 @@ const base = {
 
 export const NAR_CONFIGS: Readonly<Record<string, NarConfig>> = Object.freeze({
   // The default generator (models/generator): trained on this machine's 2 CPU cores.
-  nar: { ...base, name: 'nar', textD: 128, textLayers: 2, d: 128, glossLayers: 2, frameLayers: 3, ff: 512, batch: 12, steps: 6000 },
+  nar: { ...base, name: 'nar', textD: 128, textLayers: 2, d: 128, glossLayers: 2, frameLayers: 3, ff: 512, batch: 12, steps: 6000, templateKeys: 8, float16Weights: true },
   // Seconds-long smoke training (tests).
-  'nar-tiny': { ...base, name: 'nar-tiny', textD: 16, textHeads: 2, textLayers: 1, slotLayers: 1, d: 16, heads: 2, glossLayers: 1, frameLayers: 1, ff: 32, batch: 4, steps: 4, warmupSteps: 1 },
+  'nar-tiny': { ...base, name: 'nar-tiny', textD: 16, textHeads: 2, textLayers: 1, slotLayers: 1, d: 16, heads: 2, glossLayers: 1, frameLayers: 1, ff: 32, batch: 4, steps: 4, warmupSteps: 1, templateKeys: 4 },
 });
 
 export function isNarConfigName(name: string): boolean {
@@ -84,6 +89,7 @@ export function validateNarConfig(cfg: NarConfig, where: string): void {
   int('maxFrames', 8, 100_000);
   int('maxTextLen', 3, 4096);
   int('frameStride', 1, 8);
+  if (cfg.templateKeys !== undefined) int('templateKeys', 0, 64);
   if (cfg.textD % cfg.textHeads !== 0) throw new Error(`${where}: textD ${cfg.textD} is not divisible by textHeads ${cfg.textHeads}`);
   if (cfg.d % cfg.heads !== 0) throw new Error(`${where}: d ${cfg.d} is not divisible by heads ${cfg.heads}`);
   if (cfg.d % 2 !== 0 || cfg.textD % 2 !== 0) throw new Error(`${where}: d and textD must be even (sinusoidal positions)`);

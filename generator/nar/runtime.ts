@@ -167,6 +167,7 @@ export class NarRuntime {
     const r = strided(regulate(durs), this.manifest.config.frameStride);
     if (r.frames === 0) throw new SignbenchError('invalid-input', 'glosses: nothing to sign');
     const out = await this.frameDecoder.run({
+      ...(this.frameDecoder.inputNames.includes('glosses') ? { glosses: int64Tensor(ids, [1, ids.length]) } : {}),
       states: enc.states,
       from_index: int64Tensor(r.fromIndex, [1, r.frames]),
       to_index: int64Tensor(r.toIndex, [1, r.frames]),

@@ -57,6 +57,8 @@ function runPython(python: string, args: string[], quiet: boolean): Promise<void
 export interface NarModelDirInfo {
   corpus: CorpusInfo;
   command: string;
+  /** float16 weights in the ONNX files (default: config.float16Weights). */
+  float16?: boolean;
 }
 
 /** Writes the three ONNX graphs, manifest.json and loss.svg from a checkpoint of generator/torch/train_nar.py. */
@@ -74,9 +76,11 @@ export function exportNarCheckpoint(checkpoint: string | LoadedCheckpoint, outDi
   if (!frame || !(frame.width > 0 && frame.height > 0 && frame.fps > 0)) throw new Error(`${where}: extra.frame (width, height, fps) is missing`);
   mkdirSync(outDir, { recursive: true });
   const meta = { signbench_format: MODEL_FORMAT, architecture: NAR_ARCHITECTURE, config: cfg.name };
-  writeFileSync(join(outDir, TEXT_TO_GLOSS_FILE), buildTextToGlossGraph(ck, cfg, meta));
-  writeFileSync(join(outDir, GLOSS_ENCODER_FILE), buildGlossEncoderGraph(ck, cfg, meta));
-  writeFileSync(join(outDir, FRAME_DECODER_FILE), buildFrameDecoderGraph(ck, cfg, stats, meta));
+  const f16 = info.float16 ?? cfg.float16Weights ?? false;
+  const graphCfg = { ...cfg, float16Weights: f16 };
+  writeFileSync(join(outDir, TEXT_TO_GLOSS_FILE), buildTextToGlossGraph(ck, cfg, meta, f16));
+  writeFileSync(join(outDir, GLOSS_ENCODER_FILE), buildGlossEncoderGraph(ck, cfg, meta, f16));
+  writeFileSync(join(outDir, FRAME_DECODER_FILE), buildFrameDecoderGraph(ck, cfg, stats, meta, f16));
   const history = (Array.isArray(extra.history) ? extra.history : []) as CurvePoint[];
   if (history.length > 0) writeFileSync(join(outDir, LOSS_SVG), lossCurveSvg([{ name: 'train', points: history }], { title: `generator ${cfg.name} (non-autoregressive, PyTorch)` }));
   else if (existsSync(join(ck.dir, LOSS_SVG))) copyFileSync(join(ck.dir, LOSS_SVG), join(outDir, LOSS_SVG));
@@ -105,6 +109,7 @@ export function exportNarCheckpoint(checkpoint: string | LoadedCheckpoint, outDi
           states: ['float32', ['batch', 'glosses', cfg.d]], from_index: ['int64', ['batch', 'frames']], to_index: ['int64', ['batch', 'frames']],
           phase: ['float32', ['batch', 'frames', PHASE_DIM]],
         },
+        ...(cfg.templateKeys ? { templateInputs: { glosses: ['int64', ['batch', 'glosses']] } } : {}),
         outputs: { frames: ['float32', ['batch', 'frames', 384]] },
       },
       glossSequence: '<bos> GLOSS … [?] <eos>; ? marks a question and takes no time',
@@ -114,7 +119,7 @@ export function exportNarCheckpoint(checkpoint: string | LoadedCheckpoint, outDi
     tokenizer: { mode: 'word', lowercase: true, pattern: "[\\w']+|[^\\w\\s]", specials: SPECIALS, maxTextLen: cfg.maxTextLen },
     vocab: textVocab,
     glossVocab,
-    config: cfg,
+    config: graphCfg,
     normalization: {
       space: 'full-frame', layout: 'dwpose128-xyp', width: frame.width, height: frame.height, fps: frame.fps,
       maxFrames: cfg.maxFrames, minFrames: 8, presenceThreshold: 0.5, phaseDim: PHASE_DIM,

@@ -207,6 +207,14 @@ class NarGenerator(torch.nn.Module):
             enc_layer(f"fd.{i}", d, ff)
         ln("out.ln", d)
         linear("out.head", d, 384)
+        self.K = cfg.get("templateKeys") or 0
+        if self.K:
+            # Sign templates: per gloss K keyframes (standardised pose), set from the training means (set_templates)
+            # and trained on; the frame decoder predicts the residual.
+            add("prior.table", (gloss_vocab, self.K, 384), "zeros")
+            linear("fr.q", 384, d, bias=False)
+            with torch.no_grad():
+                self.P["out.head.w"].mul_(0.1)
         rows = max(cfg["maxFrames"], cfg["maxTextLen"], cfg["maxGlosses"], cfg["glossSlots"]) + 1
         self.pe = {dt: sinusoidal(rows, dt), d: sinusoidal(rows, d)}
         self.drop = 0.0
@@ -276,7 +284,20 @@ class NarGenerator(torch.nn.Module):
         dur = self.linear("dur.fc2", F.gelu(self.linear("dur.fc1", self.ln("dur.ln", x))))
         return x, dur
 
-    def frames(self, states, frm, to, phase, frame_mask=None):
+    def prior(self, gloss, frm, to, phase):
+        """Template prior [B, T, 384]: a sign row interpolates its gloss's keyframes at u; a gap row eases (as the
+        corpus's transitions) from the last keyframe of the gloss it comes from to the first of the one it goes to."""
+        K = self.K
+        table = self.P["prior.table"]
+        gf, gt = torch.gather(gloss, 1, frm), torch.gather(gloss, 1, to)
+        u = phase[..., 0:1]
+        w = torch.relu(1 - (u * (K - 1) - torch.arange(K, dtype=phase.dtype)).abs())  # [B, T, K]
+        sign = (w[..., None] * table[gt]).sum(2)
+        end_from, start_to = table[:, K - 1][gf], table[:, 0][gt]
+        e = 0.5 - 0.5 * phase[..., 5:6]
+        return phase[..., 2:3] * sign + phase[..., 1:2] * (end_from + e * (start_to - end_from))
+
+    def frames(self, states, frm, to, phase, frame_mask=None, gloss=None):
         """states [B, G, d], from/to [B, T] gloss indices, phase [B, T, PHASE_DIM] -> frames [B, T, 384]."""
         cfg = self.cfg
         d, H = cfg["d"], cfg["heads"]
@@ -285,10 +306,15 @@ class NarGenerator(torch.nn.Module):
         b = self.linear("fr.b", states)
         x = (torch.gather(a, 1, frm[..., None].expand(-1, -1, d)) + torch.gather(b, 1, to[..., None].expand(-1, -1, d))
              + self.linear("fr.p", phase) + self.pe_rows(T, d))
+        prior = None
+        if self.K:
+            prior = self.prior(gloss, frm, to, phase)
+            x = x + self.linear("fr.q", prior)
         mask = None if frame_mask is None else torch.where(frame_mask > 0, 0.0, MASK_VALUE)[:, None, None, :]
         for i in range(cfg["frameLayers"]):
             x = self.enc_layer(f"fd.{i}", x, mask, H)
-        return self.linear("out.head", self.ln("out.ln", x))
+        out = self.linear("out.head", self.ln("out.ln", x))
+        return out + prior if prior is not None else out
 
 
 class Terms:
@@ -325,7 +351,7 @@ def nar_loss(model, terms, b):
     dmask = ((tok != PAD) & (tok != terms.silent[0]) & (tok != terms.silent[1])).float()[..., None]
     dur = (((logdur - torch.log1p(b["dur"])) ** 2) * dmask).sum() / (dmask.sum() * 2).clamp(min=1)
     mask = b["mask"]
-    pred = model.frames(states, b["from"], b["to"], b["phase"], mask)
+    pred = model.frames(states, b["from"], b["to"], b["phase"], mask, b["gloss"])
     pose = (((pred - b["frames"]) ** 2) * mask[..., None]).sum() / (mask.sum() * 384)
     hand = terms.hand(pred, b["frames"], mask)
     loss = pose + cfg["handLossWeight"] * hand + cfg["durationLossWeight"] * dur + cfg["glossLossWeight"] * gloss_ce
@@ -348,6 +374,33 @@ def evaluate(model, terms, split, limit=128):
     model.train()
     return {"dev_pose_mse": sums["pose"] / n, "dev_hand_mse": sums["hand"] / n, "dev_log_duration_mse": sums["dur"] / n,
             "dev_gloss_ce": sums["gloss"] / n, "dev_gloss_exact": exact / n, "dev_examples": n}
+
+
+def set_templates(model, split, bos, eos):
+    """prior.table from the training split: per gloss and keyframe k the hat-weighted mean of its sign rows
+    (weight max(0, 1 - |u (K - 1) - k|)); <bos> and <eos> hold the mean first and last rows (rest)."""
+    K = model.K
+    V = model.P["prior.table"].shape[0]
+    sx = np.zeros((V, K, 384))
+    sw = np.zeros((V, K))
+    first, last = np.zeros(384), np.zeros(384)
+    for i in range(split.n):
+        f, t, p = split.reg[i]
+        x = split.frames[split.foff[i]:split.foff[i + 1]].float().numpy().astype(np.float64)
+        first += x[0]
+        last += x[-1]
+        rows = p[:, 2] > 0.5
+        ids = split.gloss[i][t[rows]]
+        u = p[rows, 0]
+        for k in range(K):
+            w = np.maximum(0.0, 1 - np.abs(u * (K - 1) - k))
+            np.add.at(sx[:, k], ids, w[:, None] * x[rows])
+            np.add.at(sw[:, k], ids, w)
+    table = np.where(sw[..., None] > 1e-6, sx / np.maximum(sw[..., None], 1e-6), 0.0)
+    table[bos] = first / split.n
+    table[eos] = last / split.n
+    with torch.no_grad():
+        model.P["prior.table"].copy_(torch.from_numpy(table.astype(np.float32)))
 
 
 def bucketed(lengths, batch, gen, window=32):
@@ -374,7 +427,7 @@ def dump(model, split, ckpt, n):
         for i in range(min(n, split.n)):
             b = split.batch([i])
             states, logdur = model.encode_glosses(b["gloss"])
-            frames = model.frames(states, b["from"], b["to"], b["phase"])
+            frames = model.frames(states, b["from"], b["to"], b["phase"], None, b["gloss"])
             out.append({"text": b["text"][0].tolist(), "gloss": b["gloss"][0].tolist(), "gloss_ids": model.glosses(b["text"]).argmax(-1)[0].tolist(),
                         "log_durations": logdur[0].flatten().tolist(), "from": b["from"][0].tolist(), "to": b["to"][0].tolist(),
                         "phase": b["phase"][0].flatten().tolist(), "frames": frames[0].flatten().tolist()})
@@ -419,6 +472,10 @@ def main():
     if args.dump:
         dump(model, train, args.out, args.dump)
         return
+    if model.K:
+        t_tpl = time.time()
+        set_templates(model, train if not args.limit else train, BOS, EOS)
+        sys.stderr.write(f"[nar] sign templates ({model.K} keyframes per gloss) from the training means in {time.time() - t_tpl:.0f} s\n")
     model.drop = cfg.get("dropout") or 0.0
     decay = [p for n, p in model.P.items() if p.dim() >= 2]
     no_decay = [p for n, p in model.P.items() if p.dim() < 2]

@@ -8,7 +8,7 @@ export const OPSET = 17;
 /** IR version written into the model (ONNX 1.12+ reads it; onnx-proto knows up to 8). */
 export const IR_VERSION = 8;
 
-export type ElemType = 'float32' | 'int64' | 'int32' | 'bool';
+export type ElemType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool';
 /** A dimension: a fixed size or a symbolic name (`batch`, `tokens`). */
 export type Dim = number | string;
 
@@ -20,10 +20,39 @@ export interface TensorSpec {
 
 const ELEM: Record<ElemType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
+  float16: onnx.TensorProto.DataType.FLOAT16,
   int64: onnx.TensorProto.DataType.INT64,
   int32: onnx.TensorProto.DataType.INT32,
   bool: onnx.TensorProto.DataType.BOOL,
 };
+
+/** IEEE half-precision bits of a float (round to nearest even; overflow → ±inf, tiny → subnormal or 0). */
+export function toFloat16Bits(v: number): number {
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  f[0] = v;
+  const x = u[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let h = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const half = 1 << (shift - 1);
+    if (rem > half || (rem === half && (h & 1))) h++;
+    return sign | h;
+  }
+  let h = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && (h & 1))) h++;
+  return sign | h; // a carry into the exponent is the correct rounding (up to inf)
+}
 
 function tensorProto(name: string, t: TensorSpec): onnxProto.onnx.ITensorProto {
   const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
@@ -125,7 +154,27 @@ export class OnnxGraph {
     return this.op('Identity', [x], {}, name);
   }
 
-  toBytes(opts: { producer?: string; docString?: string; metadata?: Record<string, string> } = {}): Uint8Array {
+  /**
+   * `float16Weights`: float32 initializers of at least 1,024 values are stored as float16 and cast back to float32
+   * when the graph starts (half the file; the arithmetic stays float32).
+   */
+  toBytes(opts: { producer?: string; docString?: string; metadata?: Record<string, string>; float16Weights?: boolean } = {}): Uint8Array {
+    let inits = [...this.inits.values()];
+    let nodes = this.nodes;
+    if (opts.float16Weights) {
+      const casts: onnxProto.onnx.INodeProto[] = [];
+      inits = inits.map((t) => {
+        const n = (t.dims ?? []).reduce((a: number, b) => a * Number(b), 1);
+        if (t.dataType !== ELEM.float32 || n < 1024) return t;
+        const raw = t.rawData as Uint8Array;
+        const f = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+        const h = Uint16Array.from(f, toFloat16Bits);
+        const name = `${t.name}__f16`;
+        casts.push({ opType: 'Cast', input: [name], output: [t.name as string], name: this.fresh('n_Cast16'), attribute: [attribute('to', ELEM.float32)] });
+        return { name, dims: t.dims, dataType: ELEM.float16, rawData: new Uint8Array(h.buffer) };
+      });
+      nodes = [...casts, ...nodes];
+    }
     const model = onnx.ModelProto.create({
       irVersion: IR_VERSION,
       producerName: opts.producer ?? 'signbench',
@@ -135,8 +184,8 @@ export class OnnxGraph {
       metadataProps: Object.entries(opts.metadata ?? {}).map(([key, value]) => ({ key, value })),
       graph: {
         name: this.name,
-        node: this.nodes,
-        initializer: [...this.inits.values()],
+        node: nodes,
+        initializer: inits,
         input: this.inputs,
         output: this.outputs,
       },

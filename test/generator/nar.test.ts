@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -12,7 +12,7 @@ import { glossTokens, parseGlosses } from '../../generator/nar/glosses.js';
 import { glossDurations } from '../../generator/nar/pack.js';
 import { PHASE_DIM, regulate } from '../../generator/nar/regulate.js';
 import { upsample } from '../../generator/nar/runtime.js';
-import { NAR_TRAINER, trainNarGenerator } from '../../generator/nar/train.js';
+import { exportNarCheckpoint, NAR_TRAINER, trainNarGenerator } from '../../generator/nar/train.js';
 import { readAnyGeneratorManifest, type NarGeneratorManifest } from '../../generator/manifest.js';
 import { GeneratorRuntime } from '../../generator/runtime.js';
 import { defaultPython } from '../../generator/torch-train.js';
@@ -130,7 +130,9 @@ describe.skipIf(!hasTorch)('non-autoregressive generator: smoke training, export
     const e = await enc.run({ glosses: int64Tensor(ex.gloss, [1, ex.gloss.length]) });
     Array.from(e.log_durations.data as Float32Array).forEach((v, i) => expect(Math.abs(v - ex.log_durations[i])).toBeLessThan(1e-4));
     const T = ex.from.length;
+    expect(dec.inputNames).toContain('glosses'); // nar-tiny has sign templates
     const d = await dec.run({
+      glosses: int64Tensor(ex.gloss, [1, ex.gloss.length]),
       states: e.states, from_index: int64Tensor(ex.from, [1, T]), to_index: int64Tensor(ex.to, [1, T]), phase: floatTensor(Float32Array.from(ex.phase), [1, T, PHASE_DIM]),
     });
     const frames = d.frames.data as Float32Array;
@@ -172,6 +174,22 @@ describe.skipIf(!hasTorch)('non-autoregressive generator: smoke training, export
     const both = await cli('generate', 'hello', '--glosses', 'ME', '--model', model, '--out', out);
     expect(both.code).toBe(1);
     expect(both.err).toMatch(/either a text or --glosses/);
+  }, 60_000);
+
+  it('float16 weights: half the files, nearly the same poses', async () => {
+    const half = join(dir, 'half');
+    exportNarCheckpoint(join(model, 'checkpoint'), half, { corpus: { name: 'procedural', version: 'test', hash: null, sentences: 48 }, command: 'test', float16: true });
+    const size = (d: string) => ['text_to_gloss.onnx', 'gloss_encoder.onnx', 'frame_decoder.onnx'].reduce((a, f) => a + statSync(join(d, f)).size, 0);
+    expect(size(half)).toBeLessThan(0.75 * size(model));
+    const [a, b] = await Promise.all([GeneratorRuntime.load(model, { providers: ['cpu'] }), GeneratorRuntime.load(half, { providers: ['cpu'] })]);
+    // 40 frames either way (a duration rounded the other way moves one boundary by a frame: compare the mean).
+    const sa = await a.generateGlosses('ME GO ?', { frames: 40 });
+    const sb = await b.generateGlosses('ME GO ?', { frames: 40 });
+    expect(sb.frames).toBe(sa.frames);
+    let diff = 0;
+    sa.data.forEach((v, i) => { diff += Math.abs(v - sb.data[i]); });
+    expect(diff / sa.data.length).toBeLessThan(0.01);
+    await Promise.all([a.dispose(), b.dispose()]);
   }, 60_000);
 
   it('refuses a manifest whose architecture it does not know', () => {

@@ -31,6 +31,9 @@ export interface NarConfig {
   /** Sign templates: K keyframes per gloss (the training mean of its sign, interpolated at the phase; transitions
    * eased between them, as the corpus moves) that the frame decoder refines; 0 = none. */
   templateKeys?: number;
+  /** Mirror the training sequences of left-dominant signers (their left wrist travels further), so that the model
+   * learns one handedness instead of the average of a sign and its mirror image. */
+  dominantRight?: boolean;
   /** Store the ONNX weights as float16 (cast to float32 when a graph starts): half the model directory. */
   float16Weights?: boolean;
   /** Loss weights: hand shape (finger − wrist), log-duration MSE, gloss cross-entropy. */

@@ -1,6 +1,8 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GlossSpan } from '../../pose/sequence.js';
+import type { GlossSpan, PoseSequence } from '../../pose/sequence.js';
+import { BODY } from '../../pose/skeleton.js';
+import { mirror } from '../../pose/transforms.js';
 import { POSE_DIM } from '../config.js';
 import type { TrainingPair } from '../data.js';
 import type { ModelFrames } from '../features.js';
@@ -70,6 +72,28 @@ export function glossDurations(spans: GlossSpan[], frames: number, tokens: strin
   return out;
 }
 
+/**
+ * Whether the signer of `seq` signs with the left hand: its left wrist travels further than its right one.
+ * A text-only model cannot know a signer's handedness; trained on both, it draws the average of a sign and its mirror
+ * image (both hands half-raised), so left-handed sequences are mirrored to right-handed ones (`dominantRight`).
+ */
+export function leftDominant(seq: PoseSequence): boolean {
+  const path = (p: number) => {
+    let sum = 0;
+    for (let t = 1; t < seq.frames; t++) {
+      if (!(seq.c(t, p) > 0 && seq.c(t - 1, p) > 0)) continue;
+      sum += Math.hypot((seq.x(t, p) - seq.x(t - 1, p)) * seq.meta.width, (seq.y(t, p) - seq.y(t - 1, p)) * seq.meta.height);
+    }
+    return sum;
+  };
+  return path(BODY.lWrist) > path(BODY.rWrist);
+}
+
+/** The sequence as the model trains on it: mirrored when its signer is left-dominant (and the config asks). */
+function trainingView(seq: PoseSequence, cfg: NarConfig): PoseSequence {
+  return cfg.dominantRight && leftDominant(seq) ? mirror(seq) : seq;
+}
+
 function statsOf(frames: ModelFrames[], placement: boolean): PoseStats {
   const where = placement ? meanPlacement(frames) : null;
   const sample = frames.map((f) => ({ frames: f.frames.slice(), length: f.length }));
@@ -104,7 +128,7 @@ export function writeNarPack(opts: WriteNarPackOptions): NarPackManifest {
   const sample: ModelFrames[] = [];
   let meta: { width: number; height: number; fps: number } | undefined;
   for (let x = 0; Math.floor(x) < train.length && sample.length < 600; x += step) {
-    const seq = train[Math.floor(x)].load();
+    const seq = trainingView(train[Math.floor(x)].load(), cfg);
     meta ??= { width: seq.meta.width, height: seq.meta.height, fps: seq.meta.fps };
     sample.push(sequenceToFullFrames(seq, cfg.maxFrames));
   }
@@ -115,7 +139,7 @@ export function writeNarPack(opts: WriteNarPackOptions): NarPackManifest {
     const parts: Record<'text' | 'gloss' | 'dur' | 'frames', ArrayBufferView[]> = { text: [], gloss: [], dur: [], frames: [] };
     const split: NarPackSplit = { examples: 0, text: [], gloss: [], frames: [] };
     pairs.forEach((p, i) => {
-      const seq = p.load();
+      const seq = trainingView(p.load(), cfg);
       if (seq.frames > cfg.maxFrames) return; // longer than the model draws: left out
       const f = sequenceToFullFrames(seq, cfg.maxFrames);
       if (stats.placement) replace(f, stats.placement);

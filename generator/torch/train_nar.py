@@ -452,6 +452,7 @@ def main():
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--save-every", type=float, default=600, help="seconds between checkpoints (the last is always saved)")
     ap.add_argument("--limit", type=int, default=0, help="train on the first N examples only (prototyping)")
+    ap.add_argument("--init", default=None, help="warm start: the weights of this checkpoint directory (fresh optimizer and schedule)")
     ap.add_argument("--dump", type=int, default=0, metavar="N", help="load the checkpoint at --out and print, for the first N train examples, the predicted gloss ids, log-durations and frames (true durations) as JSON, then exit (export checks)")
     args = ap.parse_args()
 
@@ -472,7 +473,20 @@ def main():
     if args.dump:
         dump(model, train, args.out, args.dump)
         return
-    if model.K:
+    init_from = None
+    if args.init:
+        from train import read_checkpoint
+        init_manifest, weights = read_checkpoint(args.init)
+        missing = [n for n in model.P if n not in weights]
+        if missing:
+            fail(f"--init {args.init}: no weights for {', '.join(missing[:5])}")
+        with torch.no_grad():
+            for name, p in model.P.items():
+                if tuple(weights[name].shape) != tuple(p.shape):
+                    fail(f"--init {args.init}: {name} has shape {weights[name].shape}, the model {tuple(p.shape)}")
+                p.copy_(torch.from_numpy(weights[name]))
+        init_from = {"dir": args.init, "step": init_manifest.get("step")}
+    elif model.K:
         t_tpl = time.time()
         set_templates(model, train if not args.limit else train, BOS, EOS)
         sys.stderr.write(f"[nar] sign templates ({model.K} keyframes per gloss) from the training means in {time.time() - t_tpl:.0f} s\n")
@@ -492,7 +506,7 @@ def main():
     last_save = t0
 
     def save(step, final):
-        extra = {"history": thin(history), "seed": args.seed, "textVocab": pack["textVocab"], "poseStats": pack["stats"],
+        extra = {"history": thin(history), "seed": args.seed, **({"initFrom": init_from} if init_from else {}), "textVocab": pack["textVocab"], "poseStats": pack["stats"],
                  "frame": {"width": pack["width"], "height": pack["height"], "fps": pack["fps"]},
                  "trainer": {"name": "torch-nar", "torch": torch.__version__, "device": "cpu", "threads": torch.get_num_threads(),
                              "seconds": round(time.time() - t0, 1), "stepsPerSecond": step / max(1e-9, time.time() - t0), "timeBudget": budget or None}}

@@ -9,7 +9,8 @@ import { floatTensor, int64Tensor, openOrtSession } from '../../nn/ort.js';
 import { loadGeneratorCorpus } from '../../generator/corpus-data.js';
 import { getNarConfig } from '../../generator/nar/config.js';
 import { glossTokens, parseGlosses } from '../../generator/nar/glosses.js';
-import { glossDurations } from '../../generator/nar/pack.js';
+import { glossDurations, leftDominant } from '../../generator/nar/pack.js';
+import { mirror } from '../../pose/transforms.js';
 import { PHASE_DIM, regulate } from '../../generator/nar/regulate.js';
 import { upsample } from '../../generator/nar/runtime.js';
 import { exportNarCheckpoint, NAR_TRAINER, trainNarGenerator } from '../../generator/nar/train.js';
@@ -67,6 +68,16 @@ describe('non-autoregressive generator: glosses and the length regulator', () =>
     expect(row(3)[0]).toBeCloseTo(0.5);
     expect(row(5).slice(0, 3)).toEqual([1, 1, 0]); // a 1-frame gap has u = 1
     expect(row(1)[4]).toBeCloseTo(Math.sin(Math.PI), 6);
+  });
+
+  it('tells left-dominant signers from right-dominant ones (those the pack mirrors)', async () => {
+    const { proceduralCorpus, SIGNERS } = await import('../../corpus/procedural/index.js');
+    const c = proceduralCorpus({ sentences: 60 });
+    const right = c.entries.find((e) => !SIGNERS.find((s) => s.id === e.signer)!.leftHanded)!;
+    const left = c.entries.find((e) => SIGNERS.find((s) => s.id === e.signer)!.leftHanded)!;
+    expect(leftDominant(c.sequence(right))).toBe(false);
+    expect(leftDominant(c.sequence(left))).toBe(true);
+    expect(leftDominant(mirror(c.sequence(right)))).toBe(true);
   });
 
   it('upsamples strided rows, interpolating only points present on both sides', () => {

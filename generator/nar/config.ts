@@ -59,7 +59,7 @@ const base = {
 
 export const NAR_CONFIGS: Readonly<Record<string, NarConfig>> = Object.freeze({
   // The default generator (models/generator): trained on this machine's 2 CPU cores.
-  nar: { ...base, name: 'nar', textD: 128, textLayers: 2, d: 128, glossLayers: 2, frameLayers: 3, ff: 512, batch: 12, steps: 6000, templateKeys: 8, float16Weights: true },
+  nar: { ...base, name: 'nar', textD: 128, textLayers: 2, d: 128, glossLayers: 2, frameLayers: 3, ff: 512, batch: 12, steps: 6000, dominantRight: true, float16Weights: true },
   // Seconds-long smoke training (tests).
   'nar-tiny': { ...base, name: 'nar-tiny', textD: 16, textHeads: 2, textLayers: 1, slotLayers: 1, d: 16, heads: 2, glossLayers: 1, frameLayers: 1, ff: 32, batch: 4, steps: 4, warmupSteps: 1, templateKeys: 4 },
 });

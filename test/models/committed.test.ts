@@ -11,6 +11,8 @@ describe('committed default models', () => {
     const gen = JSON.parse(readFileSync(join(generatorDir(), 'manifest.json'), 'utf8'));
     const tr = JSON.parse(readFileSync(join(translatorDir(), 'manifest.json'), 'utf8'));
     expect(gen.corpus.version).toBe(corpusVersion());
+    const compact = JSON.parse(readFileSync(join(generatorDir(), '..', 'generator-compact', 'manifest.json'), 'utf8'));
+    expect(compact.corpus.version).toBe(corpusVersion());
     expect(tr.metrics.evaluatedCorpusVersion).toBe(corpusVersion());
   });
 

@@ -3,10 +3,10 @@
  * canonical DWPose-128, `writePoses` writes sequences in a chosen format. The CLI (`inspect`, `convert`), the
  * renderer, metrics and the server all read through here.
  */
-import { open, readdir, stat, writeFile, mkdir } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from './errors.js';
+import { checkInputFile, ensureDir, readInputFile, writeFileAtomic } from './fsio.js';
 import { PoseSequence } from './sequence.js';
 
 export const POSE_FORMATS = [
@@ -51,6 +51,7 @@ export async function detectFormat(path: string): Promise<Detected> {
   const st = await stat(path).catch(() => null);
   if (!st) throw new PoseFormatError(path, 'no such file or directory');
   if (st.isDirectory()) return { format: await detectDirectory(path), dir: true };
+  await checkInputFile(path); // not a device, FIFO or socket: those are never opened
   const ext = extname(path).toLowerCase();
   const b = await head(path, 512);
   if (ext === '.tar' || isTarHeader(b)) return { format: 'signverse', dir: false };
@@ -102,6 +103,16 @@ async function detectDirectory(dir: string): Promise<PoseFormat> {
 
 /** Streams the sequences of any readable path as canonical DWPose-128. */
 export async function* readPoses(path: string, opts: ReadOptions = {}): AsyncGenerator<PoseSequence> {
+  let count = 0;
+  for await (const seq of readFormat(path, opts)) {
+    count++;
+    yield seq;
+  }
+  // An empty, truncated or all-zero file is not a pose file with nothing in it: say so instead of "0 sequences".
+  if (count === 0) throw new PoseFormatError(path, 'holds no pose sequence (empty, truncated or not a pose file?)');
+}
+
+async function* readFormat(path: string, opts: ReadOptions): AsyncGenerator<PoseSequence> {
   const { format, dir } = await detectFormat(path);
   const limits = opts.limits ?? {};
   const frame = { width: opts.width, height: opts.height, fps: opts.fps };
@@ -160,7 +171,7 @@ async function readDwposeNpz(path: string, frame: { width?: number; height?: num
   const { listFrameFiles } = await import('./formats/json-frames.js');
   const meta = { ...(frame.width ? { width: frame.width } : {}), ...(frame.height ? { height: frame.height } : {}), ...(frame.fps ? { fps: frame.fps } : {}) };
   const parseOne = async (f: string) => {
-    const bytes = new Uint8Array(await readFile(f));
+    const bytes = await readInputFile(f, { maxBytes: limits.maxBytes });
     return /\.npy$/i.test(f) ? parseDwposeFrameNpy(bytes, f, meta, limits) : parseDwposeFrameNpz(bytes, f, meta, limits);
   };
   if (!dir) return parseOne(path);
@@ -225,13 +236,13 @@ export async function writePoses(out: string, seqs: AsyncIterable<PoseSequence> 
       // a second sequence: `out` cannot be one file, so it becomes a directory of files
       throw new PoseFormatError(out, `the input holds several sequences: give a directory (or a .tar with --to signverse-tar) instead of a ${EXT[format]} file`);
     }
-    await mkdir(out, { recursive: true });
+    await ensureDir(out);
     const p = join(out, safeFileName(seq.id) + EXT[format]);
-    await writeFile(p, await encodePoses(seq, format));
+    await writeFileAtomic(p, await encodePoses(seq, format));
     written.push(p);
   }
   if (first) {
-    await writeFile(out, await encodePoses(first, format));
+    await writeFileAtomic(out, await encodePoses(first, format));
     written.push(out);
   }
   return written;

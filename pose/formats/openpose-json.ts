@@ -6,8 +6,9 @@
  * (0, 0, 0) for undetected points: they come out with c = 0.
  */
 import { dirname, basename, join } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { PoseFormatError, type ReadLimits } from '../errors.js';
+import { readInputText } from '../fsio.js';
 import { PoseSequence } from '../sequence.js';
 import { CHANNELS, FRAME_STRIDE, PARTS } from '../skeleton.js';
 import { arr, listFrameFiles, num, readJsonFile } from './json-frames.js';
@@ -117,8 +118,8 @@ export function parseOpenPoseFrames(docs: unknown[], file: string, opts: OpenPos
 /** The sentence for a clip from a `text.tsv` (`<clip id>\t<sentence>`) beside its folder, if there is one. */
 async function textFromTsv(dir: string): Promise<string | null> {
   const tsv = join(dirname(dir), 'text.tsv');
-  const content = await readFile(tsv, 'utf8').catch(() => null);
-  if (content === null) return null;
+  if (!(await stat(tsv).then((s) => s.isFile(), () => false))) return null;
+  const content = await readInputText(tsv);
   const id = basename(dir);
   for (const line of content.split(/\r?\n/)) {
     const tab = line.indexOf('\t');

@@ -25,9 +25,9 @@
  * Confidences are stored raw (always exact). fps is stored as float32 and read back as the shortest decimal that
  * rounds to it (24, 25, 29.97).
  */
-import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
+import { readInputFile } from '../fsio.js';
 import { PoseSequence } from '../sequence.js';
 import { BODY_LIMBS, BODY_NAMES, CHANNELS, FRAME_STRIDE, HAND_EDGES, HAND_NAMES, POINT_NAMES, POINTS } from '../skeleton.js';
 import {
@@ -264,11 +264,8 @@ export function poseFileToSequence(pf: PoseFile, file: string): PoseSequence {
 
 /** Reads a `.pose` file from disk into a DWPose-128 `PoseSequence`. */
 export async function readPoseFile(path: string, limits: Partial<ReadLimits> = {}): Promise<PoseSequence> {
-  const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-  const size = (await stat(path)).size;
-  if (size > maxBytes) throw new PoseFormatError(path, `${size} bytes, over the ${maxBytes}-byte limit`);
-  const bytes = await readFile(path);
-  return parsePoseFile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path, limits);
+  const bytes = await readInputFile(path, { maxBytes: limits.maxBytes ?? DEFAULT_LIMITS.maxBytes });
+  return parsePoseFile(bytes, path, limits);
 }
 
 // ───────────────────────────── DWPose-128 writer ─────────────────────────────

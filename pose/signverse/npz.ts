@@ -19,7 +19,7 @@ import { encodeNpy, npyHeader, parseNpy, parseNpyHeader, type NpyArray } from '.
 import { NumpyArrayRef, PickleWriter, unpickle, type NumpyDtype, type PyKey, type PyValue } from '../pickle.js';
 import { PoseSequence, type SequenceMeta } from '../sequence.js';
 import { CHANNELS, FRAME_STRIDE, PARTS } from '../skeleton.js';
-import { readZip, writeZip } from '../zip.js';
+import { ZipArchive, writeZip } from '../zip.js';
 
 export interface SignVerseParseOptions {
   /** Receives non-fatal findings (default: process.emitWarning). */
@@ -166,8 +166,9 @@ export function parseSignVerseNpz(
   const lim = { ...DEFAULT_LIMITS, ...limits };
   const warn = opts.onWarning ?? defaultWarn;
   const fail = (problem: string): never => { throw new PoseFormatError(file, problem); };
-  const members = new Map<string, Uint8Array>();
-  for (const e of readZip(bytes, file, { limits: lim })) members.set(e.name.replace(/\.npy$/, ''), e.data);
+  // Members are inflated only when read: an unused (or bomb) member costs nothing.
+  const zip = new ZipArchive(bytes, file, { limits: lim });
+  const members = { get: (key: string): Uint8Array | undefined => zip.read(`${key}.npy`) ?? zip.read(key) };
   const payloadBytes = members.get('frame_payloads');
   if (!payloadBytes) return fail('not a SignVerse poses.npz: no frame_payloads member');
   const small = (key: string): NpyArray | undefined => {

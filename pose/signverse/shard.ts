@@ -3,11 +3,12 @@
  * (`<vid>/npz/poses.npz` + `<vid>/captions/*.vtt`) and bare `poses.npz` files. Reading streams: one video's bytes at
  * a time. Writing produces the shard layout of the pipeline (Python tarfile, PAX headers).
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
+import { checkInputFile, openInputStream, readInputFile, readInputText, withAtomicFile } from '../fsio.js';
 import type { PoseSequence } from '../sequence.js';
 import { readTar, TarWriter } from '../tar.js';
 import { formatVtt, selectSignVerseCaptions, type SignVerseCaptions } from './captions.js';
@@ -117,21 +118,23 @@ async function readFolder(dir: string, withPoses: boolean, limits: ReadLimits): 
   const v: VideoFiles = { folder: basename(dir), npz: null, complete: null, captions: [] };
   const npzPath = join(dir, 'npz', 'poses.npz');
   if (withPoses) v.npz = await readBounded(npzPath, limits);
-  v.complete = await readFile(join(dir, 'npz', '.complete'), 'utf8').catch(() => null);
+  const completePath = join(dir, 'npz', '.complete');
+  v.complete = (await isFile(completePath)) ? await readInputText(completePath, { maxBytes: SMALL_FILE_BYTES }) : null;
   const capDir = join(dir, 'captions');
   const names = await readdir(capDir).catch(() => [] as string[]);
   for (const name of names.sort()) {
     if (!name.toLowerCase().endsWith('.vtt') && !name.endsWith('.captions.json')) continue;
-    const text = await readFile(join(capDir, name), 'utf8');
+    const text = await readInputText(join(capDir, name), { maxBytes: SMALL_FILE_BYTES });
     v.captions.push({ name, text });
   }
   return v;
 }
 
-async function readBounded(path: string, limits: ReadLimits): Promise<Uint8Array> {
-  const st = await stat(path);
-  if (st.size > limits.maxBytes) throw new PoseFormatError(path, `${st.size} bytes exceed the limit of ${limits.maxBytes}`);
-  return new Uint8Array(await readFile(path));
+/** Largest `.complete` marker or caption file read (they are a few KiB). */
+const SMALL_FILE_BYTES = 64 * 1024 * 1024;
+
+function readBounded(path: string, limits: ReadLimits): Promise<Uint8Array> {
+  return readInputFile(path, { maxBytes: limits.maxBytes });
 }
 
 async function isFile(p: string): Promise<boolean> {
@@ -140,6 +143,7 @@ async function isFile(p: string): Promise<boolean> {
 
 /** Whether a file starts like a zip (an npz) rather than a tar. */
 async function looksLikeZip(path: string): Promise<boolean> {
+  await checkInputFile(path);
   const fh = await open(path, 'r');
   try {
     const b = new Uint8Array(4);
@@ -185,7 +189,7 @@ export async function* readSignVerse(path: string, opts: SignVerseReadOptions = 
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   for (const src of await sources(path, limits)) {
     if (src.kind === 'tar') {
-      yield* readSignVerseTar(createReadStream(src.path, { highWaterMark: 1 << 20 }), src.path, opts);
+      yield* readSignVerseTar(await openInputStream(src.path), src.path, opts);
     } else if (src.kind === 'folder') {
       const v = await readFolder(src.path, true, limits);
       const seq = videoFromFiles({ ...v, folder: '' }, src.path, opts);
@@ -211,7 +215,7 @@ export async function readSignVerseCaptions(path: string, opts: SignVerseReadOpt
   const out = new Map<string, SignVerseCaptions>();
   for (const src of await sources(path, limits)) {
     if (src.kind === 'tar') {
-      for await (const v of tarVideos(createReadStream(src.path, { highWaterMark: 1 << 20 }), src.path, opts, false)) {
+      for await (const v of tarVideos(await openInputStream(src.path), src.path, opts, false)) {
         const id = v.folder.split('/').pop() ?? v.folder;
         out.set(id, selectSignVerseCaptions(id, v.captions));
       }
@@ -239,15 +243,23 @@ function checkId(id: string): string {
 /**
  * Writes sequences as a SignVerse-2M tar shard at `outPath`, streaming (one video in memory at a time). Per video:
  * `<id>/`, `<id>/captions/<id>.en.vtt` (when meta.text: one cue spanning the sequence), `<id>/npz/.complete`,
- * `<id>/npz/poses.npz`, in the sorted order and PAX layout of Python's tarfile. On an error the partial file is
- * removed.
+ * `<id>/npz/poses.npz`, in the sorted order and PAX layout of Python's tarfile. The shard is written to a temporary
+ * name beside `outPath` and renamed when complete; on an error nothing is left behind.
  */
 export async function writeSignVerseShard(
   outPath: string,
   seqs: Iterable<PoseSequence> | AsyncIterable<PoseSequence>,
   opts: SignVerseShardWriteOptions = {},
 ): Promise<void> {
-  const out = createWriteStream(outPath);
+  await withAtomicFile(outPath, (tmp) => writeShardTo(tmp, seqs, opts));
+}
+
+async function writeShardTo(
+  outPath: string,
+  seqs: Iterable<PoseSequence> | AsyncIterable<PoseSequence>,
+  opts: SignVerseShardWriteOptions,
+): Promise<void> {
+  const out = createWriteStream(outPath, { flags: 'wx' });
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   failed.catch(() => undefined);
   const tar = new TarWriter(out);
@@ -279,7 +291,6 @@ export async function writeSignVerseShard(
     await Promise.race([work(), failed]);
   } catch (err) {
     out.destroy();
-    await rm(outPath, { force: true }).catch(() => undefined); // no half-written shard left behind
-    throw err;
+    throw err; // withAtomicFile removes the temporary file: no half-written shard is left behind
   }
 }

@@ -10,7 +10,7 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { DEFAULT_LIMITS, SignbenchError, type ErrorKind } from './errors.js';
@@ -217,15 +217,7 @@ export async function withAtomicFile<T>(target: string, write: (tmp: string) => 
 
 /** Writes `data` to `target` atomically (temporary file beside it, then rename). */
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
-  await withAtomicFile(target, async (tmp) => {
-    const fh = await open(tmp, 'wx');
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  });
+  await withAtomicFile(target, (tmp) => writeFile(tmp, data, { flag: 'wx' }));
 }
 
 /** Whether two paths name the same file (same device and inode, or the same resolved path when neither exists). */

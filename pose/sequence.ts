@@ -33,6 +33,16 @@ export interface SequenceMeta {
   source?: string | null;
 }
 
+/** Frame rates a sequence may have: under one frame per 10 s or over 1000 frames/s is a broken file or option. */
+export const MIN_FPS = 0.1;
+export const MAX_FPS = 1000;
+
+/** Why `fps` is not a usable frame rate (outside [MIN_FPS, max]), or null when it is. */
+export function checkFpsValue(fps: number, max = MAX_FPS): string | null {
+  if (typeof fps === 'number' && Number.isFinite(fps) && fps >= MIN_FPS && fps <= max) return null;
+  return `fps must be a number from ${MIN_FPS} to ${max}, got ${fps}`;
+}
+
 /**
  * The canonical pose sequence: DWPose-128 per frame, stored as one Float32Array `[frame][point][x, y, c]`.
  *
@@ -149,12 +159,13 @@ export class PoseSequence {
   }
 
   /**
-   * Throws a PoseFormatError naming `file` when the sequence is unusable: non-finite values, a non-positive fps
-   * or frame size.
+   * Throws a PoseFormatError naming `file` when the sequence is unusable: non-finite values, an fps outside
+   * [MIN_FPS, MAX_FPS], a non-positive frame size.
    */
   validate(file: string = this.meta.id): this {
     const { fps, width, height } = this.meta;
-    if (!(Number.isFinite(fps) && fps > 0)) throw new PoseFormatError(file, `fps must be a positive number, got ${fps}`);
+    const fpsProblem = checkFpsValue(fps);
+    if (fpsProblem) throw new PoseFormatError(file, fpsProblem);
     if (!(Number.isFinite(width) && width > 0) || !(Number.isFinite(height) && height > 0)) {
       throw new PoseFormatError(file, `frame size must be positive, got ${width}×${height}`);
     }

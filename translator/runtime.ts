@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { floatTensor, int64Tensor, openOrtSession, type ort } from '../nn/ort.js';
 import type { PoseSequence } from '../pose/sequence.js';
 import { padSources } from './batch.js';
-import type { TranslatorConfig } from './config.js';
+import { MAX_BATCH, MAX_BEAM, type TranslatorConfig } from './config.js';
+import { SignbenchError } from '../pose/errors.js';
 import { extractFeatures, FEATURE_DIM } from './features.js';
 import { MODEL_MANIFEST_FILE, validateManifest, type TranslatorManifest } from './manifest.js';
 import { beamSearch, type Hypothesis, type StepModel } from './search.js';
@@ -217,8 +218,9 @@ export class Translator {
   /** Translates many sequences, batching similar lengths together; results are in input order. */
   async translateBatch(seqs: readonly PoseSequence[], opts: BatchOptions = {}): Promise<Translation[]> {
     const beam = Math.max(1, Math.floor(opts.beam ?? 1));
+    if (!(beam <= MAX_BEAM)) throw new SignbenchError('too-large', `beam width ${opts.beam} is over the limit of ${MAX_BEAM}`, { detail: { option: 'beam', limit: MAX_BEAM } });
     const maxLength = Math.min(this.config.maxTargetTokens + 1, Math.max(1, Math.floor(opts.maxLength ?? this.config.maxTargetTokens + 1)));
-    const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 32));
+    const batchSize = Math.min(MAX_BATCH, Math.max(1, Math.floor(opts.batchSize ?? 32)));
     const order = seqs.map((_, i) => i).sort((a, b) => seqs[a].frames - seqs[b].frames);
     const results: Translation[] = new Array(seqs.length);
     const model = this.stepModel();

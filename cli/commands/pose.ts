@@ -1,14 +1,18 @@
 import type { Command } from 'commander';
 import { printJson } from '../output.js';
+import { fpsOption } from '../options.js';
+
+/** Largest frame side given on the command line, in pixels. */
+const MAX_FRAME_SIDE = 65_535;
 
 function frameOpts(o: { width?: string; height?: string; fps?: string }) {
   const n = (v: string | undefined, name: string) => {
     if (v === undefined) return undefined;
     const x = Number(v);
-    if (!(Number.isFinite(x) && x > 0)) throw new Error(`--${name} must be a positive number, got '${v}'`);
+    if (!(Number.isFinite(x) && x > 0 && x <= MAX_FRAME_SIDE)) throw new Error(`--${name} must be a positive number up to ${MAX_FRAME_SIDE}, got '${v}'`);
     return x;
   };
-  return { width: n(o.width, 'width'), height: n(o.height, 'height'), fps: n(o.fps, 'fps') };
+  return { width: n(o.width, 'width'), height: n(o.height, 'height'), fps: fpsOption(o.fps, '--fps') };
 }
 
 export function register(program: Command): void {
@@ -46,6 +50,8 @@ export function register(program: Command): void {
       const to = o.to ?? formatFromExtension(out);
       if (!to) throw new Error(`cannot tell the output format from '${out}': pass --to ${WRITE_FORMATS.join('|')}`);
       if (!(WRITE_FORMATS as readonly string[]).includes(to)) throw new Error(`--to must be one of ${WRITE_FORMATS.join(', ')}, got '${to}'`);
+      const { assertNotInput } = await import('../../pose/fsio.js');
+      await assertNotInput(out, [input]); // converting a file onto itself would destroy it
       const written = await writePoses(out, readPoses(input, frameOpts(o)), to as (typeof WRITE_FORMATS)[number]);
       process.stderr.write(`wrote ${written.length} file${written.length === 1 ? '' : 's'}${written.length <= 3 ? ': ' + written.join(', ') : ''}\n`);
     });

@@ -49,9 +49,14 @@ function decodeOpenPoseFrame(doc: unknown, file: string, out: Float32Array, maxP
   const people = arr((doc as { people?: unknown }).people, file, 'people');
   if (people.length > maxPeople) throw new PoseFormatError(file, `${people.length} people, over the ${maxPeople} limit`);
   out.fill(0);
+  // every person is an object of keypoint arrays: `{"people": [[1, 2]]}` is not one person
+  people.forEach((q, k) => {
+    if (!q || typeof q !== 'object' || Array.isArray(q)) {
+      throw new PoseFormatError(file, `people[${k}] must be an object with pose_keypoints_2d, got ${Array.isArray(q) ? 'an array' : q === null ? 'null' : typeof q}`);
+    }
+  });
   if (people.length === 0) return 0;
   const p = people[0] as Record<string, unknown>;
-  if (!p || typeof p !== 'object') throw new PoseFormatError(file, 'people[0] must be an object');
   for (const [part, key] of KEYS) {
     const { start, count } = PARTS[part];
     if (p[key] === undefined || (Array.isArray(p[key]) && (p[key] as unknown[]).length === 0)) continue; // part not computed

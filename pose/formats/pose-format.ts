@@ -28,7 +28,7 @@
 import { basename, extname } from 'node:path';
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
 import { readInputFile } from '../fsio.js';
-import { PoseSequence } from '../sequence.js';
+import { checkFpsValue, PoseSequence } from '../sequence.js';
 import { BODY_LIMBS, BODY_NAMES, CHANNELS, FRAME_STRIDE, HAND_EDGES, HAND_NAMES, POINT_NAMES, POINTS } from '../skeleton.js';
 import {
   emptyHolisticFrames, holisticToDwpose, HOLISTIC_FACE_POINTS, HOLISTIC_HAND_POINTS, HOLISTIC_POSE_POINTS,
@@ -233,7 +233,8 @@ export function poseFileToSequence(pf: PoseFile, file: string): PoseSequence {
   if (pf.dims < 2) throw new PoseFormatError(file, `points have ${pf.dims} coordinate(s); x and y are needed`);
   if (!(pf.width > 0 && pf.height > 0)) throw new PoseFormatError(file, `header frame size ${pf.width}×${pf.height}: pixel coordinates cannot be normalised`);
   const fps = shortestFloat32(pf.fps);
-  if (!(Number.isFinite(fps) && fps > 0)) throw new PoseFormatError(file, `fps must be a positive number, got ${pf.fps}`);
+  const fpsProblem = checkFpsValue(fps);
+  if (fpsProblem) throw new PoseFormatError(file, fpsProblem);
   const { slot, count } = choosePeople(pf);
   let data: Float32Array;
   let width = pf.width;

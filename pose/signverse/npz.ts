@@ -17,7 +17,7 @@
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
 import { encodeNpy, npyHeader, parseNpy, parseNpyHeader, type NpyArray } from '../npy.js';
 import { NumpyArrayRef, PickleWriter, unpickle, type NumpyDtype, type PyKey, type PyValue } from '../pickle.js';
-import { PoseSequence, type SequenceMeta } from '../sequence.js';
+import { checkFpsValue, PoseSequence, type SequenceMeta } from '../sequence.js';
 import { CHANNELS, FRAME_STRIDE, PARTS } from '../skeleton.js';
 import { ZipArchive, writeZip } from '../zip.js';
 
@@ -290,7 +290,8 @@ export function parseSignVerseNpz(
   };
   const merged: SequenceMeta = { ...base };
   for (const [k, v] of Object.entries(meta ?? {})) if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
-  if (!(merged.fps > 0 && Number.isFinite(merged.fps))) fail(`fps must be positive, got ${merged.fps}`);
+  const fpsProblem = checkFpsValue(merged.fps);
+  if (fpsProblem) fail(fpsProblem);
   return new PoseSequence(merged, data, people);
 }
 

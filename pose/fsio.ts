@@ -9,7 +9,7 @@
  *   and the problem.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { createReadStream, type ReadStream } from 'node:fs';
+import { createReadStream, mkdirSync, renameSync, rmSync, writeFileSync, type ReadStream } from 'node:fs';
 import { mkdir, open, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -218,6 +218,19 @@ export async function withAtomicFile<T>(target: string, write: (tmp: string) => 
 /** Writes `data` to `target` atomically (temporary file beside it, then rename). */
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
   await withAtomicFile(target, (tmp) => writeFile(tmp, data, { flag: 'wx' }));
+}
+
+/** writeFileAtomic for synchronous code (model export, training artefacts). */
+export function writeFileAtomicSync(target: string, data: Uint8Array | string): void {
+  const tmp = temporaryPath(target);
+  try {
+    mkdirSync(dirname(resolve(target)), { recursive: true });
+    writeFileSync(tmp, data, { flag: 'wx' });
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw fsError(err, target, 'writing');
+  }
 }
 
 /** Whether two paths name the same file (same device and inode, or the same resolved path when neither exists). */

@@ -69,7 +69,7 @@ async function info(dir: string, opts: InfoCli): Promise<void> {
 
 async function preview(dir: string, opts: PreviewCli): Promise<void> {
   const { openCorpus } = await import('../../corpus/format.js');
-  const { mkdir } = await import('node:fs/promises');
+  const { ensureDir, writeFileAtomic } = await import('../../pose/fsio.js');
   const { join } = await import('node:path');
   const n = intOption(opts.n, '--n', 1, 10_000) ?? 4;
   const perSample = intOption(opts.frames, '--frames', 1, 1_000) ?? 8;
@@ -87,7 +87,7 @@ async function preview(dir: string, opts: PreviewCli): Promise<void> {
   const entries = corpus.entries(split);
   // evenly spaced samples, so that several signers show up
   const picks = Array.from({ length: Math.min(n, entries.length) }, (_, k) => entries[Math.floor((k * entries.length) / Math.min(n, entries.length))]);
-  await mkdir(opts.out, { recursive: true });
+  await ensureDir(opts.out);
   const W = 480;
   const H = 270;
   const cols = 4;
@@ -103,8 +103,9 @@ async function preview(dir: string, opts: PreviewCli): Promise<void> {
       tiles.push({ input: rgb, raw: { width: W, height: H, channels: 3 as const }, left: (k % cols) * W, top: Math.floor(k / cols) * H });
     }
     const file = join(opts.out, `${entry.id}.png`);
-    await sharp({ create: { width: W * Math.min(cols, count), height: H * rows, channels: 3, background: { r: 0, g: 0, b: 0 } } })
-      .composite(tiles).png().toFile(file);
+    const png = await sharp({ create: { width: W * Math.min(cols, count), height: H * rows, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+      .composite(tiles).png().toBuffer();
+    await writeFileAtomic(file, png);
     process.stdout.write(`${file}  ${entry.signer}  "${entry.text}"  ${entry.glosses.map((g) => g.gloss).join(' ')}\n`);
   }
 }

@@ -66,6 +66,10 @@ const MAX_ID_CHARS = 200;
 /** Most bytes read from `--text-file` (the text itself is then held to the tokenizer's character limit). */
 const MAX_TEXT_FILE_BYTES = 1 << 20;
 const OUT_EXTENSIONS = ['.pose', '.npz', '.json'];
+/** Longest command-line argument while a model loads (onnxruntime-node 1.30 crashes from about 29,000). */
+const MAX_ARG_CHARS = 16_384;
+/** Most ONNX Runtime threads. */
+const MAX_THREADS = 256;
 
 /**
  * Every input of `generate`, checked before any model loads: onnxruntime-node crashes the process (exit 139, no
@@ -74,7 +78,8 @@ const OUT_EXTENSIONS = ['.pose', '.npz', '.json'];
  */
 async function checkGenerateInputs(textArg: string | undefined, opts: GenerateCli): Promise<{ text: string; fps?: number; threads?: number }> {
   const { checkText, MAX_TEXT_CHARS } = await import('../../generator/tokenizer.js');
-  if ((textArg === undefined) === (opts.textFile === undefined)) throw new Error('give the text either as an argument or with --text-file, not both');
+  if (textArg !== undefined && opts.textFile !== undefined) throw new Error('give the text either as an argument or with --text-file, not both');
+  if (textArg === undefined && opts.textFile === undefined) throw new Error('no text: give it as an argument or with --text-file');
   let text: string;
   if (opts.textFile !== undefined) {
     const { readInputText } = await import('../../pose/fsio.js');
@@ -91,12 +96,12 @@ async function checkGenerateInputs(textArg: string | undefined, opts: GenerateCl
   const ext = extname(opts.out).toLowerCase();
   if (!OUT_EXTENSIONS.includes(ext)) throw new Error(`--out ${opts.out}: unknown extension "${ext}" (use .pose, .npz or .json)`);
   if (!existsSync(join(opts.model, 'manifest.json'))) throw new Error(`--model ${opts.model}: no manifest.json (not a generator model directory)`);
+  // What onnxruntime-node sees is process.argv itself: refuse any argument long enough to crash it.
+  const longest = Math.max(...process.argv.map((arg) => arg.length));
+  if (longest > MAX_ARG_CHARS) throw new Error(`a command-line argument of ${longest} characters is too long (at most ${MAX_ARG_CHARS}); for long text use --text-file`);
   const { MAX_GENERATE_FPS } = await import('../../generator/config.js');
   return { text, fps: fpsOption(opts.fps, '--fps', MAX_GENERATE_FPS), threads: positiveInt(opts.threads, '--threads', MAX_THREADS) };
 }
-
-/** Most ONNX Runtime threads. */
-const MAX_THREADS = 256;
 
 /** `signbench train generator` and `signbench generate`. */
 export function register(program: Command): void {

@@ -228,7 +228,7 @@ describe('SignVerse payload quirks', () => {
       [npzOf([payload(1, { overrides: { person_000_face_keypoints: f4([60, 2], new Array(120).fill(0)) } })]), /frame 0: person_000_face_keypoints has shape \(60, 2\), expected \(68, 2\)/],
       [npzOf([payload(1, { overrides: { person_000_face_scores: f4([68], new Array(68).fill(Number.POSITIVE_INFINITY)) } })]), /person_000_face_scores\[0\] is not finite/],
       [npzOf([payload(2, { persons: 0 })]), /num_persons is 2 but person_000_body_keypoints is missing/],
-      [npzOf([payload(1)], { fps: 0 }), /fps must be positive/],
+      [npzOf([payload(1)], { fps: 0 }), /fps must be a number from 0\.1 to 1000, got 0/],
     ];
     for (const [bytes, re] of cases) {
       const e = (() => { try { parseSignVerseNpz(bytes, 'bad.npz'); } catch (err) { return err as Error; } return null; })();

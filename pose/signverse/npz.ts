@@ -19,7 +19,7 @@ import { PoseSequence, type SequenceMeta } from '../sequence.js';
 import { CHANNELS, FRAME_STRIDE, PARTS } from '../skeleton.js';
 import { readZip, writeZip } from '../zip.js';
 import { applyHandLayout, resolveSignVerseHands, type SignVerseHandsMode } from './hands.js';
-import { isCardNpz, parseCardNpz } from './card.js';
+import { encodeCardNpz, isCardNpz, parseCardNpz } from './card.js';
 
 export interface SignVerseParseOptions {
   /** Receives non-fatal findings (default: process.emitWarning). */
@@ -326,6 +326,8 @@ export interface SignVerseEncodeOptions {
    * `pipeline` (the released pipeline's mixed-up layout, hands.ts; for reproducing its files).
    */
   handLayout?: 'own' | 'pipeline';
+  /** `pipeline` (default: frame_payloads, normalised) or `card` (the dataset card's `frames`, pixels; card.ts). */
+  layout?: 'pipeline' | 'card';
 }
 
 /** The people of frame t to write: the signer, then the extra people (hands laid out as asked). */
@@ -407,6 +409,7 @@ function i4(shape: number[], values: ArrayLike<number>): NpyArray {
  * `np.load(path, allow_pickle=True)` under numpy 1.x and 2.x (protocol 3, the default) or numpy 2.x (protocol 4).
  */
 export function encodeSignVerseNpz(seq: PoseSequence, opts: SignVerseEncodeOptions = {}): Uint8Array {
+  if (opts.layout === 'card') return encodeCardNpz(seq, (t) => framePeopleToWrite(seq, t, opts.handLayout));
   seq.validate(seq.meta.id || '<sequence>'); // finite values, positive fps and size: what the reader will demand
   const frames = seq.frames;
   const fps = Math.round(seq.meta.fps);

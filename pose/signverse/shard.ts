@@ -12,8 +12,7 @@ import type { PoseSequence } from '../sequence.js';
 import { readTar, TarWriter } from '../tar.js';
 import { formatVtt, selectSignVerseCaptions, type SignVerseCaptions } from './captions.js';
 import { formatCompleteMarker, parseCompleteMarker } from './complete.js';
-import { defaultWarn, encodeSignVerseNpz, framePeopleToWrite, parseSignVerseNpz, type SignVerseEncodeOptions } from './npz.js';
-import { encodeCardNpz } from './card.js';
+import { defaultWarn, encodeSignVerseNpz, parseSignVerseNpz, type SignVerseEncodeOptions } from './npz.js';
 import type { SignVerseHandsMode } from './hands.js';
 
 export interface SignVerseReadOptions {
@@ -326,7 +325,7 @@ export async function writeSignVerseShard(
 /** One video in the dataset card's layout (sorted like Python's tarfile: `<id>.complete` sorts before `<id>/`). */
 async function addCardVideo(tar: TarWriter, seq: PoseSequence, id: string, mtime: number, opts: SignVerseShardWriteOptions): Promise<void> {
   const enc = new TextEncoder();
-  const npz = encodeCardNpz(seq, (t) => framePeopleToWrite(seq, t, opts.handLayout));
+  const npz = encodeSignVerseNpz(seq, { ...opts, layout: 'card' });
   await tar.addFile(`${id}.complete`, enc.encode(formatCompleteMarker(id, seq.meta.fps, seq.frames, new Date(mtime * 1000))), mtime);
   await tar.addDirectory(id, mtime);
   const text = seq.meta.text?.trim();

@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/render-exact.ts [--count 100000] [--seed 1] [--json]
  */
-import { compareWithOpenCv, findOpenCvPython } from '../render/exactness/opencv-compare.js';
+import { compareWithOpenCv, findOpenCvPython } from './exactness/opencv-compare.js';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);

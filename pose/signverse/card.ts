@@ -25,7 +25,8 @@ export function isCardNpz(members: ReadonlyMap<string, Uint8Array>): boolean {
   return members.has('frames') && !members.has('frame_payloads');
 }
 
-function num(v: PyValue | undefined): number | null {
+/** A Python int/float/bool or a one-element numeric ndarray as a number; null for anything else. */
+export function pyNumber(v: PyValue | undefined): number | null {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
@@ -120,11 +121,11 @@ export function parseCardNpz(
   for (let t = 0; t < frames; t++) {
     const d = items[t];
     if (!(d instanceof Map)) return fail(`frame ${t}: not a dict`);
-    const w = num(d.get('width')) ?? width;
-    const h = num(d.get('height')) ?? height;
+    const w = pyNumber(d.get('width')) ?? width;
+    const h = pyNumber(d.get('height')) ?? height;
     if (width === null && w !== null) width = w;
     if (height === null && h !== null) height = h;
-    const n = num(d.get('num_people')) ?? (personKey(d, 0) ? 1 : 0);
+    const n = pyNumber(d.get('num_people')) ?? (personKey(d, 0) ? 1 : 0);
     if (!Number.isInteger(n) || n < 0) return fail(`frame ${t}: num_people is ${n}`);
     if (n > limits.maxPeople) fail(`frame ${t}: ${n} people exceed the limit of ${limits.maxPeople}`);
     if (n === 0) continue;

@@ -19,7 +19,7 @@ import { PoseSequence, type SequenceMeta } from '../sequence.js';
 import { CHANNELS, FRAME_STRIDE, PARTS } from '../skeleton.js';
 import { readZip, writeZip } from '../zip.js';
 import { applyHandLayout, resolveSignVerseHands, type SignVerseHandsMode } from './hands.js';
-import { encodeCardNpz, isCardNpz, parseCardNpz } from './card.js';
+import { encodeCardNpz, isCardNpz, parseCardNpz, pyNumber } from './card.js';
 
 export interface SignVerseParseOptions {
   /** Receives non-fatal findings (default: process.emitWarning). */
@@ -46,23 +46,6 @@ function scalarNumber(v: NpyArray | undefined): number | null {
   const x = v.data[0];
   if (typeof x === 'number') return x;
   if (typeof x === 'bigint') return Number(x);
-  return null;
-}
-
-function pyNumber(v: PyValue | undefined): number | null {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (v instanceof NumpyArrayRef && v.size === 1 && v.raw && v.dtype) {
-    const dv = new DataView(v.raw.buffer, v.raw.byteOffset, v.raw.byteLength);
-    const le = v.dtype.byteOrder !== '>';
-    switch (v.dtype.code) {
-      case 'i4': return dv.getInt32(0, le);
-      case 'i8': return Number(dv.getBigInt64(0, le));
-      case 'f4': return dv.getFloat32(0, le);
-      case 'f8': return dv.getFloat64(0, le);
-    }
-  }
   return null;
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FRAME_STRIDE, CHANNELS, PARTS } from '../../pose/skeleton.js';
 import { frameRenderer } from '../../render/index.js';
-import { findOpenCvPython } from '../../render/exactness/opencv-compare.js';
+import { findOpenCvPython } from '../../bench/exactness/opencv-compare.js';
 import { encodeSignVerseNpz, parseSignVerseNpz } from '../../pose/signverse/index.js';
 import { multiPersonSequence } from '../signverse/helpers.js';
 

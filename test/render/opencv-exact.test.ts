@@ -7,7 +7,7 @@ import {
   RECORD,
   summariseOpenCv,
   summariseOurs,
-} from '../../render/exactness/opencv-compare.js';
+} from '../../bench/exactness/opencv-compare.js';
 
 // Debian's OpenCV (python3-opencv) is the reference rasteriser; without it these tests skip and say why.
 const py = findOpenCvPython();

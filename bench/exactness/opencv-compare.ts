@@ -12,13 +12,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RgbImage } from '../raster/image.js';
-import { forEachRun, TILE } from '../raster/tiles.js';
-import { ellipse2Poly } from '../raster/ellipse.js';
-import { fillConvexPoly } from '../raster/polygon.js';
-import { fillCircle } from '../raster/circle.js';
-import { line } from '../raster/thick-line.js';
-import { limbEllipse } from '../geometry.js';
+import { mulberry32 } from '../../corpus/procedural/prng.js';
+import { RgbImage } from '../../render/raster/image.js';
+import { forEachRun, TILE } from '../../render/raster/tiles.js';
+import { ellipse2Poly } from '../../render/raster/ellipse.js';
+import { fillConvexPoly } from '../../render/raster/polygon.js';
+import { fillCircle } from '../../render/raster/circle.js';
+import { line } from '../../render/raster/thick-line.js';
+import { limbEllipse } from '../../render/geometry.js';
 
 /** Primitive kinds, as numbered in opencv_draw.py. */
 export const KIND_NAMES = ['ellipse', 'line', 'circle', 'limb'] as const;
@@ -30,18 +31,6 @@ export const RECORD = 12;
 export const SUMMARY = 12;
 
 export const DRAW_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'opencv_draw.py');
-
-/** mulberry32: a small seeded generator, enough to spread primitives reproducibly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const f32bits = new DataView(new ArrayBuffer(4));
 function floatBits(v: number): number {
@@ -59,7 +48,7 @@ function bitsFloat(b: number): number {
  * pixels apart) and sub-pixel limb endpoints.
  */
 export function randomPrimitives(count: number, seed = 1): Int32Array {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const size = () => (r() < 0.35 ? int(64, 200) : int(64, 2160));

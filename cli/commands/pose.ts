@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { printJson } from '../output.js';
+import { SIGNVERSE_HANDS_HELP as HANDS_HELP, signverseHandsOption as handsOpt } from '../options.js';
 
 function frameOpts(o: { width?: string; height?: string; fps?: string }) {
   const n = (v: string | undefined, name: string) => {
@@ -9,14 +10,6 @@ function frameOpts(o: { width?: string; height?: string; fps?: string }) {
     return x;
   };
   return { width: n(o.width, 'width'), height: n(o.height, 'height'), fps: n(o.fps, 'fps') };
-}
-
-const HANDS_HELP = 'SignVerse frames with ≥2 people: hand labelling auto (decided per clip from the data) | stored | repair';
-
-function handsOpt(v: string | undefined): 'auto' | 'stored' | 'repair' | undefined {
-  if (v === undefined) return undefined;
-  if (v !== 'auto' && v !== 'stored' && v !== 'repair') throw new Error(`--signverse-hands must be auto, stored or repair, got '${v}'`);
-  return v;
 }
 
 export function register(program: Command): void {

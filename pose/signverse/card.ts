@@ -157,24 +157,41 @@ export function parseCardNpz(
     for (const e of extra) if (e) toPresence(e);
   }
   if (numFrames !== null && numFrames !== frames) opts.onWarning?.(`${file}: num_frames is ${numFrames} but frames holds ${frames}; using ${frames}`);
+  const w = meta?.width ?? width ?? Number.NaN;
+  const h = meta?.height ?? height ?? Number.NaN;
+  if (!(w > 0 && h > 0)) fail(`no usable frame size (width/height give ${w}×${h})`);
+  return signVerseSequence(file, { id: videoId ?? signVerseStem(file), fps: fps ?? 24, width: w, height: h }, meta, data, people, extra, opts.signverseHands);
+}
+
+/** `<vid>/npz/poses.npz` and `<vid>/poses.npz` → `<vid>`; else the file name without `.npz`. */
+export function signVerseStem(file: string): string {
+  const parts = file.split(/[/\\]/).filter(Boolean);
+  if (parts.length >= 3 && parts[parts.length - 2] === 'npz') return parts[parts.length - 3];
+  if (parts.length >= 2 && parts[parts.length - 1] === 'poses.npz') return parts[parts.length - 2];
+  return (parts.pop() ?? 'poses').replace(/\.npz$/, '');
+}
+
+/**
+ * The sequence of a SignVerse npz (either layout): what the file says (`base`), overridden by `meta`; every person
+ * (`extra`), hands labelled as `hands` says. Throws a PoseFormatError naming `file` for a bad fps.
+ */
+export function signVerseSequence(
+  file: string,
+  base: Pick<SequenceMeta, 'id' | 'fps' | 'width' | 'height'>,
+  meta: Partial<SequenceMeta> | undefined,
+  data: Float32Array,
+  people: Uint8Array,
+  extra: (Float32Array | undefined)[],
+  hands: SignVerseHandsMode = 'auto',
+): PoseSequence {
   const merged: SequenceMeta = {
-    id: videoId ?? '',
-    fps: fps ?? 24,
-    width: width ?? Number.NaN,
-    height: height ?? Number.NaN,
-    text: null,
-    gloss: null,
-    language: null,
-    signLanguage: null,
-    signer: null,
-    source: 'signverse',
+    ...base, text: null, gloss: null, language: null, signLanguage: null, signer: null, source: 'signverse',
   };
   for (const [k, v] of Object.entries(meta ?? {})) if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
-  if (!(merged.width > 0 && merged.height > 0)) fail(`no usable frame size (width/height give ${merged.width}×${merged.height})`);
-  if (!(merged.fps > 0 && Number.isFinite(merged.fps))) fail(`fps must be positive, got ${merged.fps}`);
+  if (!(merged.fps > 0 && Number.isFinite(merged.fps))) throw new PoseFormatError(file, `fps must be positive, got ${merged.fps}`);
   const seq = new PoseSequence(merged, data, people);
-  seq.setExtraPeople(extra);
-  resolveSignVerseHands(seq, opts.signverseHands ?? 'auto');
+  seq.setExtraPeople(extra); // after construction: people[t] keeps the file's count
+  resolveSignVerseHands(seq, hands);
   return seq;
 }
 

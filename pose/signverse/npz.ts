@@ -15,11 +15,11 @@
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
 import { encodeNpy, npyHeader, parseNpy, parseNpyHeader, type NpyArray } from '../npy.js';
 import { NumpyArrayRef, PickleWriter, unpickle, type NumpyDtype, type PyKey, type PyValue } from '../pickle.js';
-import { PoseSequence, type SequenceMeta } from '../sequence.js';
+import type { PoseSequence, SequenceMeta } from '../sequence.js';
 import { CHANNELS, FRAME_STRIDE, PARTS } from '../skeleton.js';
 import { readZip, writeZip } from '../zip.js';
-import { applyHandLayout, resolveSignVerseHands, type SignVerseHandsMode } from './hands.js';
-import { encodeCardNpz, isCardNpz, parseCardNpz, pyNumber } from './card.js';
+import { applyHandLayout, type SignVerseHandsMode } from './hands.js';
+import { encodeCardNpz, isCardNpz, parseCardNpz, pyNumber, signVerseSequence, signVerseStem } from './card.js';
 
 export interface SignVerseParseOptions {
   /** Receives non-fatal findings (default: process.emitWarning). */
@@ -270,33 +270,9 @@ export function parseSignVerseNpz(
   if (meta?.width !== undefined) width = meta.width;
   if (meta?.height !== undefined) height = meta.height;
   if (!(width > 0 && height > 0)) fail(`no usable frame size (frame_widths/frame_heights give ${width}×${height})`);
-  const base: SequenceMeta = {
-    id: videoId ?? stemOf(file),
-    fps: fps ?? 25,
-    width,
-    height,
-    text: null,
-    gloss: null,
-    language: null,
-    signLanguage: null,
-    signer: null,
-    source: 'signverse',
-  };
-  const merged: SequenceMeta = { ...base };
-  for (const [k, v] of Object.entries(meta ?? {})) if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
-  if (!(merged.fps > 0 && Number.isFinite(merged.fps))) fail(`fps must be positive, got ${merged.fps}`);
-  const seq = new PoseSequence(merged, data, people);
-  seq.setExtraPeople(extra); // after construction: people[t] keeps num_persons
-  resolveSignVerseHands(seq, opts.signverseHands ?? 'auto');
-  return seq;
+  return signVerseSequence(file, { id: videoId ?? signVerseStem(file), fps: fps ?? 25, width, height }, meta, data, people, extra, opts.signverseHands);
 }
 
-function stemOf(file: string): string {
-  const parts = file.split(/[/\\]/).filter(Boolean);
-  // <vid>/npz/poses.npz → <vid>
-  if (parts.length >= 3 && parts[parts.length - 2] === 'npz') return parts[parts.length - 3];
-  return (parts.pop() ?? 'poses').replace(/\.npz$/, '');
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Writing

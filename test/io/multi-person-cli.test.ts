@@ -65,3 +65,20 @@ describe('two-person clips through the CLI', () => {
     expect(differs).toEqual([false, false, true, true, true, true]);
   });
 });
+
+describe('two-person clips in .pose files', () => {
+  it('round-trip every person bit-exactly (person slots), and one-person files keep one slot', async () => {
+    const { encodePoseFile, parsePoseFile, parsePoseFileRaw } = await import('../../pose/formats/pose-format.js');
+    const seq = multiPersonSequence(5, 3);
+    const bytes = encodePoseFile(seq);
+    expect(parsePoseFileRaw(bytes, 'x.pose').people).toBe(3);
+    const back = parsePoseFile(bytes, 'x.pose');
+    expect(Array.from(back.people)).toEqual([1, 1, 3, 3, 3]);
+    expect(Array.from(back.data)).toEqual(Array.from(seq.data));
+    for (let t = 2; t < 5; t++) expect(Array.from(back.extraPeople![t]!)).toEqual(Array.from(seq.extraPeople![t]!));
+    const single = seq.clone();
+    single.setExtraPeople(null);
+    expect(parsePoseFileRaw(encodePoseFile(single), 'y.pose').people).toBe(1);
+    expect(parsePoseFile(encodePoseFile(single), 'y.pose').extraPeople).toBeNull();
+  });
+});

@@ -78,3 +78,13 @@ export function fpsOption(value: string | undefined, flag: string, max = MAX_FPS
   if (value.trim() === '' || !Number.isFinite(n) || n < MIN_FPS || n > max) throw new Error(`${flag} must be a number from ${MIN_FPS} to ${max}, got "${value}"`);
   return n;
 }
+
+/** Help text of `--signverse-hands` (inspect, convert, render). */
+export const SIGNVERSE_HANDS_HELP = 'SignVerse frames with ≥2 people: hand labelling auto (decided per clip from the data) | stored | repair';
+
+/** The `--signverse-hands` value, or undefined when not given; errors name the flag. */
+export function signverseHandsOption(v: string | undefined): 'auto' | 'stored' | 'repair' | undefined {
+  if (v === undefined) return undefined;
+  if (v !== 'auto' && v !== 'stored' && v !== 'repair') throw new Error(`--signverse-hands must be auto, stored or repair, got '${v}'`);
+  return v;
+}

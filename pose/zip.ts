@@ -34,6 +34,12 @@ const LOCAL_SIG = 0x04034b50;
 const utf8 = new TextDecoder('utf-8');
 const cp437ish = new TextDecoder('latin1');
 
+/** Members looked up by name, read (and inflated) only when asked for: what an npz reader needs of an archive. */
+export interface MemberLookup {
+  has(name: string): boolean;
+  get(name: string): Uint8Array | undefined;
+}
+
 /** A member as the central directory describes it; its bytes are only read (and inflated) on request. */
 interface ZipMember {
   name: string;
@@ -77,6 +83,14 @@ export class ZipArchive {
 
   has(name: string): boolean {
     return this.members.has(name);
+  }
+
+  /** Members by their name without `suffix` (npz keys: `fps` for `fps.npy`), inflated when read. */
+  byStem(suffix = '.npy'): MemberLookup {
+    return {
+      has: (key) => this.members.has(key + suffix) || this.members.has(key),
+      get: (key) => this.read(key + suffix) ?? this.read(key),
+    };
   }
 
   /** The uncompressed bytes of member `name` (a view into the archive for STORED members); undefined when absent. */

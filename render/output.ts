@@ -44,7 +44,7 @@ export interface RenderOutput {
 }
 
 /** The frame size a format actually stores for rendered frames of width×height (MP4: odd sides padded to even). */
-export function encodedSize(format: RenderFormat, width: number, height: number): { width: number; height: number } {
+function encodedSize(format: RenderFormat, width: number, height: number): { width: number; height: number } {
   return format === 'mp4' ? { width: width + (width & 1), height: height + (height & 1) } : { width, height };
 }
 

@@ -63,7 +63,7 @@ export function register(program: Command): void {
     .option('--width <px>', 'output width (default: the source frame width)')
     .option('--height <px>', 'output height (default: the source frame height)')
     .option('--fps <n>', 'frame rate of webp/gif/mp4 (default: the sequence fps)')
-    .option('--json', 'print {"path", "format", "frames", "width", "height", "fps", "seconds"} as one JSON line')
+    .option('--json', 'print {"path", "format", "frames", "width", "height", "fps", "seconds"} as one JSON line (width and height as stored; MP4 pads odd sides to even and adds "renderedSize")')
     .option('--signverse-hands <mode>', SIGNVERSE_HANDS_HELP)
     .action(async (input: string, o: SizeOpts & { out: string; style: string; format?: string; json?: boolean; signverseHands?: string }) => {
       const { assertRenderStyle, assertRenderFormat, formatFromPath, renderSequence } = await import('../../render/index.js');

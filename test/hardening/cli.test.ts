@@ -8,9 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePoseFile } from '../../pose/formats/pose-format.js';
-import { writeSignVerseShard } from '../../pose/signverse/index.js';
+import { encodePoseFileRaw, parsePoseFileRaw } from '../../pose/formats/pose-format-raw.js';
+import { encodeSignVerseNpz, writeSignVerseShard } from '../../pose/signverse/index.js';
+import { readZip } from '../../pose/zip.js';
 import { syntheticSequence } from '../../render/synthetic.js';
-import { child, cli, shell } from './helpers.js';
+import { child, cli, shell, zipOf } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'signbench-hardening-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -197,5 +199,37 @@ describe('12. score refuses invalid UTF-8', () => {
     writeFileSync(at('hyp2.txt'), Buffer.concat([Buffer.from('a cat sat\r\nthe dog ran\r\n'), Buffer.from([0xe2, 0x82])]));
     const cut = await cli('score', '--hyp', at('hyp2.txt'), '--ref', at('ref.txt'));
     expect(oneLine(cut.err)).toMatch(/hyp2\.txt: line 3 is not valid UTF-8 \(byte 1 of the line\)/);
+  });
+});
+
+describe('2, 13 and 14 through inspect: zip bombs, OpenPose people, .pose frame rates', () => {
+  it('an npz with an unused (corrupt) 16 MiB member reads; one whose payload is a bomb is refused naming it', async () => {
+    const members = readZip(encodeSignVerseNpz(syntheticSequence(3, { id: 'clip' })), 'x');
+    const unused = await zipOf([...members.map((m) => ({ ...m, store: true })), { name: 'unused.npy', data: new Uint8Array(16 << 20) }]);
+    unused[Buffer.from(unused).indexOf('unused.npy') + 200] ^= 0xff; // inflating it would fail
+    writeFileSync(at('unused.npz'), unused);
+    const ok = await cli('inspect', at('unused.npz'), '--json');
+    expect(ok.err).toBe('');
+    expect(JSON.parse(ok.out).sequences[0].frames).toBe(3);
+    const bomb = await zipOf([...members.filter((m) => m.name !== 'frame_payloads.npy').map((m) => ({ ...m, store: true })), { name: 'frame_payloads.npy', data: new Uint8Array(48 << 20) }]);
+    writeFileSync(at('bomb.npz'), bomb);
+    const r = await cli('inspect', at('bomb.npz'));
+    expect(r.code).toBe(1);
+    expect(oneLine(r.err)).toMatch(/bomb\.npz: zip: entry 'frame_payloads\.npy' would inflate \d+ bytes to 50331648 \(ratio over 100:1\): refused as a zip bomb/);
+  });
+
+  it('OpenPose {"people": [[1, 2]]} exits 1', async () => {
+    writeFileSync(at('arr_keypoints.json'), JSON.stringify({ version: 1.3, people: [[1, 2]] }));
+    const r = await cli('inspect', at('arr_keypoints.json'), '--width', '640', '--height', '480');
+    expect(r.code).toBe(1);
+    expect(oneLine(r.err)).toMatch(/people\[0\] must be an object/);
+  });
+
+  it('a .pose file at 1e-30 fps exits 1', async () => {
+    const pf = parsePoseFileRaw(encodePoseFile(syntheticSequence(2)), 'x.pose');
+    writeFileSync(at('slow.pose'), encodePoseFileRaw({ ...pf, fps: 1e-30 }));
+    const r = await cli('inspect', at('slow.pose'));
+    expect(r.code).toBe(1);
+    expect(oneLine(r.err)).toMatch(/slow\.pose: fps must be a number from 0\.1 to 1000, got 1e-30/);
   });
 });

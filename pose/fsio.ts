@@ -9,7 +9,7 @@
  *   and the problem.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { createReadStream, mkdirSync, renameSync, rmSync, writeFileSync, type ReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, type ReadStream } from 'node:fs';
 import { mkdir, open, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -145,6 +145,37 @@ export async function readInputFile(path: string, opts: ReadInputOptions = {}): 
   } finally {
     await fh.close().catch(() => undefined);
   }
+}
+
+/** readInputFile for synchronous code (model manifests and weights): a regular file only, bounded. */
+export function readInputFileSync(path: string, opts: ReadInputOptions = {}): Uint8Array {
+  const max = opts.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  let fd: number | undefined;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new SignbenchError('invalid-input', `${path}: is ${kindOf(st)}, not a regular file`, { detail: { path } });
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    if (size > max) throw tooLarge(path, size, max);
+    const out = new Uint8Array(size);
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, out, off, size - off, null);
+      if (n === 0) break;
+      off += n;
+    }
+    return off === size ? out : out.subarray(0, off);
+  } catch (err) {
+    throw fsError(err, path, 'reading');
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** readInputText for synchronous code. */
+export function readInputTextSync(path: string, opts: ReadInputOptions = {}): string {
+  const max = Math.min(opts.maxBytes ?? DEFAULT_LIMITS.maxBytes, MAX_TEXT_BYTES);
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(readInputFileSync(path, { maxBytes: max }));
 }
 
 export interface ReadTextOptions extends ReadInputOptions {

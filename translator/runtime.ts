@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { floatTensor, int64Tensor, openOrtSession, type ort } from '../nn/ort.js';
@@ -10,6 +10,7 @@ import { extractFeatures, FEATURE_DIM } from './features.js';
 import { MODEL_MANIFEST_FILE, validateManifest, type TranslatorManifest } from './manifest.js';
 import { beamSearch, type Hypothesis, type StepModel } from './search.js';
 import { BOS, EOS, Vocab } from './vocab.js';
+import { readInputTextSync } from '../pose/fsio.js';
 
 /** Default model directory: models/translator/ in the repository (the committed default). */
 export function defaultModelDir(): string {
@@ -95,10 +96,10 @@ export class Translator {
   static async load(dir: string, opts: RuntimeOptions = {}): Promise<Translator> {
     const manifestPath = join(dir, MODEL_MANIFEST_FILE);
     if (!existsSync(manifestPath)) throw new Error(`${manifestPath}: not found (expected a translator model directory)`);
-    if (statSync(manifestPath).size > 64 * 1024 * 1024) throw new Error(`${manifestPath}: too large for a manifest`);
+    const text = readInputTextSync(manifestPath, { maxBytes: 64 * 1024 * 1024 });
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(manifestPath, 'utf8'));
+      json = JSON.parse(text);
     } catch (err) {
       throw new Error(`${manifestPath}: not valid JSON (${(err as Error).message})`);
     }

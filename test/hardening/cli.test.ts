@@ -3,7 +3,7 @@
  * mapping of errors to lines and exit codes is what is tested), and as real child processes where the defect is a
  * process-level one (a segfault, a closed pipe, a full disk, a read that never ends).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,14 @@ describe('3. special files (real processes: before the fix these never ended)', 
       expect(r.code).toBe(1);
       expect(oneLine(r.err)).toMatch(new RegExp(`${f.replace('.', '\\.')}: is a character device, not a regular file`));
     }
+  });
+
+  it('a model directory whose manifest.json is a link to /dev/zero is refused', async () => {
+    mkdirSync(at('model'));
+    symlinkSync('/dev/zero', at('model', 'manifest.json'));
+    const r = await cli('translate', pose, '--model', at('model'));
+    expect(r.code).toBe(1);
+    expect(oneLine(r.err)).toMatch(/model\/manifest\.json: is a character device, not a regular file/);
   });
 });
 

@@ -332,7 +332,9 @@ async function writeShardTo(
   try {
     await Promise.race([work(), failed]);
   } catch (err) {
-    out.destroy();
+    // Wait for the stream to close: one destroyed before its file was opened still creates it afterwards, and the
+    // temporary file must exist (or not) for good before withAtomicFile removes it.
+    if (!out.closed) await new Promise<void>((resolve) => { out.once('close', () => resolve()); out.destroy(); });
     throw err; // withAtomicFile removes the temporary file: no half-written shard is left behind
   }
 }

@@ -72,6 +72,14 @@ describe('1. writers never leave a truncated file or write over an input', () =>
     await expect(writeSignVerseShard(target, failing())).rejects.toThrow(/ended early/);
     expect(readFileSync(target).equals(before)).toBe(true);
     expect(readdirSync(tmp).filter((n) => n.includes('.tmp'))).toEqual([]);
+    // failing before the first member: the stream has not even opened its file yet
+    mkdirSync(at('w3'));
+    async function* failsAtOnce(): AsyncGenerator<never> {
+      throw new Error('no input at all');
+    }
+    for (let k = 0; k < 5; k++) await expect(writeSignVerseShard(at('w3', 'x.tar'), failsAtOnce())).rejects.toThrow(/no input/);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync(at('w3'))).toEqual([]);
   });
 
   it('convert onto its own input (x.tar → x.tar) keeps the data: the shard is rewritten only when complete', async () => {

@@ -1,11 +1,10 @@
 import { SignbenchError } from '../pose/errors.js';
-import { mirror } from '../pose/transforms.js';
 import { glossPhonology, type SignClip } from './corpus-data.js';
-import { cutSegment, FEATURE_DIM, segmentFeatures } from './features.js';
+import { FEATURE_DIM, segmentFeatures } from './features.js';
 import { PHONOLOGY_CLASSES, PHONOLOGY_PARAMS } from './labels.js';
 
 /**
- * Precomputed features of labelled clips, each also mirrored (`xMirror`), so that mirroring augmentation costs a
+ * Precomputed features of labelled clips, each also mirrored (`xMirror`, features.ts `mirrorPoints`: exact), so that mirroring augmentation costs a
  * row lookup per example. `phon[i·4 + k]` is the class of phonological parameter k (PHONOLOGY_PARAMS order), −1 when
  * the gloss has none (fingerspelled names).
  */
@@ -38,7 +37,7 @@ export function buildDataset(clips: Iterable<SignClip>, glosses: readonly string
     const label = index.get(c.gloss);
     if (label === undefined) throw new SignbenchError('invalid-input', `clip ${c.id}: gloss '${c.gloss}' is not in the recogniser's vocabulary`);
     rows.push(segmentFeatures(c.seq, c.start, c.end).features);
-    if (opts.mirrored) mirrors.push(segmentFeatures(mirror(cutSegment(c.seq, c.start, c.end))).features);
+    if (opts.mirrored) mirrors.push(segmentFeatures(c.seq, c.start, c.end, { mirrored: true }).features);
     labels.push(label);
     const p = glossPhonology(c.gloss);
     for (const k of PHONOLOGY_PARAMS) phon.push(p ? PHONOLOGY_CLASSES[k].indexOf(p[k]) : -1);

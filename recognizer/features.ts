@@ -184,6 +184,31 @@ function writeFrame(xy: Float32Array, valid: Uint8Array, t: number, out: Float32
   }
 }
 
+/** Partner of each of the 27 points under mirroring: nose stays, left and right arm points and hands swap. */
+export const MIRROR27: readonly number[] = [0, 2, 1, 4, 3, 6, 5,
+  ...Array.from({ length: HAND }, (_, j) => ARM + HAND + j), ...Array.from({ length: HAND }, (_, j) => ARM + j)];
+
+/**
+ * Mirrors normalised points about the body's midline: x → −x (shoulder units are centred on the mid-shoulder point)
+ * and every point swapped with its partner. Negation and swaps are exact, so mirroring twice gives back the same
+ * bits; the mirroring augmentation of training uses it.
+ */
+export function mirrorPoints(xy: Float32Array, valid: Uint8Array): { xy: Float32Array; valid: Uint8Array } {
+  const frames = valid.length / POINTS27;
+  const oxy = new Float32Array(xy.length);
+  const ov = new Uint8Array(valid.length);
+  for (let t = 0; t < frames; t++) {
+    for (let k = 0; k < POINTS27; k++) {
+      const s = t * POINTS27 + k;
+      const d = t * POINTS27 + MIRROR27[k];
+      oxy[2 * d] = -xy[2 * s];
+      oxy[2 * d + 1] = xy[2 * s + 1];
+      ov[d] = valid[s];
+    }
+  }
+  return { xy: oxy, valid: ov };
+}
+
 export interface SegmentFeatures {
   features: Float32Array;
   /** The key frames chosen (indices into the 63 resampled frames). */
@@ -191,8 +216,9 @@ export interface SegmentFeatures {
 }
 
 /** The FEATURE_DIM-vector of frames [start, end) of `seq` (the whole sequence by default). */
-export function segmentFeatures(seq: PoseSequence, start = 0, end = seq.frames): SegmentFeatures {
-  const { xy, valid } = normalisedSegment(seq, start, end);
+export function segmentFeatures(seq: PoseSequence, start = 0, end = seq.frames, opts: { mirrored?: boolean } = {}): SegmentFeatures {
+  let { xy, valid } = normalisedSegment(seq, start, end);
+  if (opts.mirrored) ({ xy, valid } = mirrorPoints(xy, valid));
   return { features: featuresFromPoints(xy, valid, (end - start) / (seq.meta.fps > 0 ? seq.meta.fps : 24)), keyFrames: keyFrames(handSpeed(xy)) };
 }
 

@@ -137,13 +137,13 @@ export function proceduralCorpus(opts: ProceduralOptions = {}): ProceduralCorpus
 }
 
 /**
- * A gloss string signed by one signer (index into SIGNERS) without a sentence around it: rest, the glosses with
+ * A gloss string signed by one signer (an index into SIGNERS, or a Signer) without a sentence around it: rest, the glosses with
  * co-articulation, rest — as the corpus draws its sentences, with gloss timings. Deterministic from `seed`. Used to cut
  * sign segments of every sign by every signer (recognizer/), in context.
  */
-export function renderGlosses(glosses: readonly string[], signerIndex: number, seed: number): PoseSequence {
-  const signer = SIGNERS[signerIndex];
-  if (!signer) throw new Error(`renderGlosses: no signer ${signerIndex} (0..${SIGNERS.length - 1})`);
+export function renderGlosses(glosses: readonly string[], who: number | Signer, seed: number): PoseSequence {
+  const signer = typeof who === 'number' ? SIGNERS[who] : who;
+  if (!signer) throw new Error(`renderGlosses: no signer ${String(who)} (0..${SIGNERS.length - 1})`);
   const tl = planSentence({ glosses: [...glosses], nonManual: [] }, signer, new Rng(hashSeed('sbp-glosses-timing', seed)));
   const data = renderTimeline(tl, signer, new Rng(hashSeed('sbp-glosses-render', seed)));
   const spans = glossSpans(tl);

@@ -46,7 +46,7 @@ describe('recogniser smoke training', () => {
       expect(report.worst20.length).toBe(6);
 
       const phon = await segmentPhonology(rec, clip.seq, segmentsOf(clip.seq));
-      expect(phon.map((p) => p.gloss)).toEqual(clip.seq.meta.glosses!.map((g) => g.gloss));
+      expect(phon.map((p) => p.gloss)).toEqual(clip.seq.meta.glosses!.map((g: { gloss: string }) => g.gloss));
       expect(PHONOLOGY_CLASSES.handshape).toContain(phon[1].handshape);
       await expect(rec.recognize(clip.seq, 0, clip.seq.frames + 3)).rejects.toThrow(/outside the clip/);
     } finally {

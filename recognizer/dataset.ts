@@ -1,6 +1,8 @@
 import { SignbenchError } from '../pose/errors.js';
 import { glossPhonology, type SignClip } from './corpus-data.js';
-import { FEATURE_DIM, segmentFeatures } from './features.js';
+import { cutSegment, FEATURE_DIM, segmentFeatures } from './features.js';
+import { centreSquareCrop } from '../pose/transforms.js';
+import { Rng } from '../nn/rng.js';
 import { PHONOLOGY_CLASSES, PHONOLOGY_PARAMS } from './labels.js';
 
 /**
@@ -21,6 +23,9 @@ export interface Dataset {
 export interface DatasetOptions {
   /** Also compute every clip's mirrored features. */
   mirrored?: boolean;
+  /** Share of clips seen through the centre-square view (`centreSquareCrop`), chosen per clip from `seed`. */
+  crop?: number;
+  seed?: number;
   onProgress?: (done: number) => void;
   signal?: AbortSignal;
 }
@@ -32,12 +37,16 @@ export function buildDataset(clips: Iterable<SignClip>, glosses: readonly string
   const labels: number[] = [];
   const phon: number[] = [];
   const ids: string[] = [];
+  const rng = new Rng(opts.seed ?? 1);
   for (const c of clips) {
     if (opts.signal?.aborted) throw new SignbenchError('aborted', 'building the recogniser dataset was cancelled');
     const label = index.get(c.gloss);
     if (label === undefined) throw new SignbenchError('invalid-input', `clip ${c.id}: gloss '${c.gloss}' is not in the recogniser's vocabulary`);
-    rows.push(segmentFeatures(c.seq, c.start, c.end).features);
-    if (opts.mirrored) mirrors.push(segmentFeatures(c.seq, c.start, c.end, { mirrored: true }).features);
+    const cropped = (opts.crop ?? 0) > 0 && rng.next() < (opts.crop ?? 0);
+    const view = cropped ? centreSquareCrop(cutSegment(c.seq, c.start, c.end)) : c.seq;
+    const [start, end] = cropped ? [0, view.frames] : [c.start, c.end];
+    rows.push(segmentFeatures(view, start, end).features);
+    if (opts.mirrored) mirrors.push(segmentFeatures(view, start, end, { mirrored: true }).features);
     labels.push(label);
     const p = glossPhonology(c.gloss);
     for (const k of PHONOLOGY_PARAMS) phon.push(p ? PHONOLOGY_CLASSES[k].indexOf(p[k]) : -1);

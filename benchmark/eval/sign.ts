@@ -1,7 +1,7 @@
 /**
  * Aligned sign accuracy and phonological agreement (benchmark/metrics/sign) on the procedural test split (held-out
  * signers) for ground truth, the committed generator and the mean pose:
- *   npx tsx benchmark/eval/sign.ts [--limit 200] [--systems truth,generator,mean] [--recognizer DIR] [--generator DIR] [--write]
+ *   npx tsx benchmark/eval/sign.ts [--limit 200] [--systems truth,truth-square,generator,mean] [--recognizer DIR] [--generator DIR] [--write]
  * --write stores the table in the recogniser's manifest.json (metrics.sign).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GeneratorRuntime, defaultModelDir as generatorDir } from '../../generator/runtime.js';
 import type { PoseSequence } from '../../pose/sequence.js';
+import { centreSquareCrop } from '../../pose/transforms.js';
 import { Recognizer, defaultModelDir as recognizerDir } from '../../recognizer/runtime.js';
 import { loadTrainingCorpus } from '../../translator/corpus-data.js';
 import { signMetrics, type SignBlock } from '../metrics/sign/index.js';
@@ -17,7 +18,7 @@ import { meanPoseSequence } from './models.js';
 const { values } = parseArgs({
   options: {
     limit: { type: 'string', default: '200' },
-    systems: { type: 'string', default: 'truth,generator,mean' },
+    systems: { type: 'string', default: 'truth,truth-square,generator,mean' },
     recognizer: { type: 'string' },
     generator: { type: 'string' },
     write: { type: 'boolean', default: false },
@@ -40,6 +41,8 @@ const run = async (name: string, hyps: PoseSequence[], t0: number) => {
 };
 let t0 = performance.now();
 if (systems.has('truth')) await run('truth', refs.map((r) => r.sequence), t0);
+// ground truth seen through the generator's centre-square view (points outside the square lost): its ceiling
+if (systems.has('truth-square')) { t0 = performance.now(); await run('truth-square', refs.map((r) => centreSquareCrop(r.sequence)), t0); }
 if (systems.has('generator')) {
   const dir = values.generator ?? generatorDir();
   if (existsSync(join(dir, 'manifest.json'))) {

@@ -55,7 +55,7 @@ export function register(program: Command): void {
       const glosses = corpusGlosses();
       const total = glosses.length * cfg.perSign;
       const data = buildDataset(signClips({ signers: 'train', perSign: cfg.perSign, seed, jitter: cfg.jitter }), glosses, {
-        mirrored: cfg.mirror > 0,
+        mirrored: cfg.mirror > 0, crop: cfg.crop, seed,
         onProgress: (n) => { if (n % 2000 === 0 || n === total) process.stderr.write(`[recognizer] features ${n}/${total}\n`); },
       });
       const command = ['signbench', ...process.argv.slice(2)].join(' ');

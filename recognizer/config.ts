@@ -29,7 +29,7 @@ export const CONFIGS: Readonly<Record<string, RecognizerConfig>> = Object.freeze
   /** CPU default: ≈ 0.5M parameters, a few minutes on one shared core. */
   mlp: {
     name: 'mlp', hidden: [384, 384], dropout: 0.2, learningRate: 2e-3, warmupSteps: 100, weightDecay: 1e-4, batch: 128,
-    steps: 4000, perSign: 36, mirror: 0.5, crop: 0.4, jitter: 2, headWeight: 0.3, labelSmoothing: 0.05,
+    steps: 4000, perSign: 36, mirror: 0.5, crop: 0.5, jitter: 2, headWeight: 0.3, labelSmoothing: 0.05,
   },
   /** Seconds-long smoke run (tests). */
   smoke: {

@@ -6,7 +6,8 @@
  * 3. Subset: the 27-point arm+hand subset `SUBSETS.armHand27` (nose, shoulders, elbows, wrists, 10 points a hand).
  * 4. Normalise: pixels centred on the segment's mean mid-shoulder point and divided by its mean shoulder width
  *    (`shoulderFrame`; the whole sequence's when no frame of the segment has both shoulders). A point missing in a
- *    frame takes its value from the nearest frame where it is present (a hand never seen: zeros, flag 0).
+ *    frame takes its value from the nearest frame where it is present, moved with its anchor (fillGaps: fingers with
+ *    their hand's wrist, a wrist with the other wrist point); a point never seen stays (0, 0) with presence 0.
  * 5. Per frame (56 values): the 7 arm points (x, y); per hand (left, then right) the hand-wrist (x, y) and the other
  *    9 hand points relative to the hand wrist ×3 (so that a hand's shape weighs as much as its place); a presence
  *    flag per hand.
@@ -75,33 +76,56 @@ export function normalisedSegment(seq: PoseSequence, start = 0, end = seq.frames
   const n = SEGMENT_FRAMES;
   const xy = new Float32Array(n * POINTS27 * 2);
   const valid = new Uint8Array(n * POINTS27);
-  for (let k = 0; k < POINTS27; k++) {
-    let last = -1;
-    for (let t = 0; t < n; t++) {
+  for (let t = 0; t < n; t++) {
+    for (let k = 0; k < POINTS27; k++) {
       const o = (t * POINTS27 + k) * CHANNELS;
-      const x = pts[o];
-      const y = pts[o + 1];
-      if (pts[o + 2] > 0 && Number.isFinite(x) && Number.isFinite(y)) {
-        xy[(t * POINTS27 + k) * 2] = (x * W - frame.cx) / frame.scale;
-        xy[(t * POINTS27 + k) * 2 + 1] = (y * H - frame.cy) / frame.scale;
-        valid[t * POINTS27 + k] = 1;
-        // fill the gap behind from the nearer side
-        for (let g = last + 1; g < t; g++) {
-          const src = last >= 0 && g - last <= t - g ? last : t;
-          xy[(g * POINTS27 + k) * 2] = xy[(src * POINTS27 + k) * 2];
-          xy[(g * POINTS27 + k) * 2 + 1] = xy[(src * POINTS27 + k) * 2 + 1];
-        }
-        last = t;
-      }
-    }
-    if (last >= 0) {
-      for (let g = last + 1; g < n; g++) {
-        xy[(g * POINTS27 + k) * 2] = xy[(last * POINTS27 + k) * 2];
-        xy[(g * POINTS27 + k) * 2 + 1] = xy[(last * POINTS27 + k) * 2 + 1];
-      }
+      if (!(pts[o + 2] > 0) || !Number.isFinite(pts[o]) || !Number.isFinite(pts[o + 1])) continue;
+      xy[(t * POINTS27 + k) * 2] = (pts[o] * W - frame.cx) / frame.scale;
+      xy[(t * POINTS27 + k) * 2 + 1] = (pts[o + 1] * H - frame.cy) / frame.scale;
+      valid[t * POINTS27 + k] = 1;
     }
   }
+  fillGaps(xy, valid);
   return { xy, valid };
+}
+
+/**
+ * The point each point is filled relative to: a hand's points follow its hand wrist, a hand wrist its body wrist and
+ * a body wrist its hand wrist; the nose, shoulders and elbows have none (−1).
+ */
+const ANCHOR27: readonly number[] = [-1, -1, -1, -1, -1, HAND_AT[0], HAND_AT[1],
+  ...[0, 1].flatMap((h) => Array.from({ length: HAND }, (_, j) => (j === 0 ? 5 + h : HAND_AT[h])))];
+
+/**
+ * Step 4's gap filling, in place: a point missing in frame t takes its value from the nearest frame s where it is
+ * present, moved by its anchor's displacement from s to t where the anchor is present in both (so that a lost
+ * fingertip stays on its hand, and a lost wrist goes with the other wrist point); a point never present stays (0, 0).
+ * `valid` keeps the original presence.
+ */
+function fillGaps(xy: Float32Array, valid: Uint8Array): void {
+  const n = valid.length / POINTS27;
+  for (let k = 0; k < POINTS27; k++) {
+    const a = ANCHOR27[k];
+    let prev = -1;
+    for (let t = 0; t < n; t++) {
+      if (valid[t * POINTS27 + k]) { prev = t; continue; }
+      let next = t + 1;
+      while (next < n && !valid[next * POINTS27 + k]) next++;
+      if (prev < 0 && next >= n) break; // never present
+      // nearest present frame, preferring one where the anchor is present with t
+      const candidates = [prev, next < n ? next : -1].filter((s) => s >= 0).sort((x, y) => Math.abs(x - t) - Math.abs(y - t) || x - y);
+      const withAnchor = a >= 0 && valid[t * POINTS27 + a] ? candidates.find((s) => valid[s * POINTS27 + a]) : undefined;
+      const src = withAnchor ?? candidates[0];
+      let dx = 0;
+      let dy = 0;
+      if (withAnchor !== undefined) {
+        dx = xy[(t * POINTS27 + a) * 2] - xy[(src * POINTS27 + a) * 2];
+        dy = xy[(t * POINTS27 + a) * 2 + 1] - xy[(src * POINTS27 + a) * 2 + 1];
+      }
+      xy[(t * POINTS27 + k) * 2] = xy[(src * POINTS27 + k) * 2] + dx;
+      xy[(t * POINTS27 + k) * 2 + 1] = xy[(src * POINTS27 + k) * 2 + 1] + dy;
+    }
+  }
 }
 
 /** Step 6's speed curve (length 63) over normalised points. */

@@ -20,9 +20,8 @@ interface SegmentCliOptions {
 /** The first sequence of a pose file (pose/io.ts). */
 async function readFirstSequence(path: string): Promise<PoseSequence> {
   if (!existsSync(path)) throw new SignbenchError('not-found', `${path}: not found`);
-  const { readPoses } = await import('../../pose/io.js');
-  for await (const s of readPoses(path)) return s;
-  throw new SignbenchError('invalid-input', `${path}: no pose sequence in the file`);
+  const { readFirstPose } = await import('../../pose/io.js');
+  return readFirstPose(path);
 }
 
 /** A frame index option (integer ≥ 0) or undefined; errors name the flag. */

@@ -7,7 +7,8 @@
  * 4. Normalise: pixels centred on the segment's mean mid-shoulder point and divided by its mean shoulder width
  *    (`shoulderFrame`; the whole sequence's when no frame of the segment has both shoulders). A point missing in a
  *    frame takes its value from the nearest frame where it is present, moved with its anchor (fillGaps: fingers with
- *    their hand's wrist, a wrist with the other wrist point); a point never seen stays (0, 0) with presence 0.
+ *    their hand's wrist, a wrist with the other wrist point); a point never seen stays (0, 0) with presence 0. A hand
+ *    point in a frame where its hand's wrist is missing counts as missing (a partial hand cannot be placed).
  * 5. Per frame (56 values): the 7 arm points (x, y); per hand (left, then right) the hand-wrist (x, y) and the other
  *    9 hand points relative to the hand wrist ×3 (so that a hand's shape weighs as much as its place); a presence
  *    flag per hand.
@@ -83,6 +84,17 @@ export function normalisedSegment(seq: PoseSequence, start = 0, end = seq.frames
       xy[(t * POINTS27 + k) * 2] = (pts[o] * W - frame.cx) / frame.scale;
       xy[(t * POINTS27 + k) * 2 + 1] = (pts[o + 1] * H - frame.cy) / frame.scale;
       valid[t * POINTS27 + k] = 1;
+    }
+  }
+  // A hand without its wrist is too little of a hand to place: its other points are dropped in that frame too.
+  for (let t = 0; t < n; t++) {
+    for (const h of HAND_AT) {
+      if (valid[t * POINTS27 + h]) continue;
+      for (let j = 1; j < HAND; j++) {
+        valid[t * POINTS27 + h + j] = 0;
+        xy[(t * POINTS27 + h + j) * 2] = 0;
+        xy[(t * POINTS27 + h + j) * 2 + 1] = 0;
+      }
     }
   }
   fillGaps(xy, valid);

@@ -33,7 +33,7 @@ export interface SystemRow {
   pValueVsNearest?: number;
 }
 
-function meanPoseSequence(train: PoseSequence[], id: string): PoseSequence {
+export function meanPoseSequence(train: PoseSequence[], id: string): PoseSequence {
   const sum = new Float64Array(FRAME_STRIDE);
   const cnt = new Float64Array(FRAME_STRIDE / 3);
   let frames = 0;

@@ -14,6 +14,9 @@ import { fmt } from './lib.js';
  * (../shared/fixtures/metrics; synthetic sentences when absent). Reference: sacrebleu 2.x on the same corpus in the
  * same process-cold conditions, when a `python3` with sacrebleu importable is found (set PYTHONPATH if it lives
  * elsewhere); otherwise only our sentences/s are printed and the missing reference is stated.
+ * Then whole process (target ≥ 3×): `node bin/signbench.js score --json` on the corpus files (all three protocols)
+ * against a python3 process that imports sacrebleu and computes BLEU, chrF and chrF++ of the same files, median of 3
+ * interleaved runs each, wall and (with /usr/bin/time) CPU seconds.
  */
 const N = 10_000;
 
@@ -126,6 +129,70 @@ function sacrebleuReference(hyps: string[], refs: string[]): PyResult | string {
   }
 }
 
+const PY_WHOLE = `
+import sys, json
+from sacrebleu.metrics import BLEU, CHRF
+h = open(sys.argv[1], encoding='utf-8').read().split('\\n')[:-1]
+r = open(sys.argv[2], encoding='utf-8').read().split('\\n')[:-1]
+print(json.dumps([BLEU().corpus_score(h, [r]).score, CHRF().corpus_score(h, [r]).score, CHRF(word_order=2).corpus_score(h, [r]).score]))
+`;
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const GNU_TIME = '/usr/bin/time';
+
+/** Wall (and, with GNU time, user+sys CPU) seconds of one process; its stdout. */
+function timeProcess(cmd: string, args: string[]): { wall: number; cpu?: number; stdout: string } {
+  const timed = existsSync(GNU_TIME);
+  const t0 = performance.now();
+  const r = timed
+    ? spawnSync(GNU_TIME, ['-f', 'cpu %U %S', cmd, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
+  const m = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : undefined, stdout: r.stdout };
+}
+
+/** `signbench score --json` against sacrebleu, whole process each. */
+function wholeProcess(hyps: string[], refs: string[]): void {
+  const dir = mkdtempSync(join(tmpdir(), 'signbench-bench-'));
+  try {
+    const h = join(dir, 'h.txt');
+    const r = join(dir, 'r.txt');
+    writeFileSync(h, hyps.join('\n') + '\n');
+    writeFileSync(r, refs.join('\n') + '\n');
+    writeFileSync(join(dir, 'whole.py'), PY_WHOLE);
+    const probe = spawnSync('python3', ['-c', 'import sacrebleu'], { encoding: 'utf8' });
+    if (probe.status !== 0) {
+      console.log('whole process: sacrebleu not importable by python3; no ratio claimed.');
+      return;
+    }
+    const ours: ReturnType<typeof timeProcess>[] = [];
+    const theirs: ReturnType<typeof timeProcess>[] = [];
+    for (let i = 0; i < 3; i++) {
+      ours.push(timeProcess(process.execPath, [join(ROOT, 'bin', 'signbench.js'), 'score', '--hyp', h, '--ref', r, '--json']));
+      theirs.push(timeProcess('python3', [join(dir, 'whole.py'), h, r]));
+    }
+    const med = (xs: (number | undefined)[]) => {
+      const v = xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+      return v.length === xs.length ? v[Math.floor(v.length / 2)]! : NaN;
+    };
+    const j = JSON.parse(ours[0]!.stdout) as { sacrebleu: { bleu: { score: number }; chrf: { score: number }; 'chrf++': { score: number } } };
+    const py = JSON.parse(theirs[0]!.stdout) as number[];
+    const mine = [j.sacrebleu.bleu.score, j.sacrebleu.chrf.score, j.sacrebleu['chrf++'].score];
+    const same = mine.every((x, i) => Math.abs(x - py[i]!) < 1e-9);
+    const ow = med(ours.map((t) => t.wall));
+    const tw = med(theirs.map((t) => t.wall));
+    const oc = med(ours.map((t) => t.cpu));
+    const tc = med(theirs.map((t) => t.cpu));
+    console.log(`whole process, median of 3: signbench score --json (all protocols) ${fmt(ow, 2)} s wall / ${fmt(oc, 2)} s CPU; ` +
+      `python3 + sacrebleu BLEU+chrF+chrF++ ${fmt(tw, 2)} s wall / ${fmt(tc, 2)} s CPU; BLEU/chrF/chrF++ ${same ? 'identical' : `DIFFER (${mine} vs ${py})`}`);
+    console.log(`whole-process speed ratio sacrebleu/signbench (target ≥ 3×): wall ${fmt(tw / ow, 1)}×, CPU ${fmt(tc / oc, 1)}×`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
   const { hyps, refs, source } = corpus();
   const words = hyps.reduce((n, s) => n + s.split(' ').length, 0);
@@ -151,4 +218,5 @@ export async function run(): Promise<void> {
     `speed ratio signbench/sacrebleu (target ≥ 3×): best CPU ${r(ref.timing.best.cpu, ours.best.cpu)}, best wall ${r(ref.timing.best.wall, ours.best.wall)}, ` +
       `cold CPU ${r(ref.timing.cold.cpu, ours.cold.cpu)}, cold wall ${r(ref.timing.cold.wall, ours.cold.wall)}`,
   );
+  wholeProcess(hyps, refs);
 }

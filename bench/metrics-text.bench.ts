@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { BLEU } from '../benchmark/metrics/text/bleu.js';
 import { CHRF } from '../benchmark/metrics/text/chrf.js';
 import { splitSegments } from '../benchmark/metrics/text/segments.js';
-import { fmt } from './lib.js';
+import { fmt, medianOf, timeProcess, type ProcessTiming } from './lib.js';
 
 /**
  * Corpus BLEU + chrF throughput on 10k sentence pairs built by perturbing the 240 fixture sentences
@@ -138,21 +138,6 @@ print(json.dumps([BLEU().corpus_score(h, [r]).score, CHRF().corpus_score(h, [r])
 `;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const GNU_TIME = '/usr/bin/time';
-
-/** Wall (and, with GNU time, user+sys CPU) seconds of one process; its stdout. */
-function timeProcess(cmd: string, args: string[]): { wall: number; cpu?: number; stdout: string } {
-  const timed = existsSync(GNU_TIME);
-  const t0 = performance.now();
-  const r = timed
-    ? spawnSync(GNU_TIME, ['-f', 'cpu %U %S', cmd, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 })
-    : spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
-  const wall = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
-  const m = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
-  return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : undefined, stdout: r.stdout };
-}
-
 /** `signbench score --json` against sacrebleu, whole process each. */
 function wholeProcess(hyps: string[], refs: string[]): void {
   const dir = mkdtempSync(join(tmpdir(), 'signbench-bench-'));
@@ -167,24 +152,20 @@ function wholeProcess(hyps: string[], refs: string[]): void {
       console.log('whole process: sacrebleu not importable by python3; no ratio claimed.');
       return;
     }
-    const ours: ReturnType<typeof timeProcess>[] = [];
-    const theirs: ReturnType<typeof timeProcess>[] = [];
+    const ours: ProcessTiming[] = [];
+    const theirs: ProcessTiming[] = [];
     for (let i = 0; i < 3; i++) {
-      ours.push(timeProcess(process.execPath, [join(ROOT, 'bin', 'signbench.js'), 'score', '--hyp', h, '--ref', r, '--json']));
-      theirs.push(timeProcess('python3', [join(dir, 'whole.py'), h, r]));
+      ours.push(timeProcess(process.execPath, [join(ROOT, 'bin', 'signbench.js'), 'score', '--hyp', h, '--ref', r, '--json'], { cwd: ROOT }));
+      theirs.push(timeProcess('python3', [join(dir, 'whole.py'), h, r], { cwd: ROOT }));
     }
-    const med = (xs: (number | undefined)[]) => {
-      const v = xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
-      return v.length === xs.length ? v[Math.floor(v.length / 2)]! : NaN;
-    };
     const j = JSON.parse(ours[0]!.stdout) as { sacrebleu: { bleu: { score: number }; chrf: { score: number }; 'chrf++': { score: number } } };
     const py = JSON.parse(theirs[0]!.stdout) as number[];
     const mine = [j.sacrebleu.bleu.score, j.sacrebleu.chrf.score, j.sacrebleu['chrf++'].score];
     const same = mine.every((x, i) => Math.abs(x - py[i]!) < 1e-9);
-    const ow = med(ours.map((t) => t.wall));
-    const tw = med(theirs.map((t) => t.wall));
-    const oc = med(ours.map((t) => t.cpu));
-    const tc = med(theirs.map((t) => t.cpu));
+    const ow = medianOf(ours, 'wall');
+    const tw = medianOf(theirs, 'wall');
+    const oc = medianOf(ours, 'cpu');
+    const tc = medianOf(theirs, 'cpu');
     console.log(`whole process, median of 3: signbench score --json (all protocols) ${fmt(ow, 2)} s wall / ${fmt(oc, 2)} s CPU; ` +
       `python3 + sacrebleu BLEU+chrF+chrF++ ${fmt(tw, 2)} s wall / ${fmt(tc, 2)} s CPU; BLEU/chrF/chrF++ ${same ? 'identical' : `DIFFER (${mine} vs ${py})`}`);
     console.log(`whole-process speed ratio sacrebleu/signbench (target ≥ 3×): wall ${fmt(tw / ow, 1)}×, CPU ${fmt(tc / oc, 1)}×`);

@@ -10,22 +10,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt } from './lib.js';
+import { fmt, median } from './lib.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'signbench.js');
 const RUNS = 5;
 
-/** Wall seconds of one run; throws with its stderr when it fails. */
-function timeRun(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { s: number; stderr: string } {
+/** Wall seconds of one run, without GNU time around it (its own start-up would be counted). */
+function timeRun(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { s: number } {
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: 'utf8' });
   const s = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return { s, stderr: r.stderr };
+  return { s };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function run(): Promise<void> {
   // make sure bin takes the compiled path: a stale or missing build would time tsx instead

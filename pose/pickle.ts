@@ -558,115 +558,129 @@ class Unpickler implements Failer {
     for (;;) {
       if (this.pos >= n) this.fail('truncated: no STOP opcode');
       const op = b[this.pos++];
+      // The opcodes every frame dict uses are here; the rest are in rareOp. A small loop compiles quickly and
+      // seldom deoptimises (this loop's optimisation was a large part of reading a shard's first videos).
       switch (op) {
-        case 0x80: { // PROTO
-          this.need(1, 'PROTO');
-          const proto = b[this.pos++];
-          if (proto > 5) this.fail(`unsupported protocol ${proto}`);
-          break;
-        }
-        case 0x95: { // FRAME: a length prefix only; frames need no special handling when reading from memory
-          this.need(8, 'FRAME');
-          const len = Number(dv.getBigUint64(this.pos, true));
-          this.pos += 8;
-          if (len > n - this.pos) this.fail(`FRAME of ${len} bytes exceeds the input`);
-          break;
-        }
         case 0x2e: return this.pop(); // STOP
         case 0x28: // MARK
           if (this.marks.length >= this.maxItems) this.fail('too many nested MARKs');
           this.marks.push(stack.length);
           break;
-        case 0x4e: stack.push(null); break; // NONE
-        case 0x88: stack.push(true); break; // NEWTRUE
-        case 0x89: stack.push(false); break; // NEWFALSE
-        case 0x4b: this.need(1, 'BININT1'); stack.push(b[this.pos]); this.pos += 1; break;
-        case 0x4d: this.need(2, 'BININT2'); stack.push(dv.getUint16(this.pos, true)); this.pos += 2; break;
-        case 0x4a: this.need(4, 'BININT'); stack.push(dv.getInt32(this.pos, true)); this.pos += 4; break;
-        case 0x8a: { // LONG1
-          const len = this.readLen(1, 'LONG1');
-          if (len > 16) this.fail(`LONG1 of ${len} bytes is not a numpy-sized integer`);
-          stack.push(decodeLong(b, this.pos, len));
-          this.pos += len;
-          break;
-        }
-        case 0x47: this.need(8, 'BINFLOAT'); stack.push(dv.getFloat64(this.pos, false)); this.pos += 8; break;
         case 0x8c: stack.push(this.readString(this.readLen(1, 'SHORT_BINUNICODE'))); break;
         case 0x58: stack.push(this.readString(this.readLen(4, 'BINUNICODE'))); break;
-        case 0x8d: stack.push(this.readString(this.readLen(8, 'BINUNICODE8'))); break;
-        case 0x43: this.pushBytes(this.readLen(1, 'SHORT_BINBYTES')); break;
-        case 0x42: this.pushBytes(this.readLen(4, 'BINBYTES')); break;
-        case 0x8e: this.pushBytes(this.readLen(8, 'BINBYTES8')); break;
-        case 0x96: this.pushBytes(this.readLen(8, 'BYTEARRAY8')); break;
-        case 0x55: this.pushBytes(this.readLen(1, 'SHORT_BINSTRING')); break; // Python 2 str: raw bytes
-        case 0x54: this.pushBytes(this.readLen(4, 'BINSTRING')); break;
-        case 0x5d: stack.push([]); break; // EMPTY_LIST
         case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
-        case 0x29: stack.push([]); break; // EMPTY_TUPLE
-        case 0x85: { const a = this.pop(); stack.push([a]); break; } // TUPLE1
-        case 0x86: { const b2 = this.pop(); const a = this.pop(); stack.push([a, b2]); break; } // TUPLE2
-        case 0x87: { const c = this.pop(); const b2 = this.pop(); const a = this.pop(); stack.push([a, b2, c]); break; } // TUPLE3
-        case 0x74: stack.push(this.popMark()); break; // TUPLE
-        case 0x6c: { // LIST
-          const items = this.popMark();
-          if (items.length > this.maxItems) this.fail(`list has more than ${this.maxItems} items`);
-          stack.push(items);
-          break;
-        }
-        case 0x64: { // DICT
-          const items = this.popMark();
-          const m = new Map<PyKey, PyValue>();
-          this.setItems(m, items);
-          stack.push(m);
-          break;
-        }
-        case 0x61: { const v = this.pop(); this.appendItems(this.top(), [v]); break; } // APPEND
-        case 0x65: { const items = this.popMark(); this.appendItems(this.top(), items); break; } // APPENDS
-        case 0x73: { const v = this.pop(); const k = this.pop(); this.setItems(this.top(), [k, v]); break; } // SETITEM
         case 0x75: this.setItemsFromMark(); break; // SETITEMS
         case 0x71: this.need(1, 'BINPUT'); this.put(b[this.pos]); this.pos += 1; break;
         case 0x72: this.need(4, 'LONG_BINPUT'); this.put(dv.getUint32(this.pos, true)); this.pos += 4; break;
         case 0x94: this.put(this.memoLen); break; // MEMOIZE
         case 0x68: this.need(1, 'BINGET'); this.pos += 1; this.get(b[this.pos - 1]); break;
         case 0x6a: this.need(4, 'LONG_BINGET'); this.pos += 4; this.get(dv.getUint32(this.pos - 4, true)); break;
-        case 0x30: this.pop(); break; // POP
-        case 0x31: this.popMark(); break; // POP_MARK
-        case 0x32: stack.push(this.top()); break; // DUP
-        case 0x63: { // GLOBAL: "module\nname\n"
-          const pos = this.pos;
-          const nl1 = b.indexOf(0x0a, pos);
-          if (nl1 < 0 || nl1 - pos > 256) this.fail('malformed GLOBAL');
-          const nl2 = b.indexOf(0x0a, nl1 + 1);
-          if (nl2 < 0 || nl2 - nl1 > 256) this.fail('malformed GLOBAL');
-          const module = latin1.decode(b.subarray(pos, nl1));
-          const name = latin1.decode(b.subarray(nl1 + 1, nl2));
-          this.pos = nl2 + 1;
-          stack.push(this.resolveGlobal(module, name));
-          break;
-        }
-        case 0x93: { // STACK_GLOBAL
-          const name = this.pop();
-          const module = this.pop();
-          if (typeof module !== 'string' || typeof name !== 'string') this.fail('STACK_GLOBAL needs two strings');
-          stack.push(this.resolveGlobal(module as string, name as string));
-          break;
-        }
-        case 0x52: { // REDUCE
-          const args = this.pop();
-          const fn = this.pop();
-          stack.push(reduce(fn, args, this));
-          break;
-        }
-        case 0x62: { // BUILD
-          const state = this.pop();
-          build(this.top(), state, this);
-          break;
-        }
-        default:
-          this.fail(`unsupported opcode 0x${op.toString(16).padStart(2, '0')} at byte ${this.pos - 1}`);
+        default: this.rareOp(op);
       }
     }
   }
+
+  /** The other opcodes (see run). */
+  private rareOp(op: number): void {
+    const b = this.b;
+    const n = this.n;
+    const dv = this.dv;
+    const stack = this.stack;
+    switch (op) {
+      case 0x80: { // PROTO
+        this.need(1, 'PROTO');
+        const proto = b[this.pos++];
+        if (proto > 5) this.fail(`unsupported protocol ${proto}`);
+        break;
+      }
+      case 0x95: { // FRAME: a length prefix only; frames need no special handling when reading from memory
+        this.need(8, 'FRAME');
+        const len = Number(dv.getBigUint64(this.pos, true));
+        this.pos += 8;
+        if (len > n - this.pos) this.fail(`FRAME of ${len} bytes exceeds the input`);
+        break;
+      }
+      case 0x4e: stack.push(null); break; // NONE
+      case 0x88: stack.push(true); break; // NEWTRUE
+      case 0x89: stack.push(false); break; // NEWFALSE
+      case 0x4b: this.need(1, 'BININT1'); stack.push(b[this.pos]); this.pos += 1; break;
+      case 0x4d: this.need(2, 'BININT2'); stack.push(dv.getUint16(this.pos, true)); this.pos += 2; break;
+      case 0x4a: this.need(4, 'BININT'); stack.push(dv.getInt32(this.pos, true)); this.pos += 4; break;
+      case 0x8a: { // LONG1
+        const len = this.readLen(1, 'LONG1');
+        if (len > 16) this.fail(`LONG1 of ${len} bytes is not a numpy-sized integer`);
+        stack.push(decodeLong(b, this.pos, len));
+        this.pos += len;
+        break;
+      }
+      case 0x47: this.need(8, 'BINFLOAT'); stack.push(dv.getFloat64(this.pos, false)); this.pos += 8; break;
+      case 0x8d: stack.push(this.readString(this.readLen(8, 'BINUNICODE8'))); break;
+      case 0x43: this.pushBytes(this.readLen(1, 'SHORT_BINBYTES')); break;
+      case 0x42: this.pushBytes(this.readLen(4, 'BINBYTES')); break;
+      case 0x8e: this.pushBytes(this.readLen(8, 'BINBYTES8')); break;
+      case 0x96: this.pushBytes(this.readLen(8, 'BYTEARRAY8')); break;
+      case 0x55: this.pushBytes(this.readLen(1, 'SHORT_BINSTRING')); break; // Python 2 str: raw bytes
+      case 0x54: this.pushBytes(this.readLen(4, 'BINSTRING')); break;
+      case 0x5d: stack.push([]); break; // EMPTY_LIST
+      case 0x29: stack.push([]); break; // EMPTY_TUPLE
+      case 0x85: { const a = this.pop(); stack.push([a]); break; } // TUPLE1
+      case 0x86: { const b2 = this.pop(); const a = this.pop(); stack.push([a, b2]); break; } // TUPLE2
+      case 0x87: { const c = this.pop(); const b2 = this.pop(); const a = this.pop(); stack.push([a, b2, c]); break; } // TUPLE3
+      case 0x74: stack.push(this.popMark()); break; // TUPLE
+      case 0x6c: { // LIST
+        const items = this.popMark();
+        if (items.length > this.maxItems) this.fail(`list has more than ${this.maxItems} items`);
+        stack.push(items);
+        break;
+      }
+      case 0x64: { // DICT
+        const items = this.popMark();
+        const m = new Map<PyKey, PyValue>();
+        this.setItems(m, items);
+        stack.push(m);
+        break;
+      }
+      case 0x61: { const v = this.pop(); this.appendItems(this.top(), [v]); break; } // APPEND
+      case 0x65: { const items = this.popMark(); this.appendItems(this.top(), items); break; } // APPENDS
+      case 0x73: { const v = this.pop(); const k = this.pop(); this.setItems(this.top(), [k, v]); break; } // SETITEM
+      case 0x30: this.pop(); break; // POP
+      case 0x31: this.popMark(); break; // POP_MARK
+      case 0x32: stack.push(this.top()); break; // DUP
+      case 0x63: { // GLOBAL: "module\nname\n"
+        const pos = this.pos;
+        const nl1 = b.indexOf(0x0a, pos);
+        if (nl1 < 0 || nl1 - pos > 256) this.fail('malformed GLOBAL');
+        const nl2 = b.indexOf(0x0a, nl1 + 1);
+        if (nl2 < 0 || nl2 - nl1 > 256) this.fail('malformed GLOBAL');
+        const module = latin1.decode(b.subarray(pos, nl1));
+        const name = latin1.decode(b.subarray(nl1 + 1, nl2));
+        this.pos = nl2 + 1;
+        stack.push(this.resolveGlobal(module, name));
+        break;
+      }
+      case 0x93: { // STACK_GLOBAL
+        const name = this.pop();
+        const module = this.pop();
+        if (typeof module !== 'string' || typeof name !== 'string') this.fail('STACK_GLOBAL needs two strings');
+        stack.push(this.resolveGlobal(module as string, name as string));
+        break;
+      }
+      case 0x52: { // REDUCE
+        const args = this.pop();
+        const fn = this.pop();
+        stack.push(reduce(fn, args, this));
+        break;
+      }
+      case 0x62: { // BUILD
+        const state = this.pop();
+        build(this.top(), state, this);
+        break;
+      }
+      default:
+        this.fail(`unsupported opcode 0x${op.toString(16).padStart(2, '0')} at byte ${this.pos - 1}`);
+    }
+  }
+
 }
 
 // Arrays of a payload share a few shapes: the fast path hands out one frozen shape array per shape instead of a

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mulberry32 } from '../corpus/procedural/prng.js';
+import { mulberry32 } from '../nn/rng.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';

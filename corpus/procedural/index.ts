@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { PoseSequence, type GlossSpan } from '../../pose/sequence.js';
 import { FRAME_HEIGHT, FRAME_WIDTH } from './body.js';
 import { sampleFrame, sentenceOf, type Sentence } from './grammar.js';
-import { hashSeed, Rng } from './prng.js';
+import { Rng } from '../../nn/rng.js';
+import { hashSeed } from './prng.js';
 import { SIGNERS, TEST_SIGNERS, type Signer } from './signer.js';
 import { glossSpans, planSentence, renderTimeline } from './timeline.js';
 
@@ -86,15 +87,15 @@ export function corpusVersion(opts: ProceduralOptions = {}): string {
 }
 
 function planOf(o: Required<ProceduralOptions>, i: number): Plan {
-  const rng = new Rng(hashSeed('sbp-entry', o.seed, i));
-  const r = rng.float();
+  const rng = Rng.fromState(hashSeed('sbp-entry', o.seed, i));
+  const r = rng.next();
   const split: Split = r < o.testFraction ? 'test' : r < o.testFraction + o.devFraction ? 'dev' : 'train';
   const signer = SIGNERS[split === 'test' ? rng.pick(TEST_SIGNERS) : rng.pick(TRAIN_SIGNERS)];
   return { split, signer, sentence: sentenceOf(sampleFrame(rng)) };
 }
 
 function timingRng(o: Required<ProceduralOptions>, i: number): Rng {
-  return new Rng(hashSeed('sbp-timing', o.seed, i));
+  return Rng.fromState(hashSeed('sbp-timing', o.seed, i));
 }
 
 export function proceduralCorpus(opts: ProceduralOptions = {}): ProceduralCorpus {
@@ -117,7 +118,7 @@ export function proceduralCorpus(opts: ProceduralOptions = {}): ProceduralCorpus
     if (i === undefined) throw new Error(`proceduralCorpus: entry '${entry.id}' is not part of corpus ${version}`);
     const p = planOf(o, i);
     const tl = planSentence(p.sentence, p.signer, timingRng(o, i));
-    const data = renderTimeline(tl, p.signer, new Rng(hashSeed('sbp-render', o.seed, i)));
+    const data = renderTimeline(tl, p.signer, Rng.fromState(hashSeed('sbp-render', o.seed, i)));
     const e = entries[i];
     return new PoseSequence({
       id: e.id, fps: FPS, width: FRAME_WIDTH, height: FRAME_HEIGHT, text: e.text,

@@ -4,9 +4,9 @@
  * renderer, metrics and the server all read through here.
  */
 import { open, readdir, stat, writeFile, mkdir } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from './errors.js';
+import { DEFAULT_LIMITS, PoseFormatError, SignbenchError, type ReadLimits } from './errors.js';
 import { PoseSequence } from './sequence.js';
 
 export const POSE_FORMATS = [
@@ -203,6 +203,14 @@ export async function encodePoses(seq: PoseSequence, format: Exclude<WriteFormat
     case 'signverse-npz': return (await import('./signverse/index.js')).encodeSignVerseNpz(seq);
     case 'dwpose-json': return new TextEncoder().encode((await import('./formats/dwpose-json.js')).encodeDwposeJson(seq));
   }
+}
+
+/** Writes one sequence to `file` in the format its extension names (.pose, .npz, .tar, .json), making its folder. */
+export async function writePoseFile(file: string, seq: PoseSequence): Promise<void> {
+  const format = formatFromExtension(file);
+  if (!format) throw new SignbenchError('invalid-input', `${file}: cannot tell the format from the extension '${extname(file)}' (use .pose, .npz, .tar or .json)`);
+  await mkdir(dirname(resolve(file)), { recursive: true });
+  await writePoses(file, [seq], format);
 }
 
 /**

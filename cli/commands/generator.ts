@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
 import { nonNegativeNumber, positiveInt, seedOption, trainSubcommand, type TrainCliOptions } from '../options.js';
 
@@ -38,26 +36,6 @@ interface GenerateCli {
   threads: string;
   fps?: string;
   json?: boolean;
-}
-
-/** Writes a sequence by extension with the pose writers: .pose, .npz (SignVerse), .json (DWPose JSON). */
-async function writeSequence(seq: PoseSequence, file: string): Promise<void> {
-  const ext = extname(file).toLowerCase();
-  let bytes: Uint8Array | string;
-  if (ext === '.pose') {
-    const { encodePoseFile } = await import('../../pose/formats/pose-format.js');
-    bytes = encodePoseFile(seq);
-  } else if (ext === '.npz') {
-    const { encodeSignVerseNpz } = await import('../../pose/signverse/index.js');
-    bytes = encodeSignVerseNpz(seq);
-  } else if (ext === '.json') {
-    const { encodeDwposeJson } = await import('../../pose/formats/dwpose-json.js');
-    bytes = encodeDwposeJson(seq);
-  } else {
-    throw new Error(`--out ${file}: unknown extension "${ext}" (use .pose, .npz or .json)`);
-  }
-  mkdirSync(dirname(resolve(file)), { recursive: true });
-  writeFileSync(file, bytes);
 }
 
 /** `signbench train generator` and `signbench generate`. */
@@ -161,7 +139,7 @@ export function register(program: Command): void {
       const seq = await rt.generate(text, { id: opts.id, truncate: opts.truncate, fullLength: opts.fullLength, fps });
       const ms = performance.now() - t0;
       await rt.dispose();
-      await writeSequence(seq, opts.out);
+      await (await import('../../pose/io.js')).writePoseFile(opts.out, seq);
       const summary = { out: opts.out, frames: seq.frames, fps: seq.meta.fps, width: seq.meta.width, height: seq.meta.height, ms: Math.round(ms) };
       if (opts.json) printJson(summary);
       else process.stdout.write(`generated ${seq.frames} frames at ${seq.meta.fps} fps (${seq.meta.width}×${seq.meta.height}) in ${Math.round(ms)} ms → ${opts.out}\n`);

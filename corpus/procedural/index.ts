@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { PoseSequence, type GlossSpan } from '../../pose/sequence.js';
+import { PoseSequence } from '../../pose/sequence.js';
+import type { CorpusEntry, Split } from '../entry.js';
 import { FRAME_HEIGHT, FRAME_WIDTH } from './body.js';
 import { sampleFrame, sentenceOf, type Sentence } from './grammar.js';
-import { Rng } from '../../nn/rng.js';
-import { hashSeed } from './prng.js';
+import { hashSeed, Rng } from '../../nn/rng.js';
 import { SIGNERS, TEST_SIGNERS, type Signer } from './signer.js';
 import { glossSpans, planSentence, renderTimeline } from './timeline.js';
 
@@ -15,20 +15,7 @@ import { glossSpans, planSentence, renderTimeline } from './timeline.js';
  * Sign language code `x-sbp` ("signbench procedural"), source `procedural`.
  */
 
-export type Split = 'train' | 'dev' | 'test';
-
-export interface CorpusEntry {
-  id: string;
-  text: string;
-  glosses: GlossSpan[];
-  language: string;
-  signLanguage: string;
-  signer: string;
-  split: Split;
-  frames: number;
-  fps: number;
-  source: string;
-}
+export type { CorpusEntry, Split } from '../entry.js';
 
 export interface ProceduralOptions {
   /** Number of sentences (default 5000). */

@@ -1,6 +1,5 @@
 import { LEXICAL_HANDSHAPES, type FingerDir, type PalmDir } from './handshapes.js';
-import { Rng } from '../../nn/rng.js';
-import { hashSeed } from './prng.js';
+import { hashSeed, Rng } from '../../nn/rng.js';
 import { lexicalGlosses } from './words.js';
 
 /**

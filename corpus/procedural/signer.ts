@@ -1,5 +1,4 @@
-import { Rng } from '../../nn/rng.js';
-import { hashSeed } from './prng.js';
+import { hashSeed, Rng } from '../../nn/rng.js';
 
 /**
  * Parametric signers. Lengths are in "shoulder units" (U): the distance between the shoulders of an average signer

@@ -5,8 +5,7 @@ import {
 } from '../../corpus/procedural/index.js';
 import { handLocal, handshapeVector } from '../../corpus/procedural/hand.js';
 import { LEXICAL_HANDSHAPES } from '../../corpus/procedural/handshapes.js';
-import { hashSeed } from '../../corpus/procedural/prng.js';
-import { mulberry32, Rng } from '../../nn/rng.js';
+import { hashSeed, mulberry32, Rng } from '../../nn/rng.js';
 import { TRANSITIVE, INTRANSITIVE, MOTION, ADJECTIVES, TIMES } from '../../corpus/procedural/words.js';
 
 const W = 1280;

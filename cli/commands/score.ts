@@ -43,7 +43,7 @@ export function register(program: Command): void {
         printJson(paired ? { ...scores, paired_bs: paired } : scores);
         return;
       }
-      const { formatScoreTable, formatPairedTable } = await import('../../benchmark/metrics/text/report.js');
+      const { formatScoreTable, formatPairedTable } = await import('../../benchmark/protocols/text-report.js');
       process.stdout.write(formatScoreTable(scores));
       if (paired) process.stdout.write(formatPairedTable(paired));
     });

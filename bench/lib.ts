@@ -53,3 +53,16 @@ export function medianOf(runs: readonly ProcessTiming[], key: 'wall' | 'cpu' | '
   const v = runs.map((r) => r[key]);
   return v.every((x) => x !== undefined) ? median(v as number[]) : NaN;
 }
+
+let built = false;
+
+/**
+ * Compiles dist/ (npm run build) once per bench run, so that benches timing `bin/signbench.js` time the compiled CLI
+ * and not the tsx fallback it takes when dist/ is missing or older than the sources.
+ */
+export function ensureBuild(root: string): void {
+  if (built) return;
+  const r = spawnSync(process.execPath, [`${root}/scripts/build.mjs`], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm run build failed: ${r.stderr.slice(-500)}`);
+  built = true;
+}

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { BLEU } from '../benchmark/metrics/text/bleu.js';
 import { CHRF } from '../benchmark/metrics/text/chrf.js';
 import { splitSegments } from '../benchmark/metrics/text/segments.js';
-import { fmt, medianOf, timeProcess, type ProcessTiming } from './lib.js';
+import { ensureBuild, fmt, medianOf, timeProcess, type ProcessTiming } from './lib.js';
 
 /**
  * Corpus BLEU + chrF throughput on 10k sentence pairs built by perturbing the 240 fixture sentences
@@ -140,6 +140,7 @@ print(json.dumps([BLEU().corpus_score(h, [r]).score, CHRF().corpus_score(h, [r])
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** `signbench score --json` against sacrebleu, whole process each. */
 function wholeProcess(hyps: string[], refs: string[]): void {
+  ensureBuild(ROOT);
   const dir = mkdtempSync(join(tmpdir(), 'signbench-bench-'));
   try {
     const h = join(dir, 'h.txt');

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, medianOf, timeProcess, type ProcessTiming } from './lib.js';
+import { ensureBuild, fmt, medianOf, timeProcess, type ProcessTiming } from './lib.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURE = resolve(ROOT, '..', 'shared', 'fixtures', 'signverse', 'Sign_DWPose_NPZ_000001.tar');
@@ -84,6 +84,7 @@ export async function run(): Promise<void> {
   }
   const targetMb = Number(process.env.SIGNBENCH_BENCH_INGEST_MB ?? '220');
   if (!(targetMb > 0)) throw new Error(`SIGNBENCH_BENCH_INGEST_MB must be a positive number, got ${process.env.SIGNBENCH_BENCH_INGEST_MB}`);
+  ensureBuild(ROOT);
   const dir = mkdtempSync(join(tmpdir(), 'signbench-bench-ingest-'));
   try {
     const shard = join(dir, 'Sign_DWPose_NPZ_000001.tar');

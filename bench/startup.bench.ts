@@ -1,7 +1,7 @@
 /**
  * CLI start-up: `node bin/signbench.js --help` and `score` on a one-line file against `node -e 0`, each the median
  * of 5 runs interleaved in the same loop (so the machine's load moves all of them alike). Target: ≤ 2.5× `node -e 0`.
- * bin runs the compiled dist/ (`npm run build`, which this builds first when it is missing or stale); the tsx path
+ * bin runs the compiled dist/ (`npm run build`, which this runs first); the tsx path
  * (SIGNBENCH_TSX=1, what every start cost before the build) is timed alongside for comparison. Also checks that an
  * `npx signbench` call prints no npm warning.
  */
@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, median } from './lib.js';
+import { ensureBuild, fmt, median } from './lib.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'signbench.js');
@@ -26,13 +26,7 @@ function timeRun(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.e
 }
 
 export async function run(): Promise<void> {
-  // make sure bin takes the compiled path: a stale or missing build would time tsx instead
-  const probe = spawnSync(process.execPath, [BIN, '--version'], { cwd: ROOT, encoding: 'utf8' });
-  if (probe.stderr.includes('running through tsx')) {
-    console.log('dist/ missing or stale: npm run build');
-    const b = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
-  }
+  ensureBuild(ROOT); // bin must take the compiled path: a stale or missing build would time tsx instead
   const dir = mkdtempSync(join(tmpdir(), 'signbench-bench-startup-'));
   try {
     writeFileSync(join(dir, 'hyp.txt'), 'the cat sat on the mat\n');

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Entry point for `npx signbench`. Runs the compiled CLI in dist/ (`npm run build`, which .ci/setup runs) when it is
 // current, so that a command starts in about the time Node itself takes; otherwise (no build, sources edited since,
-// or SIGNBENCH_TSX=1) it loads the TypeScript through tsx, which compiles on every start, and says how to speed it up.
+// or SIGNBENCH_TSX=1) it loads the TypeScript through tsx, which compiles on every start, and says on a terminal how
+// to speed it up.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -24,7 +25,8 @@ if (reason === '') {
   const { main } = await import('../dist/cli/main.js');
   process.exitCode = await main();
 } else {
-  if (reason) process.stderr.write(`signbench: ${reason}; running through tsx (slow start). Run \`npm run build\` for a fast one.\n`);
+  // the hint is for people at a terminal; scripts and tests that read stderr get only the command's own lines
+  if (reason && process.stderr.isTTY) process.stderr.write(`signbench: ${reason}; running through tsx (slow start). Run \`npm run build\` for a fast one.\n`);
   const { register } = await import('tsx/esm/api');
   register();
   const { main } = await import('../cli/main.ts');

@@ -206,7 +206,7 @@ export async function encodePoses(seq: PoseSequence, format: Exclude<WriteFormat
 /** Writes one sequence to `file` in the format its extension names (.pose, .npz, .tar, .json), making its folder. */
 export async function writePoseFile(file: string, seq: PoseSequence): Promise<void> {
   const format = formatFromExtension(file);
-  if (!format) throw new SignbenchError('invalid-input', `${file}: cannot tell the format from the extension '${extname(file)}' (use .pose, .npz, .tar or .json)`);
+  if (!format) throw new SignbenchError('invalid-input', `${file}: unknown extension "${extname(file)}" (use .pose, .npz, .tar or .json)`);
   await mkdir(dirname(resolve(file)), { recursive: true });
   await writePoses(file, [seq], format);
 }

@@ -16,7 +16,8 @@ export async function buildProgram(): Promise<Command> {
     .showHelpAfterError()
     .configureOutput({ outputError: (s, write) => write(s) });
   const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
-  const files = readdirSync(dir).filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')).sort();
+  // .ts under tsx, .js in the compiled dist/ (npm run build)
+  const files = readdirSync(dir).filter((f) => /\.[jt]s$/.test(f) && !f.endsWith('.d.ts')).sort();
   for (const f of files) {
     const mod = (await import(pathToFileURL(join(dir, f)).href)) as { register?: (p: Command) => void };
     if (typeof mod.register === 'function') mod.register(program);
@@ -40,7 +41,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] && /cli[\\/]main\.ts$|bin[\\/]signbench(\.js)?$/.test(process.argv[1]);
+// bin/signbench.js imports main() and runs it; this runs it for `tsx cli/main.ts` and `node dist/cli/main.js`.
+const isEntry = process.argv[1] && /cli[\\/]main\.[jt]s$/.test(process.argv[1]);
 if (isEntry) {
   guardStandardStreams();
   main().then((code) => { process.exitCode = code; });

@@ -7,8 +7,8 @@ import { ensureDir, readInputFile, writeFileAtomic } from '../pose/fsio.js';
 import type { PoseSequence } from '../pose/sequence.js';
 import { encodePoseFile, parsePoseFile } from '../pose/formats/pose-format.js';
 import { readSignVerse, writeSignVerseShard } from '../pose/signverse/index.js';
-import { hashSeed } from './procedural/prng.js';
-import type { CorpusEntry, Split } from './procedural/index.js';
+import { hashSeed } from '../nn/rng.js';
+import type { CorpusEntry, Split } from './entry.js';
 
 /**
  * A corpus on disk: a directory with
@@ -69,7 +69,6 @@ export interface WriteCorpusOptions {
 }
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
-const SPLITS: readonly Split[] = ['train', 'dev', 'test'];
 
 const glossSpanSchema = z.object({ gloss: z.string(), start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
 const entrySchema = z.object({

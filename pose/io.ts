@@ -4,9 +4,9 @@
  * renderer, metrics and the server all read through here.
  */
 import { open, readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
-import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from './errors.js';
-import { checkInputFile, ensureDir, readInputFile, writeFileAtomic } from './fsio.js';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { DEFAULT_LIMITS, PoseFormatError, SignbenchError, type ReadLimits } from './errors.js';
+import { checkInputFile, ensureDir, readInputText, writeFileAtomic } from './fsio.js';
 import { PoseSequence } from './sequence.js';
 
 export const POSE_FORMATS = [
@@ -69,12 +69,31 @@ export async function detectFormat(path: string): Promise<Detected> {
     return { format: basename(path) === 'poses.npz' || (await zipHasMember(path, 'frame_payloads.npy')) || (await zipHasMember(path, 'frames.npy')) ? 'signverse' : 'dwpose-npz', dir: false };
   }
   if (ext === '.npy' || isNpy(b)) return { format: 'dwpose-npz', dir: false };
-  if (ext === '.json') {
-    const text = new TextDecoder().decode(b);
-    if (/"people"\s*:/.test(text)) return { format: 'openpose-json', dir: false };
-    return { format: 'dwpose-json', dir: false };
-  }
+  if (ext === '.json') return { format: await sniffJson(path, st.size, b), dir: false };
   throw new PoseFormatError(path, `unknown pose format (extension '${ext || 'none'}'); readable: ${POSE_FORMATS.join(', ')}`);
+}
+
+/** JSON files up to this size are parsed for sniffing; bigger ones are judged by their first bytes. */
+const SNIFF_PARSE_BYTES = 1 << 20;
+
+/**
+ * DWPose or OpenPose JSON, as the format modules' own looks… tests say (a file small enough to parse here), else
+ * by its first bytes (`b`). Unparsable JSON goes to the DWPose reader, which names the problem.
+ */
+async function sniffJson(path: string, size: number, b: Uint8Array): Promise<PoseFormat> {
+  if (size <= SNIFF_PARSE_BYTES) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(await readInputText(path, { maxBytes: SNIFF_PARSE_BYTES }));
+    } catch {
+      doc = undefined;
+    }
+    if (doc !== undefined) {
+      if ((await import('./formats/dwpose-json.js')).looksLikeDwposeJson(doc)) return 'dwpose-json';
+      if ((await import('./formats/openpose-json.js')).looksLikeOpenPoseJson(doc)) return 'openpose-json';
+    }
+  }
+  return /"people"\s*:/.test(new TextDecoder().decode(b)) ? 'openpose-json' : 'dwpose-json';
 }
 
 /** Whether the zip's central directory (the file's last 64 KiB) names `member`. */
@@ -155,6 +174,7 @@ async function* readFormat(path: string, opts: ReadOptions): AsyncGenerator<Pose
       return;
     }
     case 'dwpose-npz': {
+      const { readDwposeNpz } = await import('./formats/dwpose-npz.js');
       yield await readDwposeNpz(path, frame, limits, dir);
       return;
     }
@@ -169,28 +189,6 @@ async function* readFormat(path: string, opts: ReadOptions): AsyncGenerator<Pose
       return;
     }
   }
-}
-
-/**
- * DWPose per-frame `.npz`/`.npy` (a pickled frame dict each): one file is a one-frame sequence; a directory of them
- * (SignVerse's per-frame mode writes `npz/<frame:08d>.npz`) is one sequence in frame-number order.
- */
-async function readDwposeNpz(path: string, frame: { width?: number; height?: number; fps?: number }, limits: Partial<ReadLimits>, dir: boolean): Promise<PoseSequence> {
-  const { parseDwposeFrameNpy, parseDwposeFrameNpz } = await import('./formats/dwpose-npz.js');
-  const { listFrameFiles } = await import('./formats/json-frames.js');
-  const meta = { ...(frame.width ? { width: frame.width } : {}), ...(frame.height ? { height: frame.height } : {}), ...(frame.fps ? { fps: frame.fps } : {}) };
-  const parseOne = async (f: string) => {
-    const bytes = await readInputFile(f, { maxBytes: limits.maxBytes });
-    return /\.npy$/i.test(f) ? parseDwposeFrameNpy(bytes, f, meta, limits) : parseDwposeFrameNpz(bytes, f, meta, limits);
-  };
-  if (!dir) return parseOne(path);
-  const files = await listFrameFiles(path, /\.(npz|npy)$/i, limits);
-  const maxFrames = limits.maxFrames ?? DEFAULT_LIMITS.maxFrames;
-  if (files.length > maxFrames) throw new PoseFormatError(path, `${files.length} frame files, over the ${maxFrames}-frame limit`);
-  const frames: PoseSequence[] = [];
-  for (const f of files) frames.push(await parseOne(f));
-  if (frames.length === 0) throw new PoseFormatError(path, 'no .npz/.npy frame files in the directory');
-  return PoseSequence.concat(frames, { ...frames[0].meta, id: basename(path) });
 }
 
 /** Reads the first sequence of a path (an error when it holds none). */
@@ -223,6 +221,14 @@ export async function encodePoses(seq: PoseSequence, format: Exclude<WriteFormat
     case 'signverse-npz': return (await import('./signverse/index.js')).encodeSignVerseNpz(seq, { layout: opts.signverseLayout });
     case 'dwpose-json': return new TextEncoder().encode((await import('./formats/dwpose-json.js')).encodeDwposeJson(seq));
   }
+}
+
+/** Writes one sequence to `file` in the format its extension names (.pose, .npz, .tar, .json), making its folder. */
+export async function writePoseFile(file: string, seq: PoseSequence): Promise<void> {
+  const format = formatFromExtension(file);
+  if (!format) throw new SignbenchError('invalid-input', `${file}: unknown extension "${extname(file)}" (use .pose, .npz, .tar or .json)`);
+  await ensureDir(dirname(resolve(file)));
+  await writePoses(file, [seq], format);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { corpusGlosses, lexicon, renderGlosses, SIGNERS, TEST_SIGNERS, type ProceduralCorpus, type Split } from '../corpus/procedural/index.js';
-import { hashSeed, Rng } from '../corpus/procedural/prng.js';
+import { hashSeed, Rng } from '../nn/rng.js';
 import type { PoseSequence } from '../pose/sequence.js';
 
 /**
@@ -62,8 +62,8 @@ export function* signClips(opts: SignClipOptions): Generator<SignClip> {
       const span = seq.meta.glosses![1];
       let { start, end } = span;
       if (jitter > 0) {
-        start = Math.max(0, start + rng.int(-jitter, jitter));
-        end = Math.min(seq.frames, end + rng.int(-jitter, jitter));
+        start = Math.max(0, start + rng.intBetween(-jitter, jitter));
+        end = Math.min(seq.frames, end + rng.intBetween(-jitter, jitter));
         if (end - start < 2) ({ start, end } = span);
       }
       const signer = SIGNERS[signerIndex];

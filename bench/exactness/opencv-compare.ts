@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from '../../corpus/procedural/prng.js';
+import { mulberry32 } from '../../nn/rng.js';
 import { RgbImage } from '../../render/raster/image.js';
 import { forEachRun, TILE } from '../../render/raster/tiles.js';
 import { ellipse2Poly } from '../../render/raster/ellipse.js';

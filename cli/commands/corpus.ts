@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { printJson } from '../output.js';
+import { progressBar, withProgressBar } from '../progress.js';
 
 /**
  * `signbench corpus …`: synthesise the procedural corpus to disk, describe a corpus directory, preview samples.
@@ -31,18 +32,9 @@ async function synth(opts: SynthCli): Promise<void> {
   const seed = intOption(opts.seed, '--seed', 0);
   const corpus = proceduralCorpus({ ...(sentences !== undefined ? { sentences } : {}), ...(seed !== undefined ? { seed } : {}) });
   const total = corpus.entries.length;
-  const showBar = opts.progress !== false && !opts.json && process.stderr.isTTY !== false;
-  const { SingleBar, Presets } = await import('cli-progress');
-  const bar = showBar
-    ? new SingleBar({ format: 'synth [{bar}] {value}/{total} sentences | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic)
-    : null;
-  bar?.start(total, 0);
   const t0 = performance.now();
-  try {
-    await writeCorpus(opts.out, corpus.stream(), { version: corpus.version, overwrite: !!opts.force, onProgress: (n) => bar?.update(n) });
-  } finally {
-    bar?.stop();
-  }
+  await withProgressBar('synth [{bar}] {value}/{total} sentences | {eta_formatted} left', { enabled: opts.progress !== false && !opts.json }, (bar) =>
+    writeCorpus(opts.out, corpus.stream(), { version: corpus.version, overwrite: !!opts.force, onProgress: (n) => bar.update(n, total) }));
   const seconds = (performance.now() - t0) / 1000;
   const frames = corpus.entries.reduce((s, e) => s + e.frames, 0);
   const result = { out: opts.out, version: corpus.version, sentences: total, frames, seconds: Math.round(seconds * 10) / 10 };
@@ -114,16 +106,8 @@ async function build(kind: string, opts: BuildCli): Promise<void> {
   const builders = await import('../../corpus/builders/index.js');
   const kinds: readonly string[] = builders.BUILD_KINDS;
   if (!kinds.includes(kind)) throw new Error(`unknown corpus kind "${kind}"; known: ${kinds.join(', ')}`);
-  const showBar = opts.progress !== false && !opts.json && process.stderr.isTTY !== false;
-  const { SingleBar, Presets } = await import('cli-progress');
-  const bar = showBar ? new SingleBar({ format: `build ${kind} [{bar}] {value}/{total}`, stream: process.stderr }, Presets.shades_classic) : null;
-  let started = false;
-  const onProgress = (done: number, total?: number) => {
-    if (!bar) return;
-    if (!started) { bar.start(total ?? done, done); started = true; }
-    if (total !== undefined) bar.setTotal(total);
-    bar.update(done);
-  };
+  const bar = await progressBar(`build ${kind} [{bar}] {value}/{total}`, { enabled: opts.progress !== false && !opts.json });
+  const onProgress = (done: number, total?: number) => bar.update(done, total);
   let result: { written: number; version: string };
   try {
     result = await builders.buildCorpus(kind as (typeof builders.BUILD_KINDS)[number], {
@@ -137,7 +121,7 @@ async function build(kind: string, opts: BuildCli): Promise<void> {
       ...(opts.uncaptioned ? { uncaptioned: opts.uncaptioned } : {}),
     } as Parameters<typeof builders.buildCorpus>[1]);
   } finally {
-    bar?.stop();
+    bar.stop();
   }
   if (opts.json) printJson({ kind, out: opts.out, ...result });
   else process.stdout.write(`wrote ${result.written} entries to ${opts.out} as ${result.version}\n`);

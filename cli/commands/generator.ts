@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
 import { fpsOption, nonNegativeNumber, positiveInt, seedOption, TRAIN_LIMITS, trainSubcommand, type TrainCliOptions } from '../options.js';
 
@@ -39,26 +38,6 @@ interface GenerateCli {
   threads: string;
   fps?: string;
   json?: boolean;
-}
-
-/** Writes a sequence by extension with the pose writers: .pose, .npz (SignVerse), .json (DWPose JSON). */
-async function writeSequence(seq: PoseSequence, file: string): Promise<void> {
-  const ext = extname(file).toLowerCase();
-  let bytes: Uint8Array | string;
-  if (ext === '.pose') {
-    const { encodePoseFile } = await import('../../pose/formats/pose-format.js');
-    bytes = encodePoseFile(seq);
-  } else if (ext === '.npz') {
-    const { encodeSignVerseNpz } = await import('../../pose/signverse/index.js');
-    bytes = encodeSignVerseNpz(seq);
-  } else if (ext === '.json') {
-    const { encodeDwposeJson } = await import('../../pose/formats/dwpose-json.js');
-    bytes = encodeDwposeJson(seq);
-  } else {
-    throw new Error(`--out ${file}: unknown extension "${ext}" (use .pose, .npz or .json)`);
-  }
-  const { writeFileAtomic } = await import('../../pose/fsio.js');
-  await writeFileAtomic(file, bytes);
 }
 
 /** Longest `--id` (a file name elsewhere). */
@@ -204,7 +183,7 @@ export function register(program: Command): void {
       const seq = await rt.generate(text, { id: opts.id, truncate: opts.truncate, fullLength: opts.fullLength, fps });
       const ms = performance.now() - t0;
       await rt.dispose();
-      await writeSequence(seq, opts.out);
+      await (await import('../../pose/io.js')).writePoseFile(opts.out, seq);
       const summary = { out: opts.out, frames: seq.frames, fps: seq.meta.fps, width: seq.meta.width, height: seq.meta.height, ms: Math.round(ms) };
       if (opts.json) printJson(summary);
       else process.stdout.write(`generated ${seq.frames} frames at ${seq.meta.fps} fps (${seq.meta.width}×${seq.meta.height}) in ${Math.round(ms)} ms → ${opts.out}\n`);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { printJson } from '../output.js';
+import { progressBar } from '../progress.js';
 
 interface PoseScoreOptions {
   hyp: string;
@@ -13,25 +14,6 @@ interface PoseScoreOptions {
 }
 
 const PROTOCOLS = ['slrtp', 'dtw'] as const;
-
-type Bar = { start: (total: number, value: number) => void; update: (value: number) => void; stop: () => void };
-
-/** A progress bar on stderr when it is a terminal; a no-op otherwise. */
-async function progressBar(label: string): Promise<{ update: (done: number, total: number) => void; stop: () => void }> {
-  let bar: Bar | undefined;
-  let started = false;
-  if (process.stderr.isTTY) {
-    const { default: cliProgress } = await import('cli-progress');
-    bar = new cliProgress.SingleBar({ stream: process.stderr, format: `${label} {bar} {value}/{total} pairs` }, cliProgress.Presets.shades_classic);
-  }
-  return {
-    update: (done, total) => {
-      if (!bar) return;
-      if (!started) { bar.start(total, done); started = true; } else bar.update(done);
-    },
-    stop: () => { if (bar && started) bar.stop(); },
-  };
-}
 
 function parseHalve(v: string): 'auto' | boolean {
   if (v === 'auto') return 'auto';
@@ -70,7 +52,7 @@ export function register(program: Command): void {
       const { readPoseInputs } = await import('../../benchmark/metrics/pose/read-inputs.js');
       const hyp = await readPoseInputs(opts.hyp);
       const ref = await readPoseInputs(opts.ref);
-      const bar = await progressBar(opts.protocol);
+      const bar = await progressBar(`${opts.protocol} {bar} {value}/{total} pairs`);
       try {
         if (opts.protocol === 'slrtp') {
           const { slrtpPoseScores } = await import('../../benchmark/protocols/slrtp.js');

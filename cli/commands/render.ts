@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { printJson } from '../output.js';
 import { fpsOption, positiveInt, SIGNVERSE_HANDS_HELP, signverseHandsOption } from '../options.js';
+import { withProgressBar } from '../progress.js';
 import type { ComparisonItem } from '../../render/index.js';
 
 interface SizeOpts {
@@ -16,35 +17,11 @@ function sizeOpts(o: SizeOpts): { width?: number; height?: number; fps?: number 
   return { width: positiveInt(o.width, '--width', MAX_SIDE), height: positiveInt(o.height, '--height', MAX_SIDE), fps: fpsOption(o.fps, '--fps') };
 }
 
-/** A cli-progress bar on stderr when it is a terminal, else nothing. */
-async function progressBar(label: string): Promise<{ update: (done: number, total: number) => void; stop: () => void }> {
-  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
-  const { SingleBar, Presets } = await import('cli-progress');
-  const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} frames | {eta_formatted} left`, stream: process.stderr }, Presets.shades_classic);
-  let started = false;
-  return {
-    update: (done, total) => {
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(done);
-    },
-    stop: () => {
-      if (started) bar.stop();
-    },
-  };
-}
-
 /** Runs a render with a progress bar on stderr and times it. */
 async function withProgress<T>(label: string, run: (onProgress: (done: number, total: number) => void) => Promise<T>): Promise<{ result: T; seconds: number }> {
-  const bar = await progressBar(label);
   const t0 = performance.now();
-  try {
-    return { result: await run(bar.update), seconds: (performance.now() - t0) / 1000 };
-  } finally {
-    bar.stop();
-  }
+  const result = await withProgressBar(`${label} [{bar}] {value}/{total} frames | {eta_formatted} left`, {}, (bar) => run((done, total) => bar.update(done, total)));
+  return { result, seconds: (performance.now() - t0) / 1000 };
 }
 
 async function readFirst(path: string, signverseHands?: string) {

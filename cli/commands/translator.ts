@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
+import { trainProgress } from '../progress.js';
 import { nonNegativeNumber, positiveInt, seedOption, TRAIN_LIMITS, trainSubcommand, type TrainCliOptions } from '../options.js';
 
 interface TrainOptions extends TrainCliOptions {
@@ -60,6 +61,7 @@ export function register(program: Command): void {
       });
       const corpus = await loadTrainingCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences', TRAIN_LIMITS.sentences) });
       const command = ['signbench', ...process.argv.slice(2)].join(' ');
+      const progress = await trainProgress(`translator ${cfg.name}`);
       const res = await trainTranslator({
         config: cfg,
         examples: corpus.train,
@@ -71,7 +73,8 @@ export function register(program: Command): void {
         initFrom: opts.init,
         corpusVersion: corpus.version,
         command,
-      });
+        onProgress: progress.onProgress,
+      }).finally(progress.stop);
       let exported: string | null = null;
       if (opts.export) {
         const { exportTranslator } = await import('../../translator/export.js');

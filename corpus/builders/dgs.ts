@@ -22,7 +22,7 @@ import { readInputText } from '../../pose/fsio.js';
 import { readPoseFile } from '../../pose/formats/pose-format.js';
 import type { GlossSpan, PoseSequence } from '../../pose/sequence.js';
 import { writeCorpus } from '../format.js';
-import type { CorpusEntry, Split } from '../procedural/index.js';
+import type { CorpusEntry, Split } from '../entry.js';
 import { contentVersion, evenSpans, requireDir, safeId, type BuildBaseOptions, type BuildResult } from './common.js';
 
 export const DGS_SOURCE = 'dgs-corpus';

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { PoseSequence, type GlossSpan } from '../../pose/sequence.js';
+import { PoseSequence } from '../../pose/sequence.js';
+import type { CorpusEntry, Split } from '../entry.js';
 import { FRAME_HEIGHT, FRAME_WIDTH } from './body.js';
 import { sampleFrame, sentenceOf, type Sentence } from './grammar.js';
-import { hashSeed, Rng } from './prng.js';
+import { hashSeed, Rng } from '../../nn/rng.js';
 import { SIGNERS, TEST_SIGNERS, type Signer } from './signer.js';
 import { glossSpans, planSentence, renderTimeline } from './timeline.js';
 import { lexicon } from './lexicon.js';
@@ -16,20 +17,7 @@ import { NAMES } from './words.js';
  * Sign language code `x-sbp` ("signbench procedural"), source `procedural`.
  */
 
-export type Split = 'train' | 'dev' | 'test';
-
-export interface CorpusEntry {
-  id: string;
-  text: string;
-  glosses: GlossSpan[];
-  language: string;
-  signLanguage: string;
-  signer: string;
-  split: Split;
-  frames: number;
-  fps: number;
-  source: string;
-}
+export type { CorpusEntry, Split } from '../entry.js';
 
 export interface ProceduralOptions {
   /** Number of sentences (default 5000). */
@@ -88,15 +76,15 @@ export function corpusVersion(opts: ProceduralOptions = {}): string {
 }
 
 function planOf(o: Required<ProceduralOptions>, i: number): Plan {
-  const rng = new Rng(hashSeed('sbp-entry', o.seed, i));
-  const r = rng.float();
+  const rng = Rng.fromState(hashSeed('sbp-entry', o.seed, i));
+  const r = rng.next();
   const split: Split = r < o.testFraction ? 'test' : r < o.testFraction + o.devFraction ? 'dev' : 'train';
   const signer = SIGNERS[split === 'test' ? rng.pick(TEST_SIGNERS) : rng.pick(TRAIN_SIGNERS)];
   return { split, signer, sentence: sentenceOf(sampleFrame(rng)) };
 }
 
 function timingRng(o: Required<ProceduralOptions>, i: number): Rng {
-  return new Rng(hashSeed('sbp-timing', o.seed, i));
+  return Rng.fromState(hashSeed('sbp-timing', o.seed, i));
 }
 
 export function proceduralCorpus(opts: ProceduralOptions = {}): ProceduralCorpus {
@@ -119,7 +107,7 @@ export function proceduralCorpus(opts: ProceduralOptions = {}): ProceduralCorpus
     if (i === undefined) throw new Error(`proceduralCorpus: entry '${entry.id}' is not part of corpus ${version}`);
     const p = planOf(o, i);
     const tl = planSentence(p.sentence, p.signer, timingRng(o, i));
-    const data = renderTimeline(tl, p.signer, new Rng(hashSeed('sbp-render', o.seed, i)));
+    const data = renderTimeline(tl, p.signer, Rng.fromState(hashSeed('sbp-render', o.seed, i)));
     const e = entries[i];
     return new PoseSequence({
       id: e.id, fps: FPS, width: FRAME_WIDTH, height: FRAME_HEIGHT, text: e.text,

@@ -128,13 +128,55 @@ const P0_KEYS: Record<Part, [string, string]> = {
   right_hand: ['person_000_right_hand_keypoints', 'person_000_right_hand_scores'],
 };
 
+// Keys are built once per person prefix and reused: a frame loop that builds them per frame spends its time making
+// and hashing fresh strings (the payload's own keys are interned by the unpickler).
+const KEY_CACHE = new Map<string, Record<Part, [string, string]>>([['person_000', P0_KEYS]]);
+const PREFIX_CACHE: [string, string][][] = [];
+
+/** The keypoint and score keys of every part for a person prefix. */
+function partKeys(prefix: string): Record<Part, [string, string]> {
+  let keys = KEY_CACHE.get(prefix);
+  if (keys === undefined) {
+    keys = {
+      body: [`${prefix}_body_keypoints`, `${prefix}_body_scores`],
+      face: [`${prefix}_face_keypoints`, `${prefix}_face_scores`],
+      left_hand: [`${prefix}_left_hand_keypoints`, `${prefix}_left_hand_scores`],
+      right_hand: [`${prefix}_right_hand_keypoints`, `${prefix}_right_hand_scores`],
+    };
+    if (KEY_CACHE.size < 1024) KEY_CACHE.set(prefix, keys);
+  }
+  return keys;
+}
+
 /** The person key prefix present in a payload: person_000 (also person_0 / person_00, as the trainer tries). */
 function personPrefix(d: Map<PyKey, PyValue>, k: number): string | null {
   if (k === 0 && d.has(P0_KEYS.body[0])) return 'person_000';
-  for (const p of [`person_${String(k).padStart(3, '0')}`, `person_${k}`, `person_${String(k).padStart(2, '0')}`]) {
-    if (d.has(`${p}_body_keypoints`)) return p;
+  let candidates = PREFIX_CACHE[k];
+  if (candidates === undefined) {
+    candidates = [`person_${String(k).padStart(3, '0')}`, `person_${k}`, `person_${String(k).padStart(2, '0')}`].map((p) => [p, `${p}_body_keypoints`]);
+    if (k < 1024) PREFIX_CACHE[k] = candidates;
   }
+  for (const [p, bodyKey] of candidates) if (d.has(bodyKey)) return p;
   return null;
+}
+
+/**
+ * Hands out zeroed Float32Array views of a few large buffers: one typed array per frame would give the garbage
+ * collector tens of thousands of small off-heap buffers to track per video (it was a third of reading time).
+ */
+class FloatArena {
+  private buf = new Float32Array(0);
+  private used = 0;
+
+  take(n: number): Float32Array {
+    if (this.used + n > this.buf.length) {
+      this.buf = new Float32Array(Math.max(n, 1 << 16));
+      this.used = 0;
+    }
+    const v = this.buf.subarray(this.used, this.used + n);
+    this.used += n;
+    return v;
+  }
 }
 
 /**
@@ -183,6 +225,7 @@ export function parseSignVerseNpz(
   const data = new Float32Array(frames * FRAME_STRIDE);
   const people = new Uint8Array(frames);
   const extra: (Float32Array | undefined)[] = new Array(frames);
+  const extraArena = new FloatArena();
   let missingPeople = 0;
   const done = new Uint8Array(frames);
   const copier = new PointCopier(fail);
@@ -190,11 +233,10 @@ export function parseSignVerseNpz(
 
   /** Person `prefix` of frame dict d into out[base .. base + 384). */
   const readPerson = (d: Map<PyKey, PyValue>, prefix: string, t: number, out: Float32Array, base: number): void => {
-    const fast = prefix === 'person_000';
+    const keys = partKeys(prefix);
     for (const part of PART_ORDER) {
       const { start, count } = PART_INFO[part];
-      const kk = fast ? P0_KEYS[part][0] : `${prefix}_${part}_keypoints`;
-      const ks = fast ? P0_KEYS[part][1] : `${prefix}_${part}_scores`;
+      const [kk, ks] = keys[part];
       const vk = d.get(kk);
       const vs = d.get(ks);
       if (vk === undefined || vs === undefined) return fail(`frame ${t}: ${vk === undefined ? kk : ks} is missing`);
@@ -230,7 +272,7 @@ export function parseSignVerseNpz(
         prefixes.push(pk);
       }
       if (prefixes.length > 0) {
-        const e = new Float32Array(prefixes.length * FRAME_STRIDE);
+        const e = extraArena.take(prefixes.length * FRAME_STRIDE);
         prefixes.forEach((pk, i) => readPerson(d, pk, t, e, i * FRAME_STRIDE));
         extra[t] = e;
       }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { PoseFormatError } from '../../pose/errors.js';
 import { parseNpy } from '../../pose/npy.js';
 import { unpickle } from '../../pose/pickle.js';

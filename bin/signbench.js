@@ -22,13 +22,13 @@ async function staleReason() {
 
 const reason = await staleReason();
 if (reason === '') {
-  const { main } = await import('../dist/cli/main.js');
-  process.exitCode = await main();
+  const { run } = await import('../dist/cli/main.js');
+  await run();
 } else {
   // the hint is for people at a terminal; scripts and tests that read stderr get only the command's own lines
   if (reason && process.stderr.isTTY) process.stderr.write(`signbench: ${reason}; running through tsx (slow start). Run \`npm run build\` for a fast one.\n`);
   const { register } = await import('tsx/esm/api');
   register();
-  const { main } = await import('../cli/main.ts');
-  process.exitCode = await main();
+  const { run } = await import('../cli/main.ts');
+  await run();
 }

@@ -41,9 +41,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   }
 }
 
-// bin/signbench.js imports main() and runs it; this runs it for `tsx cli/main.ts` and `node dist/cli/main.js`.
-const isEntry = process.argv[1] && /cli[\\/]main\.[jt]s$/.test(process.argv[1]);
-if (isEntry) {
+/** Runs the CLI as a process: standard streams guarded (EPIPE, ENOSPC), exit code set. bin/signbench.js calls it. */
+export async function run(argv: string[] = process.argv): Promise<void> {
   guardStandardStreams();
-  main().then((code) => { process.exitCode = code; });
+  process.exitCode = await main(argv);
 }
+
+// bin/signbench.js imports run(); this runs it for `tsx cli/main.ts` and `node dist/cli/main.js`.
+const isEntry = process.argv[1] && /cli[\\/]main\.[jt]s$/.test(process.argv[1]);
+if (isEntry) void run();

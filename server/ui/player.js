@@ -22,7 +22,7 @@ export class PosePlayer {
     this.acc = 0;
     this.tick = this.tick.bind(this);
     if (controls.play) controls.play.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
-    if (controls.scrub) controls.scrub.addEventListener('input', () => { this.pause(); this.seek(Number(controls.scrub.value)); });
+    if (controls.scrub) controls.scrub.addEventListener('input', () => { const t = Number(controls.scrub.value); this.pause(); this.seek(t); });
     if (controls.speed) controls.speed.addEventListener('change', () => { this.speed = Number(controls.speed.value); });
     this.clear();
   }

@@ -1,19 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { cp, lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
+import { modelDirHash, sha256Dir, sha256File } from '../benchmark/hash.js';
 import { SignbenchError } from '../pose/errors.js';
 
 /**
  * Submissions are copied into `<dataDir>/uploads/`, named by the sha256 of their content, before they are queued:
  * the worker scores the copy, so a submitter cannot change a file between submit and scoring, and two identical
- * uploads share one copy. Files keep their (sanitised) extension, which the pose readers use to tell formats apart;
+ * uploads share one copy. The hash is the one the result records as `submission.sha256` (benchmark/hash.ts: of the
+ * file, of a directory's files, of a model's manifest and graphs). Files keep their (sanitised) extension, which the pose readers use to tell formats apart;
  * directories (a predictions directory, a model) are copied whole.
  */
 export interface StoredUpload {
   path: string;
   sha256: string;
   bytes: number;
+  /** False when the same content was already stored (by an earlier submission). */
+  created: boolean;
 }
 
 export interface UploadLimits {
@@ -28,11 +31,6 @@ export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { maxBytes: 2 * 1024 ** 3, ma
 function safeExt(name: string): string {
   const ext = extname(name).toLowerCase();
   return /^\.[a-z0-9]{1,10}$/.test(ext) ? ext : '';
-}
-
-async function hashFile(path: string, hash = createHash('sha256')): Promise<ReturnType<typeof createHash>> {
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash;
 }
 
 /** Files under `dir`, sorted, as paths relative to it; links and special files are refused. */
@@ -56,22 +54,15 @@ async function listFiles(dir: string, limits: UploadLimits): Promise<{ rel: stri
   return out;
 }
 
-/**
- * The content hash of a directory: sha256 over each file's relative path, size and bytes, in sorted order, so that
- * the same tree hashes the same wherever it lies.
- */
-export async function hashDirectory(dir: string, limits: UploadLimits = DEFAULT_UPLOAD_LIMITS): Promise<{ sha256: string; bytes: number; files: number }> {
+/** Checks a directory against the limits (no links, bounded files and bytes) and hashes it as the scorer will. */
+export async function hashDirectory(dir: string, kind: 'predictions' | 'model', limits: UploadLimits = DEFAULT_UPLOAD_LIMITS): Promise<{ sha256: string; bytes: number; files: number }> {
   const files = await listFiles(dir, limits);
-  const hash = createHash('sha256');
-  for (const f of files) {
-    hash.update(`${f.rel}\0${f.size}\0`);
-    await hashFile(join(dir, f.rel), hash);
-  }
-  return { sha256: hash.digest('hex'), bytes: files.reduce((a, f) => a + f.size, 0), files: files.length };
+  const sha256 = kind === 'model' ? await modelDirHash(dir) : await sha256Dir(dir);
+  return { sha256, bytes: files.reduce((a, f) => a + f.size, 0), files: files.length };
 }
 
 /** Copies a file or directory into `<dataDir>/uploads/` under its content hash (kept when already there). */
-export async function storeUpload(dataDir: string, source: string, limits: UploadLimits = DEFAULT_UPLOAD_LIMITS): Promise<StoredUpload> {
+export async function storeUpload(dataDir: string, source: string, kind: 'predictions' | 'model', limits: UploadLimits = DEFAULT_UPLOAD_LIMITS): Promise<StoredUpload> {
   const uploads = join(dataDir, 'uploads');
   await mkdir(uploads, { recursive: true });
   const st = await lstat(source).catch(() => null);
@@ -80,23 +71,26 @@ export async function storeUpload(dataDir: string, source: string, limits: Uploa
   const tmp = join(uploads, `.tmp-${randomBytes(6).toString('hex')}`);
   try {
     if (st.isDirectory()) {
-      const { sha256, bytes } = await hashDirectory(source, limits);
+      const { sha256, bytes } = await hashDirectory(source, kind, limits);
       const dest = join(uploads, sha256);
-      if (!(await exists(dest))) {
+      const created = !(await exists(dest));
+      if (created) {
         await cp(source, tmp, { recursive: true, verbatimSymlinks: true, errorOnExist: true });
         // The copy is what gets scored: check it is still what we hashed (the source may have changed meanwhile).
-        if ((await hashDirectory(tmp, limits)).sha256 !== sha256) throw new SignbenchError('conflict', `${source} changed while it was being copied`);
+        if ((await hashDirectory(tmp, kind, limits)).sha256 !== sha256) throw new SignbenchError('conflict', `${source} changed while it was being copied`);
         await renameOrKeep(tmp, dest);
       }
-      return { path: dest, sha256, bytes };
+      return { path: dest, sha256, bytes, created };
     }
+    if (kind === 'model') throw new SignbenchError('invalid-input', `${source}: a model is a directory (manifest.json and ONNX graphs)`);
     if (!st.isFile()) throw new SignbenchError('invalid-input', `${source}: not a regular file or directory`);
     if (st.size > limits.maxBytes) throw new SignbenchError('too-large', `${source}: ${st.size} bytes, over the limit of ${limits.maxBytes}`);
     await cp(source, tmp);
-    const sha256 = (await hashFile(tmp)).digest('hex');
+    const sha256 = await sha256File(tmp);
     const dest = join(uploads, sha256 + safeExt(source));
+    const created = !(await exists(dest));
     await renameOrKeep(tmp, dest);
-    return { path: dest, sha256, bytes: st.size };
+    return { path: dest, sha256, bytes: st.size, created };
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -109,12 +103,13 @@ export async function storeUploadBytes(dataDir: string, bytes: Uint8Array, filen
   await mkdir(uploads, { recursive: true });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const dest = join(uploads, sha256 + safeExt(filename));
-  if (!(await exists(dest))) {
+  const created = !(await exists(dest));
+  if (created) {
     const tmp = join(uploads, `.tmp-${randomBytes(6).toString('hex')}`);
     await writeFile(tmp, bytes);
     await renameOrKeep(tmp, dest);
   }
-  return { path: dest, sha256, bytes: bytes.length };
+  return { path: dest, sha256, bytes: bytes.length, created };
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -18,23 +18,16 @@ const parse = <T>(v: unknown): T | null => (typeof v === 'string' ? (JSON.parse(
 
 /** A result's primary metric (sacrebleu BLEU), kept in its own column so that SQL can sort by it. */
 function primaryScore(result: EvalResult): number | null {
-  const bleu = (result as { sacrebleu?: { bleu?: unknown } }).sacrebleu?.bleu;
+  const bleu = result.sacrebleu?.bleu;
   return typeof bleu === 'number' && Number.isFinite(bleu) ? bleu : null;
 }
 
 function signatureText(result: EvalResult): string | null {
-  const s = (result as { signature?: unknown }).signature;
-  return s === undefined || s === null ? null : typeof s === 'string' ? s : JSON.stringify(s);
+  const sig = result.signature as { text?: unknown } | undefined;
+  return typeof sig?.text === 'string' ? sig.text : sig ? JSON.stringify(sig) : null;
 }
 
-function suiteVersion(result: EvalResult): string | null {
-  const r = result as { suiteVersion?: unknown; suite?: unknown };
-  if (typeof r.suiteVersion === 'string') return r.suiteVersion;
-  const sig = (result as { signature?: unknown }).signature;
-  if (sig && typeof sig === 'object' && typeof (sig as { suite?: unknown }).suite === 'string') return (sig as { suite: string }).suite;
-  if (typeof sig === 'string') return /(?:suite|version)[:=]([^|\s]+)/.exec(sig)?.[1] ?? null;
-  return null;
-}
+const suiteVersion = (result: EvalResult): string | null => result.signature?.suite?.version ?? null;
 
 const RUN_SELECT = `SELECT r.*, s.name AS s_name, s.kind AS s_kind, s.path AS s_path, s.sha256 AS s_sha256,
   s.submitter_id AS s_submitter_id, u.name AS s_submitter

@@ -29,6 +29,10 @@ export interface ServerConfig {
   translator: string;
   /** Seconds SIGTERM waits for in-flight requests. */
   drainSeconds: number;
+  /** Runs this server's in-process runner worker scores at once (0: none). */
+  runWorkers: number;
+  /** Prepare the suites (materialise, score baselines) in the background at start. */
+  warmSuites: boolean;
 }
 
 /** Every environment variable the server reads, with its meaning and default (for --help). */
@@ -40,8 +44,10 @@ export const ENV_HELP: [string, string][] = [
   ['SIGNBENCH_RATE_LIMIT', 'API requests per minute per client IP, 0 = off (default 600)'],
   ['SIGNBENCH_TOKEN_RATE_LIMIT', 'requests per minute per bearer token (default 120)'],
   ['SIGNBENCH_QUOTA', 'submissions per token per suite per day (default 5; failed runs do not count)'],
-  ['SIGNBENCH_WORKERS', 'inference processes (default: CPU cores, at most 4)'],
-  ['SIGNBENCH_QUEUE', 'requests that may wait for an inference process before 503 (default 32)'],
+  ['SIGNBENCH_POOL_WORKERS', 'inference processes for generate/render/translate (default: CPU cores, at most 4)'],
+  ['SIGNBENCH_POOL_QUEUE', 'requests that may wait for an inference process before 503 (default 32)'],
+  ['SIGNBENCH_RUN_WORKER', 'benchmark runs scored by this server: 1 = one run at a time (default), 0 = none (run `signbench worker` apart)'],
+  ['SIGNBENCH_DB, SIGNBENCH_QUEUE, SIGNBENCH_LEASE_MS, SIGNBENCH_RUN_TIMEOUT_MS, SIGNBENCH_RUN_MEMORY_MB', 'the runner\'s store, run queue and limits (see runner/config.ts)'],
   ['SIGNBENCH_TIMEOUT_MS', 'deadline of one request (default 60000)'],
   ['SIGNBENCH_MAX_UPLOAD_MB', 'largest pose upload (default 32)'],
   ['SIGNBENCH_MAX_ARCHIVE_MB', 'largest submission archive (default 512)'],
@@ -72,8 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimit: int(env, 'SIGNBENCH_RATE_LIMIT', 600),
     tokenRateLimit: int(env, 'SIGNBENCH_TOKEN_RATE_LIMIT', 120),
     quota: int(env, 'SIGNBENCH_QUOTA', 5),
-    poolSize: int(env, 'SIGNBENCH_WORKERS', Math.max(1, Math.min(4, cpus().length)), 1),
-    queueSize: int(env, 'SIGNBENCH_QUEUE', 32),
+    poolSize: int(env, 'SIGNBENCH_POOL_WORKERS', Math.max(1, Math.min(4, cpus().length)), 1),
+    queueSize: int(env, 'SIGNBENCH_POOL_QUEUE', 32),
     requestTimeoutMs: int(env, 'SIGNBENCH_TIMEOUT_MS', 60_000, 1),
     maxUploadBytes: int(env, 'SIGNBENCH_MAX_UPLOAD_MB', 32, 1) * 2 ** 20,
     maxArchiveBytes: int(env, 'SIGNBENCH_MAX_ARCHIVE_MB', 512, 1) * 2 ** 20,
@@ -82,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     defaultGenerator: 'default',
     translator: env.SIGNBENCH_TRANSLATOR ? resolve(env.SIGNBENCH_TRANSLATOR) : defaultTranslatorDir(),
     drainSeconds: 20,
+    runWorkers: int(env, 'SIGNBENCH_RUN_WORKER', 1),
+    warmSuites: env.SIGNBENCH_WARM_SUITES !== '0',
     ...overrides,
   };
 }

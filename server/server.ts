@@ -1,26 +1,78 @@
-/** Builds the whole server (config, inference pool, store, app) for `main.ts` and for tests over real HTTP. */
+/**
+ * Builds the whole server for `main.ts` and for tests over real HTTP: config, the inference pool, the runner's store
+ * and queue, an in-process runner worker (scoring runs in its own child processes), and the app.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createApp, type SignbenchApp } from './app.js';
 import { loadConfig, type ServerConfig } from './config.js';
-import type { LogFn } from './observability.js';
+import { jsonLog, type LogFn } from './observability.js';
 import { InferencePool } from './pool/index.js';
+import { registerBench } from './routes/bench.js';
+import { runnerConfig } from '../runner/config.js';
+import { openQueue } from '../runner/queue/index.js';
+import { openStore } from '../runner/store/index.js';
+import type { Store } from '../runner/store/types.js';
+import { runWorker } from '../runner/worker.js';
+
+const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+
+/** Runs `signbench leaderboard --suite NAME` in a child process: the suite is materialised and its baselines cached. */
+export function prepareSuite(name: string, dataDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, 'leaderboard', '--suite', name, '--data', dataDir, '--json'], {
+      env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-2000); });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`preparing suite ${name} failed (exit ${code}): ${err.trim().split('\n').pop()}`))));
+  });
+}
 
 export interface Server extends SignbenchApp {
   config: ServerConfig;
   pool: InferencePool;
+  store: Store;
   close(): Promise<void>;
 }
 
 export async function createServer(opts: { config?: Partial<ServerConfig>; env?: NodeJS.ProcessEnv; log?: LogFn; waitReady?: boolean } = {}): Promise<Server> {
-  const config = loadConfig(opts.env ?? process.env, opts.config);
+  const env = opts.env ?? process.env;
+  const config = loadConfig(env, opts.config);
+  const log = opts.log ?? jsonLog;
   const pool = new InferencePool({
     size: config.poolSize, maxQueue: config.queueSize, taskTimeoutMs: config.requestTimeoutMs,
     models: { generators: config.generators, defaultGenerator: config.defaultGenerator, translator: config.translator },
     limits: { maxBytes: config.maxUploadBytes, maxFrames: config.maxFrames, maxEntries: 100_000 },
   });
+  const runner = runnerConfig({ dataDir: config.dataDir, quota: config.quota }, env);
+  const store = await openStore({ db: runner.db });
+  const queue = await openQueue(runner, store);
+  const stopWorker = new AbortController();
+  const worker = config.runWorkers > 0
+    ? runWorker({
+      store, queue, dataDir: config.dataDir, signal: stopWorker.signal, leaseMs: runner.leaseMs, concurrency: config.runWorkers,
+      limits: { timeoutMs: runner.runTimeoutMs, memoryMb: runner.runMemoryMb },
+      onEvent: (e) => { if (e.type !== 'progress') log({ msg: `run ${e.type}`, ...e }); },
+    }).catch((err: Error) => log({ level: 'error', msg: 'runner worker stopped', error: err.message }))
+    : Promise.resolve();
   if (opts.waitReady !== false) await pool.whenReady();
-  const app = createApp({ config, pool, log: opts.log });
+  const app = createApp({
+    config, pool, log: opts.log,
+    readyChecks: { store: async () => { await store.listSuites(); return true; } },
+    extraRoutes: (a, ctx) => registerBench(a, { store, dataDir: config.dataDir, quota: config.quota, maxArchiveBytes: config.maxArchiveBytes, tokenLimiter: ctx.tokenLimiter, metrics: ctx.metrics,
+      warmOnStart: config.warmSuites,
+      prepare: (suite) => prepareSuite(suite, config.dataDir, env).catch((err: Error) => { log({ level: 'error', msg: err.message }); throw err; }),
+    }),
+  });
   return {
-    ...app, config, pool,
-    close: async () => { await pool.close(); },
+    ...app, config, pool, store,
+    close: async () => {
+      stopWorker.abort(); // the worker releases its run for another worker
+      await worker;
+      await pool.close();
+      await store.close();
+    },
   };
 }

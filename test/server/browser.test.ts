@@ -59,27 +59,28 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in chromium (skipped without /usr
     const b = await canvas.screenshot();
     expect(a.equals(b)).toBe(false); // the player animates
     // something is drawn: the canvas is not all black
-    const lit = await page.evaluate(() => {
-      const c = document.querySelector('#canvas') as HTMLCanvasElement;
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    // (browser code as a string: the project's TypeScript has no DOM types)
+    const lit = await page.evaluate(`(() => {
+      const c = document.querySelector('#canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let n = 0;
       for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 60) n++;
       return n;
-    });
+    })()`) as number;
     expect(lit).toBeGreaterThan(500);
     // pause, scrub
     await page.click('#play');
     expect(await page.textContent('#play')).toContain('Play');
-    await page.evaluate(() => {
-      const s = document.querySelector('#scrub') as HTMLInputElement;
+    await page.evaluate(`(() => {
+      const s = document.querySelector('#scrub');
       s.value = '3';
       s.dispatchEvent(new Event('input'));
-    });
+    })()`);
     expect(await page.textContent('#frameLabel')).toContain('frame 4 /');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dlPose')]);
     expect(download.suggestedFilename()).toMatch(/\.pose$/);
     await page.click('#translate');
-    await page.waitForFunction(() => (document.querySelector('#back')?.textContent ?? '').includes('judge reads'), null, { timeout: 30_000 });
+    await page.waitForFunction(`(document.querySelector('#back')?.textContent ?? '').includes('judge reads')`, null, { timeout: 30_000 });
     await shot(page, 'try-it');
     expect(errors).toEqual([]);
     await page.close();

@@ -17,10 +17,14 @@ import { runWorker } from '../runner/worker.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 
-/** Runs `signbench leaderboard --suite NAME` in a child process: the suite is materialised and its baselines cached. */
-export function prepareSuite(name: string, dataDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * Prepares a suite in a child process: `suite` materialises it (`signbench suite info`), `baselines` also scores and
+ * caches its baseline rows (`signbench leaderboard`). Both write to the data directory, where the server then reads.
+ */
+export function prepareSuite(name: string, what: 'suite' | 'baselines', dataDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const args = what === 'suite' ? ['suite', 'info', name, '--data', dataDir, '--json'] : ['leaderboard', '--suite', name, '--data', dataDir, '--json'];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, 'leaderboard', '--suite', name, '--data', dataDir, '--json'], {
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, ...args], {
       env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'],
     });
     let err = '';
@@ -63,7 +67,7 @@ export async function createServer(opts: { config?: Partial<ServerConfig>; env?:
     readyChecks: { store: async () => { await store.listSuites(); return true; } },
     extraRoutes: (a, ctx) => registerBench(a, { store, dataDir: config.dataDir, quota: config.quota, maxArchiveBytes: config.maxArchiveBytes, tokenLimiter: ctx.tokenLimiter, metrics: ctx.metrics,
       warmOnStart: config.warmSuites,
-      prepare: (suite) => prepareSuite(suite, config.dataDir, env).catch((err: Error) => { log({ level: 'error', msg: err.message }); throw err; }),
+      prepare: (suite, what) => prepareSuite(suite, what, config.dataDir, env).catch((err: Error) => { log({ level: 'error', msg: err.message }); throw err; }),
     }),
   });
   return {

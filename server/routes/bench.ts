@@ -31,7 +31,7 @@ export interface BenchDeps {
   tokenLimiter: RateLimiter;
   metrics: Metrics;
   /** Materialises a suite and caches its baselines out of process (see prepareSuite in server/server.ts). */
-  prepare: (suite: string) => Promise<void>;
+  prepare: (suite: string, what: 'suite' | 'baselines') => Promise<void>;
   /** How long a request waits for a suite being prepared before 503 (default 20 s). */
   prepareWaitMs?: number;
   /** Prepare every known suite in the background at start (default true). */
@@ -60,9 +60,9 @@ export function registerBench(app: OpenAPIHono<AppEnv>, deps: BenchDeps): void {
   const suites = new Map<string, Promise<Suite>>();
   // Only names the server knows reach loadSuite (which also takes directories).
   const known = async (): Promise<string[]> => [...new Set([...BUILTIN_SUITES, ...(await store.listSuites()).map((s) => s.name)])];
-  const getSuite = async (name: string): Promise<Suite> => {
+  const getSuite = async (name: string, waitMs?: number): Promise<Suite> => {
     if (!NAME.safeParse(name).success || !(await known()).includes(name)) throw new SignbenchError('not-found', `no suite '${name.slice(0, 64)}' (GET /v1/suites lists them)`);
-    await ready(name);
+    await ready(name, 'suite', waitMs);
     let s = suites.get(name);
     if (!s) {
       s = loadSuite(name, { dataDir });
@@ -74,25 +74,27 @@ export function registerBench(app: OpenAPIHono<AppEnv>, deps: BenchDeps): void {
   // Materialising a suite and scoring its baselines takes CPU-minutes: a child process does it (the CLI's
   // `leaderboard`, which caches both in the data directory), so the event loop stays free; requests meanwhile get 503.
   const warming = new Map<string, Promise<void>>();
-  const warm = (name: string): Promise<void> => {
-    let w = warming.get(name);
+  const warm = (name: string, what: 'suite' | 'baselines'): Promise<void> => {
+    const key = `${what}:${name}`;
+    let w = warming.get(key);
     if (!w) {
-      w = deps.prepare(name);
-      warming.set(name, w);
-      w.catch(() => warming.delete(name));
+      w = (what === 'baselines' ? warm(name, 'suite') : Promise.resolve()).then(() => deps.prepare(name, what));
+      warming.set(key, w);
+      w.catch(() => warming.delete(key));
     }
     return w;
   };
-  const ready = async (name: string): Promise<void> => {
-    const w = warm(name);
-    const done = await Promise.race([w.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), deps.prepareWaitMs ?? 20_000).unref())]);
-    if (!done) throw new SignbenchError('busy', `suite ${name} and its baseline scores are being prepared (first use); retry shortly`, { detail: { retryAfter: 15 } });
+  const ready = async (name: string, what: 'suite' | 'baselines', waitMs = deps.prepareWaitMs ?? 20_000): Promise<void> => {
+    const w = warm(name, what);
+    const done = await Promise.race([w.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), waitMs).unref())]);
+    if (!done) throw new SignbenchError('busy', `suite ${name}${what === 'baselines' ? ': its baseline scores are' : ' is'} being prepared (first use); retry shortly`, { detail: { retryAfter: 10 } });
   };
-  if (deps.warmOnStart !== false) void (async () => { for (const name of await known()) await warm(name).catch(() => undefined); })();
+  if (deps.warmOnStart !== false) void (async () => { for (const name of await known()) await warm(name, 'baselines').catch(() => undefined); })();
   // Leaderboards are cached briefly: baselines are computed once (benchmark/baselines caches them on disk), rows change when runs finish.
   const boards = new Map<string, { at: number; lb: Promise<Leaderboard> }>();
   const board = async (name: string): Promise<Leaderboard> => {
     const suite = await getSuite(name);
+    await ready(name, 'baselines');
     const hit = boards.get(name);
     if (hit && Date.now() - hit.at < 5_000) return hit.lb;
     const lb = leaderboard({ store, dataDir, suite });
@@ -106,9 +108,12 @@ export function registerBench(app: OpenAPIHono<AppEnv>, deps: BenchDeps): void {
     responses: { 200: { description: 'suites', content: { 'application/json': { schema: z.object({ suites: z.array(z.object({ name: z.string(), version: z.string(), n: z.number() }).passthrough()) }) } } } },
   }), async (c) => {
     const out = [];
-    for (const name of await known()) {
-      const s = await getSuite(name).catch(() => null);
-      if (!s) continue;
+    const names = await known();
+    // Suites still being prepared are listed by name only (a short wait, so that the list comes at once).
+    await Promise.all(names.map((n) => getSuite(n, 5_000).catch(() => null)));
+    for (const name of names) {
+      const s = await getSuite(name, 0).catch(() => null);
+      if (!s) { out.push({ name, ready: false } as unknown as { name: string; version: string; n: number }); continue; }
       const { judge, corpus, ...info } = s.info as unknown as Record<string, unknown>;
       out.push({ ...info, judge: judge ? { hash: (judge as { hash: string }).hash } : null, corpus } as unknown as { name: string; version: string; n: number });
     }

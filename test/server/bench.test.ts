@@ -1,24 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSuite } from '../../benchmark/suite/index.js';
 import { writeZip } from '../../pose/zip.js';
-import { parseSse, testServer } from './helpers.js';
+import { parseSse, referenceArchive, testServer, untilReady } from './helpers.js';
 
 type S = Awaited<ReturnType<typeof testServer>>;
 let srv: S;
 let data: string;
 let token: string;
 const req = (path: string, init?: RequestInit) => srv.app.request(path, init);
-
-/** The suite's reference .pose files zipped as `<id>.pose`: a valid predictions archive (the ground truth). */
-export async function referenceArchive(dataDir: string, suiteName = 'synthetic-mini', take?: number): Promise<Uint8Array> {
-  const suite = await loadSuite(suiteName, { dataDir });
-  const files = readdirSync(suite.referenceDir).filter((f) => f.endsWith('.pose')).sort().slice(0, take);
-  return writeZip(files.map((f) => ({ name: f, data: new Uint8Array(readFileSync(join(suite.referenceDir, f))) })));
-}
 
 function form(fields: Record<string, string | File>): FormData {
   const f = new FormData();
@@ -31,12 +22,7 @@ beforeAll(async () => {
   srv = await testServer({ dataDir: data, warmSuites: false, runWorkers: 1 });
   token = (await srv.store.createToken('tester')).token;
   // First use: the suite is materialised and its baselines scored in a child process; meanwhile 503 + Retry-After.
-  let res = await req('/v1/leaderboard/synthetic-mini');
-  for (let i = 0; i < 60 && res.status === 503; i++) {
-    expect(res.headers.get('retry-after')).toBeTruthy();
-    await new Promise((r) => setTimeout(r, 3000));
-    res = await req('/v1/leaderboard/synthetic-mini');
-  }
+  const res = await untilReady(() => req('/v1/leaderboard/synthetic-mini'));
   expect(res.status).toBe(200);
 }, 400_000);
 afterAll(async () => {

@@ -1,3 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSuite } from '../../benchmark/suite/index.js';
+import { writeZip } from '../../pose/zip.js';
 import { createServer, type Server } from '../../server/server.js';
 import type { ServerConfig } from '../../server/config.js';
 
@@ -23,4 +27,22 @@ export function parseSse(text: string): [string, unknown][] {
     }
     return [event, JSON.parse(data.join('\n'))];
   });
+}
+
+/** The suite's reference .pose files zipped as `<id>.pose`: a valid predictions archive (the ground truth). */
+export async function referenceArchive(dataDir: string, suiteName = 'synthetic-mini'): Promise<Uint8Array> {
+  const suite = await loadSuite(suiteName, { dataDir });
+  const files = readdirSync(suite.referenceDir).filter((f) => f.endsWith('.pose')).sort();
+  return writeZip(files.map((f) => ({ name: f, data: new Uint8Array(readFileSync(join(suite.referenceDir, f))) })));
+}
+
+/** Repeats a request while it answers 503 (a suite being prepared on first use), up to `tries` × 3 s. */
+export async function untilReady(send: () => Response | Promise<Response>, tries = 100): Promise<Response> {
+  let res = await send();
+  for (let i = 0; i < tries && res.status === 503; i++) {
+    if (!res.headers.get('retry-after')) throw new Error('503 without Retry-After');
+    await new Promise((r) => setTimeout(r, 3000));
+    res = await send();
+  }
+  return res;
 }

@@ -2,7 +2,8 @@
  * Builds the whole server for `main.ts` and for tests over real HTTP: config, the inference pool, the runner's store
  * and queue, an in-process runner worker (scoring runs in its own child processes), and the app.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createApp, type SignbenchApp } from './app.js';
 import { loadConfig, type ServerConfig } from './config.js';
@@ -21,12 +22,15 @@ const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
  * Prepares a suite in a child process: `suite` materialises it (`signbench suite info`), `baselines` also scores and
  * caches its baseline rows (`signbench leaderboard`). Both write to the data directory, where the server then reads.
  */
-export function prepareSuite(name: string, what: 'suite' | 'baselines', dataDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+export function prepareSuite(name: string, what: 'suite' | 'baselines', dataDir: string, env: NodeJS.ProcessEnv, children?: Set<ChildProcess>): Promise<void> {
   const args = what === 'suite' ? ['suite', 'info', name, '--data', dataDir, '--json'] : ['leaderboard', '--suite', name, '--data', dataDir, '--json'];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, ...args], {
       env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'],
     });
+    if (child.pid) try { setPriority(child.pid, Math.min(19, getPriority(process.pid) + 10)); } catch { /* keep the default */ }
+    children?.add(child);
+    child.once('exit', () => children?.delete(child));
     let err = '';
     child.stderr.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-2000); });
     child.on('error', reject);
@@ -54,6 +58,7 @@ export async function createServer(opts: { config?: Partial<ServerConfig>; env?:
   const store = await openStore({ db: runner.db });
   const queue = await openQueue(runner, store);
   const stopWorker = new AbortController();
+  const preparing = new Set<ChildProcess>();
   const worker = config.runWorkers > 0
     ? runWorker({
       store, queue, dataDir: config.dataDir, signal: stopWorker.signal, leaseMs: runner.leaseMs, concurrency: config.runWorkers,
@@ -67,13 +72,14 @@ export async function createServer(opts: { config?: Partial<ServerConfig>; env?:
     readyChecks: { store: async () => { await store.listSuites(); return true; } },
     extraRoutes: (a, ctx) => registerBench(a, { store, dataDir: config.dataDir, quota: config.quota, maxArchiveBytes: config.maxArchiveBytes, tokenLimiter: ctx.tokenLimiter, metrics: ctx.metrics,
       warmOnStart: config.warmSuites,
-      prepare: (suite, what) => prepareSuite(suite, what, config.dataDir, env).catch((err: Error) => { log({ level: 'error', msg: err.message }); throw err; }),
+      prepare: (suite, what) => prepareSuite(suite, what, config.dataDir, env, preparing).catch((err: Error) => { log({ level: 'error', msg: err.message }); throw err; }),
     }),
   });
   return {
     ...app, config, pool, store,
     close: async () => {
       stopWorker.abort(); // the worker releases its run for another worker
+      for (const child of preparing) child.kill('SIGKILL'); // a half-prepared suite is redone on the next start
       await worker;
       await pool.close();
       await store.close();

@@ -4,6 +4,7 @@
  * 503 with Retry-After) instead of letting waits grow without bound.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SignbenchError } from '../../pose/errors.js';
 import type { FromWorker, ModelInfo, TaskRequest, ToWorker } from './protocol.js';
@@ -77,6 +78,8 @@ export class InferencePool {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, SIGNBENCH_POOL_MODELS: JSON.stringify(this.opts.models) },
     });
+    // Inference yields the CPU to the HTTP event loop: health checks and 503s stay fast while every worker is busy.
+    if (proc.pid) try { setPriority(proc.pid, Math.min(19, getPriority(process.pid) + 5)); } catch { /* not permitted: keep the default */ }
     const slot: Slot = { proc, ready: false, task: null };
     proc.on('message', (m: FromWorker) => this.onMessage(slot, m));
     proc.on('exit', (code, sig) => this.onExit(slot, code, sig));

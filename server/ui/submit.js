@@ -20,6 +20,7 @@ $('#form').addEventListener('submit', async (e) => {
   const form = new FormData();
   form.set('suite', $('#suite').value);
   form.set('name', $('#name').value.trim());
+  form.set('kind', $('#kind').value);
   form.set('file', file);
   $('#send').disabled = true;
   status('uploading…');

@@ -7,7 +7,7 @@ import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createApp, type SignbenchApp } from './app.js';
 import { loadConfig, type ServerConfig } from './config.js';
-import { jsonLog, type LogFn } from './observability.js';
+import { jsonLog, type LogFn, type Metrics } from './observability.js';
 import { InferencePool } from './pool/index.js';
 import { registerBench } from './routes/bench.js';
 import { runnerConfig } from '../runner/config.js';
@@ -57,24 +57,36 @@ export async function createServer(opts: { config?: Partial<ServerConfig>; env?:
   const runner = runnerConfig({ dataDir: config.dataDir, quota: config.quota }, env);
   const store = await openStore({ db: runner.db });
   const queue = await openQueue(runner, store);
+  let metrics: Metrics | undefined;
+  // Run durations (submitted → finished/failed) for /metrics, from the store's timestamps.
+  const recordRun = async (runId: string, state: string) => {
+    const run = await store.getRun(runId).catch(() => null);
+    const sub = run && (await store.getSubmission(run.submissionId).catch(() => null));
+    if (run?.finishedAt && sub) metrics?.runs.observe({ suite: run.suite, state }, (Date.parse(run.finishedAt) - Date.parse(sub.createdAt)) / 1000);
+  };
   const stopWorker = new AbortController();
   const preparing = new Set<ChildProcess>();
   const worker = config.runWorkers > 0
     ? runWorker({
       store, queue, dataDir: config.dataDir, signal: stopWorker.signal, leaseMs: runner.leaseMs, concurrency: config.runWorkers,
       limits: { timeoutMs: runner.runTimeoutMs, memoryMb: runner.runMemoryMb },
-      onEvent: (e) => { if (e.type !== 'progress') log({ msg: `run ${e.type}`, ...e }); },
+      onEvent: (e) => {
+        if (e.type === 'progress') return;
+        log({ msg: `run ${e.type}`, ...e });
+        if (e.type === 'finished' || e.type === 'failed') void recordRun(e.runId, e.type);
+      },
     }).catch((err: Error) => log({ level: 'error', msg: 'runner worker stopped', error: err.message }))
     : Promise.resolve();
   if (opts.waitReady !== false) await pool.whenReady();
   const app = createApp({
     config, pool, log: opts.log,
     readyChecks: { store: async () => { await store.listSuites(); return true; } },
-    extraRoutes: (a, ctx) => registerBench(a, { store, dataDir: config.dataDir, quota: config.quota, maxArchiveBytes: config.maxArchiveBytes, tokenLimiter: ctx.tokenLimiter, metrics: ctx.metrics,
+    extraRoutes: (a, ctx) => registerBench(a, { store, dataDir: config.dataDir, quota: config.quota, maxArchiveBytes: config.maxArchiveBytes, tokenLimiter: ctx.tokenLimiter,
       warmOnStart: config.warmSuites,
       prepare: (suite, what) => prepareSuite(suite, what, config.dataDir, env, preparing).catch((err: Error) => { log({ level: 'error', msg: err.message }); throw err; }),
     }),
   });
+  metrics = app.metrics;
   return {
     ...app, config, pool, store,
     close: async () => {

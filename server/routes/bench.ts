@@ -20,7 +20,6 @@ import type { Store } from '../../runner/store/types.js';
 import { leaderboard, submit } from '../../runner/submit.js';
 import type { AppEnv } from '../app.js';
 import { RateLimiter, rateLimit } from '../limits.js';
-import type { Metrics } from '../observability.js';
 import { ErrorSchema } from '../schemas.js';
 
 export interface BenchDeps {
@@ -29,7 +28,6 @@ export interface BenchDeps {
   quota: number;
   maxArchiveBytes: number;
   tokenLimiter: RateLimiter;
-  metrics: Metrics;
   /** Materialises a suite and caches its baselines out of process (see prepareSuite in server/server.ts). */
   prepare: (suite: string, what: 'suite' | 'baselines') => Promise<void>;
   /** How long a request waits for a suite being prepared before 503 (default 20 s). */
@@ -255,8 +253,6 @@ export function registerBench(app: OpenAPIHono<AppEnv>, deps: BenchDeps): void {
             chain = chain.then(async () => {
               const result = await store.getResult(sub.runId);
               await sse.writeSSE({ event: 'result', data: JSON.stringify(result) });
-              const run = await store.getRun(sub.runId);
-              if (run?.startedAt && run.finishedAt) deps.metrics.runs.observe({ suite: sub.suite, state: 'finished' }, (Date.parse(run.finishedAt) - Date.parse(sub.createdAt)) / 1000);
             }).finally(resolve);
           } else if (e.type === 'failed') {
             send('state', { state: 'failed' }, e.seq);

@@ -1,5 +1,5 @@
 import { $, api, el } from '/ui/common.js';
-import { PosePlayer, loadSkeleton } from '/ui/player.js';
+import { PosePlayer, loadSkeleton, readSse } from '/ui/player.js';
 
 const status = (m, cls = 'muted') => { $('#status').textContent = m; $('#status').className = `status small ${cls}`; };
 const left = new PosePlayer($('#left'));
@@ -44,6 +44,20 @@ async function poseJson(url) {
   return res.json();
 }
 
+/** The default-generator baseline is the served model: its poses are generated again (deterministic), its reading comes from the scored result. */
+async function generated(suite, prompt) {
+  const res = await api('/v1/generate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: prompt.text, stream: true }) });
+  const out = { frames: [], fps: 12, width: 1, height: 1, hyp: null };
+  await readSse(res, (event, data) => {
+    if (event === 'meta') Object.assign(out, { fps: data.fps, width: data.width, height: data.height });
+    else if (event === 'frame') out.frames.push(data.points);
+    else if (event === 'error') throw new Error(data.detail);
+  });
+  const entry = await (await api(`/v1/leaderboard/${encodeURIComponent(suite)}/entries/default-generator`)).json();
+  out.hyp = (entry.result?.items ?? []).find((it) => it.id === prompt.id)?.hyp ?? null;
+  return out;
+}
+
 async function show() {
   const suite = $('#suite').value;
   const id = $('#item').value;
@@ -64,7 +78,7 @@ async function show() {
   $('#rightCap').textContent = entry || 'system';
   try {
     if (!entry) throw new Error('no system scored on this suite yet');
-    const sys = await poseJson(`/v1/leaderboard/${encodeURIComponent(suite)}/entries/${encodeURIComponent(entry)}/items/${encodeURIComponent(id)}/pose`);
+    const sys = entry === 'default-generator' ? await generated(suite, prompt) : await poseJson(`/v1/leaderboard/${encodeURIComponent(suite)}/entries/${encodeURIComponent(entry)}/items/${encodeURIComponent(id)}/pose`);
     right.load(sys.frames, sys);
     $('#rightText').replaceChildren(el('b', {}, 'judge reads: '), sys.hyp ?? '–');
   } catch (err) { right.load([], { fps: 12 }); $('#rightText').textContent = ''; errors.push(`${entry}: ${err.message}`); }

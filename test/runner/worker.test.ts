@@ -86,19 +86,22 @@ afterAll(async () => {
 });
 
 describe('runner: submit → worker → store → leaderboard', () => {
-  it('scores a directory and a zip submission in worker children, stores them once, ranks them; eval gives the same numbers', async () => {
+  it('scores a directory, a zip and a model submission in worker children, stores them once, ranks them; eval gives the same numbers', async () => {
     const dir = await submit({ store, dataDir, suite: 'synthetic-mini', name: 'truth-dir', input: { kind: 'predictions', path: preds } });
     expect(dir.state).toBe('queued');
     // The same poses as an uploaded zip (the server's path): stored by content hash, keeping the extension.
     const zipBytes = writeZip(await Promise.all((await readdir(preds)).sort().map(async (f) => ({ name: f, data: await readFile(join(preds, f)) }))));
     const zip = await submit({ store, dataDir, suite: 'synthetic-mini', name: 'truth-zip', input: { kind: 'predictions', bytes: zipBytes, filename: 'upload.zip' } });
+    // The committed generator submitted as a model: copied, run by the worker's child with limits, scored.
+    const model = await submit({ store, dataDir, suite: 'synthetic-mini', name: 'generator-copy', input: { kind: 'model', path: join(REPO, 'models', 'generator') } });
+    expect(existsSync(join(dataDir, 'uploads', model.sha256, 'manifest.json'))).toBe(true);
     expect(existsSync(join(dataDir, 'uploads', dir.sha256))).toBe(true);
     expect(existsSync(join(dataDir, 'uploads', `${zip.sha256}.zip`))).toBe(true);
 
     const progress: string[] = [];
     const done = waitForRun(store, dir.runId, { intervalMs: 50, onEvent: (e) => { if (e.type === 'progress') progress.push((e.detail as { stage: string }).stage); } });
     const events = await drain({ concurrency: 2 });
-    expect(events.filter((e) => e.type === 'finished')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'finished')).toHaveLength(3);
     expect((await done).type).toBe('finished');
     expect(progress).toContain('translating');
 
@@ -123,7 +126,14 @@ describe('runner: submit → worker → store → leaderboard', () => {
     // Ranked with the baselines: ground truth's poses score the ground-truth row's numbers.
     const lb = await leaderboard({ store, dataDir, suite: 'synthetic-mini' });
     const names = lb.rows.map((r) => r.name);
-    for (const n of ['ground-truth', 'mean-pose', 'nearest-sentence', 'default-generator', 'truth-dir', 'truth-zip']) expect(names).toContain(n);
+    for (const n of ['ground-truth', 'mean-pose', 'nearest-sentence', 'default-generator', 'truth-dir', 'truth-zip', 'generator-copy']) expect(names).toContain(n);
+    // The committed generator as a submission reproduces the default-generator baseline row.
+    const gen = lb.rows.find((r) => r.name === 'default-generator')!;
+    const genCopy = lb.rows.find((r) => r.name === 'generator-copy')!;
+    expect(genCopy.kind).toBe('submission');
+    expect(genCopy.sacrebleu).toEqual(gen.sacrebleu);
+    expect(genCopy.pose).toEqual(gen.pose);
+    expect(names.indexOf('default-generator')).toBe(names.indexOf('generator-copy') - 1);
     const gt = lb.rows.find((r) => r.name === 'ground-truth')!;
     const mine = lb.rows.find((r) => r.name === 'truth-dir')!;
     expect(mine.kind).toBe('submission');

@@ -191,6 +191,29 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       expect(Date.parse(entry!.submittedAt!)).toBeGreaterThan(0);
     });
 
+    it('claimers on separate connections take each run exactly once', async () => {
+      const runIds = new Set<string>();
+      for (let i = 0; i < 30; i++) runIds.add((await submit({ name: `s${i}` })).runId);
+      const others = await Promise.all([reopen(), reopen(), reopen()]);
+      try {
+        const claimed = await Promise.all(others.map(async (s, w) => {
+          const mine: string[] = [];
+          for (let r = await s.claimRun(`w${w}`, 60_000); r; r = await s.claimRun(`w${w}`, 60_000)) {
+            mine.push(r.id);
+            await new Promise((res) => setTimeout(res, 1));
+            await s.finishRun(r.id, `w${w}`, fakeResult(1));
+          }
+          return mine;
+        }));
+        const all = claimed.flat();
+        expect(all).toHaveLength(30);
+        expect(new Set(all)).toEqual(runIds);
+        for (const id of runIds) expect((await store.runEvents(id)).filter((e) => e.type === 'running')).toHaveLength(1);
+      } finally {
+        await Promise.all(others.map((s) => s.close()));
+      }
+    });
+
     it('another connection sees the same state (what a second process sees)', async () => {
       const sub = await submit();
       const other = await reopen();

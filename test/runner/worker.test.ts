@@ -145,6 +145,49 @@ describe('runner: submit → worker → store → leaderboard', () => {
     expect(names.indexOf('truth-zip')).toBeLessThan(names.indexOf('mean-pose'));
   }, 400_000);
 
+  it('the CLI: submit --json, token create/revoke, runs --json, runs rerun, leaderboard --json|--md|--html', async () => {
+    const cli = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [join(REPO, 'bin', 'signbench.js'), ...args, '--data', dataDir], { cwd: REPO, encoding: 'utf8', timeout: 180_000 });
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    };
+    const tok = cli('token', 'create', '--name', 'dora', '--json');
+    expect(tok.code, tok.err).toBe(0);
+    const { token } = JSON.parse(tok.out) as { token: string };
+    const sub = cli('submit', '--suite', 'synthetic-mini', '--name', 'dora-1', '--predictions', preds, '--token', token, '--uses', 'text', '--json');
+    expect(sub.code, sub.err).toBe(0);
+    const { id, state } = JSON.parse(sub.out) as { id: string; state: string };
+    expect(state).toBe('queued');
+    expect((await store.getSubmission(id))).toMatchObject({ submitter: 'dora', meta: { uses: 'text' } });
+    const list = cli('runs', '--suite', 'synthetic-mini', '--state', 'queued', '--json');
+    expect(list.code, list.err).toBe(0);
+    expect((JSON.parse(list.out) as { submissionId: string }[]).map((r) => r.submissionId)).toEqual([id]);
+    expect(cli('runs', 'rerun', id, '--json').code).toBe(1); // still queued
+    const missing = cli('submit', '--suite', 'synthetic-mini', '--name', 'x', '--predictions', join(dataDir, 'nope'), '--json');
+    expect(missing.code).toBe(1);
+    expect(cli('token', 'revoke', 'dora').code).toBe(0);
+    const denied = cli('submit', '--suite', 'synthetic-mini', '--name', 'dora-2', '--predictions', preds, '--token', token);
+    expect(denied.code).toBe(1);
+    expect(denied.err).toMatch(/unknown or revoked token/);
+    await drain();
+
+    const html = join(dataDir, 'board.html');
+    const lb = cli('leaderboard', '--suite', 'synthetic-mini', '--json', '--html', html);
+    expect(lb.code, lb.err).toBe(0);
+    const board = JSON.parse(lb.out) as { suite: string; rows: Record<string, unknown>[] };
+    expect(board.suite).toBe('synthetic-mini');
+    for (const row of board.rows) for (const k of ['name', 'kind', 'slt', 'sacrebleu', 'pose', 'ci95', 'signature']) expect(row).toHaveProperty(k);
+    expect(board.rows.map((r) => r.name)).toContain('dora-1');
+    expect(await readFile(html, 'utf8')).toMatch(/<svg/);
+    const md = cli('leaderboard', '--suite', 'synthetic-mini', '--md');
+    expect(md.out).toMatch(/\| ground-truth \|/);
+
+    const rerun = cli('runs', 'rerun', id, '--json');
+    expect(rerun.code, rerun.err).toBe(0);
+    expect(JSON.parse(rerun.out)).toMatchObject({ state: 'queued', submission: id });
+    await drain();
+    expect((await store.listRuns({ submissionId: id })).map((r) => r.state)).toEqual(['finished', 'finished']);
+  }, 400_000);
+
   it('refuses a malformed submission at submit with the per-item report, and queues nothing', async () => {
     const bad = join(dataDir, 'bad');
     await mkdir(bad);

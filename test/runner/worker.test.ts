@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -64,6 +64,24 @@ async function waitForState(runId: string, state: RunState, timeoutMs = 120_000)
     await sleep(50);
   }
 }
+
+/** Pids of the scoring children (runner/scoring-child.ts) whose parent is `ppid` (Linux /proc). */
+function scoringChildrenOf(ppid: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === ppid && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('scoring-child.ts')) out.push(Number(d));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 
 /** What a result says about the poses, without what depends on the run (timings). */
 function scores(r: EvalResult): Omit<EvalResult, 'timings'> {
@@ -216,8 +234,13 @@ describe('runner: submit → worker → store → leaderboard', () => {
     const events2 = await store.runEvents(sub.runId);
     // Wait for the scoring child to report progress, so that the kill lands mid-run.
     for (let t = 0; t < 600 && !(await store.runEvents(sub.runId, events2.at(-1)!.seq)).some((e) => e.type === 'progress'); t++) await sleep(50);
+    const children = scoringChildrenOf(w2.pid!);
+    expect(children).toHaveLength(1);
     w2.kill('SIGKILL');
     await once(w2, 'exit');
+    // The orphaned scoring child notices its worker is gone and stops scoring.
+    for (let t = 0; t < 200 && children.some(alive); t++) await sleep(50);
+    expect(children.filter(alive)).toEqual([]);
     expect((await store.getRun(sub.runId))?.state).toBe('running');
     expect(await store.getResult(sub.runId)).toBeNull();
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM results WHERE run_id = ?').get(sub.runId)).toEqual({ n: 0 });

@@ -8,7 +8,7 @@ import { SignbenchError } from '../pose/errors.js';
 
 /** The data directory: `--data DIR` | `SIGNBENCH_DATA` | `./data` (git-ignored). Holds suites, caches, uploads, the DB. */
 export function resolveDataDir(opt?: string): string {
-  return resolve(opt ?? process.env.SIGNBENCH_DATA ?? 'data');
+  return resolve(opt || process.env.SIGNBENCH_DATA || 'data');
 }
 
 /** Runs a submitter may finish per suite per UTC day (`SIGNBENCH_QUOTA`, default 5). */
@@ -45,8 +45,8 @@ export function runnerConfig(opts: Partial<RunnerConfig> & { dataDir?: string } 
   const dataDir = resolveDataDir(opts.dataDir);
   return {
     dataDir,
-    db: opts.db ?? env.SIGNBENCH_DB ?? `sqlite:${resolve(dataDir, 'signbench.db')}`,
-    queue: opts.queue ?? env.SIGNBENCH_QUEUE ?? 'local',
+    db: opts.db ?? (env.SIGNBENCH_DB || undefined) ?? `sqlite:${resolve(dataDir, 'signbench.db')}`,
+    queue: opts.queue ?? (env.SIGNBENCH_QUEUE || undefined) ?? 'local',
     quota: opts.quota ?? envNumber('SIGNBENCH_QUOTA', DEFAULT_QUOTA, env),
     leaseMs: opts.leaseMs ?? envNumber('SIGNBENCH_LEASE_MS', 60_000, env),
     runTimeoutMs: opts.runTimeoutMs ?? envNumber('SIGNBENCH_RUN_TIMEOUT_MS', 60 * 60_000, env),

@@ -8,8 +8,8 @@ import { SignbenchError } from '../pose/errors.js';
  * Submissions are copied into `<dataDir>/uploads/`, named by the sha256 of their content, before they are queued:
  * the worker scores the copy, so a submitter cannot change a file between submit and scoring, and two identical
  * uploads share one copy. The hash is the one the result records as `submission.sha256` (benchmark/hash.ts: of the
- * file, of a directory's files, of a model's manifest and graphs). Files keep their (sanitised) extension, which the pose readers use to tell formats apart;
- * directories (a predictions directory, a model) are copied whole.
+ * file, of a directory's files, of a model's manifest and graphs). Files keep their (sanitised) extension, which
+ * the pose readers use to tell formats apart; directories (a predictions directory, a model) are copied whole.
  */
 export interface StoredUpload {
   path: string;
@@ -106,8 +106,12 @@ export async function storeUploadBytes(dataDir: string, bytes: Uint8Array, filen
   const created = !(await exists(dest));
   if (created) {
     const tmp = join(uploads, `.tmp-${randomBytes(6).toString('hex')}`);
-    await writeFile(tmp, bytes);
-    await renameOrKeep(tmp, dest);
+    try {
+      await writeFile(tmp, bytes);
+      await renameOrKeep(tmp, dest);
+    } finally {
+      await rm(tmp, { force: true });
+    }
   }
   return { path: dest, sha256, bytes: bytes.length, created };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isSignbenchError } from '../pose/errors.js';
+import { runnerConfig } from './config.js';
 import type { RunQueue } from './queue/types.js';
 import { LogTail, scoreInChild, type SandboxLimits, type ScoreJob } from './sandbox.js';
 import type { Progress, Run, RunError, Store } from './store/types.js';
@@ -23,8 +24,10 @@ export interface WorkerOptions {
   dataDir: string;
   /** Stop: claim nothing more, kill the current children and release their runs. */
   signal: AbortSignal;
-  leaseMs: number;
-  limits: SandboxLimits;
+  /** Default: runnerConfig's (SIGNBENCH_LEASE_MS, 60 s). */
+  leaseMs?: number;
+  /** Default: runnerConfig's (SIGNBENCH_RUN_TIMEOUT_MS, SIGNBENCH_RUN_MEMORY_MB). */
+  limits?: SandboxLimits;
   concurrency?: number;
   workerId?: string;
   onEvent?: (e: WorkerEvent) => void;
@@ -65,7 +68,10 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   const workerId = opts.workerId ?? newWorkerId();
   const summary: WorkerSummary = { workerId, finished: 0, failed: 0, released: 0, lost: 0 };
   const emit = (e: WorkerEvent) => opts.onEvent?.(e);
-  const { store, leaseMs } = opts;
+  const { store } = opts;
+  const config = opts.leaseMs === undefined || opts.limits === undefined ? runnerConfig({ dataDir: opts.dataDir }) : null;
+  const leaseMs = opts.leaseMs ?? config!.leaseMs;
+  const limits = opts.limits ?? { timeoutMs: config!.runTimeoutMs, memoryMb: config!.runMemoryMb };
 
   const handle = async (run: Run, ctx: { signal: AbortSignal }): Promise<void> => {
     const t0 = Date.now();
@@ -103,7 +109,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
 
     let outcome: { result: Awaited<ReturnType<typeof scoreInChild>> } | { error: unknown };
     try {
-      outcome = { result: await scoreInChild(scoreJob(run, opts.dataDir), { ...opts.limits, signal: child.signal, onProgress, log }) };
+      outcome = { result: await scoreInChild(scoreJob(run, opts.dataDir), { ...limits, signal: child.signal, onProgress, log }) };
     } catch (err) {
       outcome = { error: err };
     } finally {

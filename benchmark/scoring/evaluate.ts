@@ -12,7 +12,7 @@
  */
 import { BLEU, sentenceBleu } from '../metrics/text/bleu.js';
 import { CHRF, sentenceChrf } from '../metrics/text/chrf.js';
-import { dtwMje, dtwMjeSignature, MJE_PARTS, type MjePart } from '../metrics/pose/dtw-mje.js';
+import { dtwMjeSignature, MJE_PARTS, type MjePart } from '../metrics/pose/dtw-mje.js';
 import { frechetDistance } from '../metrics/pose/frechet.js';
 import { formatSignature } from '../metrics/pose/signature.js';
 import { protocolSignature, scoreSlrtp, scoreSlt } from '../protocols/text.js';
@@ -23,7 +23,8 @@ import { validateSubmission, validatePoses, type SubmissionInput, type ValidateO
 import type { Suite } from '../suite/index.js';
 import { BOOTSTRAP_SIGNATURE, bootstrapInterval, METRICS, statsOf } from './bootstrap.js';
 import { LENGTH_BUCKETS, lengthBucket, SENTENCE_TYPES, sentenceTypes, wordCount, type SentenceType } from './breakdown.js';
-import { cachedReferenceEmbeddings, loadJudge } from './judge.js';
+import { loadJudge, referenceEmbeddings, embedSorted } from './judge.js';
+import { dtwMjeMany } from './pose-pool.js';
 
 /** Bump when anything changes what a result holds or how its numbers are computed (cache keys include it). */
 export const SCORING_VERSION = '1';
@@ -130,33 +131,36 @@ export async function scorePoses(
   const progress = (done: number, stage: string) => opts.onProgress?.({ done, total: n, stage });
   const timings: Record<string, number> = {};
 
-  // Back-translation.
+  // Pose metrics per item, on worker threads while the judge runs.
+  let t = performance.now();
+  let poseS = 0;
+  const mjePromise = dtwMjeMany(hyps.map((h, i) => [h, refs[i]!] as const), {
+    signal: opts.signal,
+  }).then((r) => { poseS = seconds(t); return r; });
+  mjePromise.catch(() => undefined);
+
+  // Back-translation, and the Fréchet pose distance on the judge's embeddings.
   let texts: string[] | null = null;
   let fpd: number | null = null;
   const judgeDir = suite.judgeDir;
-  let t = performance.now();
   if (judgeDir && suite.info.judge) {
     checkAborted(opts.signal);
+    const tj = performance.now();
     const judge = await loadJudge(judgeDir, suite.info.judge.hash);
     const out = await judge.translateBatch(hyps, { batchSize: 32, onProgress: (d) => { checkAborted(opts.signal); progress(d, 'translating'); } });
     texts = out.map((o) => o.text);
-    timings.translate_s = seconds(t);
-    t = performance.now();
+    timings.translate_s = seconds(tj);
+    const te = performance.now();
     checkAborted(opts.signal);
-    const refEmb = await cachedReferenceEmbeddings(`${suite.info.version}\0${suite.info.judge.hash}`, () => judge.embedBatch(refs));
-    const hypEmb = await judge.embedBatch(hyps);
+    const refEmb = await referenceEmbeddings(suite, judge, refs);
+    const hypEmb = await embedSorted(judge, hyps);
     fpd = frechetDistance(hypEmb, refEmb);
-    timings.embed_s = seconds(t);
+    timings.embed_s = seconds(te);
   }
-
-  // Pose metrics per item.
-  t = performance.now();
-  const mje = hyps.map((h, i) => {
-    if (i % 16 === 0) { checkAborted(opts.signal); progress(i, 'pose metrics'); }
-    return dtwMje(h, refs[i]!);
-  });
+  progress(0, 'pose metrics');
+  const mje = await mjePromise;
   progress(n, 'pose metrics');
-  timings.pose_s = seconds(t);
+  timings.pose_s = poseS;
 
   // Text metrics.
   t = performance.now();

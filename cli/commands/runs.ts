@@ -152,9 +152,10 @@ export function register(program: Command): void {
     .argument('<id>', 'run id')
     .option('--data <dir>', DATA_HELP)
     .option('--json', 'print {run, events} as one JSON line')
-    .action(async (id: string, o: { data?: string; json?: boolean }) => {
+    .action(async (id: string, own: { data?: string; json?: boolean }) => {
+      const o = { ...runs.opts<{ data?: string; json?: boolean }>(), ...own }; // commander may give `runs` the shared flags
       const { SignbenchError } = await import('../../pose/errors.js');
-      const { store } = await open(o.data ?? runs.opts().data);
+      const { store } = await open(o.data);
       try {
         const run = await store.getRun(id);
         if (!run) throw new SignbenchError('not-found', `no run ${id}`);
@@ -172,8 +173,9 @@ export function register(program: Command): void {
     .argument('<id>', 'run or submission id')
     .option('--data <dir>', DATA_HELP)
     .option('--json', 'print {"id","state","submission"} as one JSON line')
-    .action(async (id: string, o: { data?: string; json?: boolean }) => {
-      const { store, config } = await open(o.data ?? runs.opts().data);
+    .action(async (id: string, own: { data?: string; json?: boolean }) => {
+      const o = { ...runs.opts<{ data?: string; json?: boolean }>(), ...own };
+      const { store, config } = await open(o.data);
       try {
         const run = await store.rerun(id);
         const { openQueue } = await import('../../runner/queue/index.js');

@@ -1,8 +1,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** A time-sortable id: `<prefix>_<ms, base 36><10 random hex>`, e.g. `run_mh3k2x1a4f0c9e2b17d`. */
+let lastMs = 0;
+
+/**
+ * A time-sortable id: `<prefix>_<ms, base 36><10 random hex>`, e.g. `run_mh3k2x1a4f0c9e2b17d`. Within a process the
+ * time part strictly increases, so ids made one after another sort in that order (a rerun after its run).
+ */
 export function newId(prefix: string, now = Date.now()): string {
-  return `${prefix}_${now.toString(36).padStart(9, '0')}${randomBytes(5).toString('hex')}`;
+  lastMs = Math.max(now, lastMs + 1);
+  return `${prefix}_${lastMs.toString(36).padStart(9, '0')}${randomBytes(5).toString('hex')}`;
 }
 
 const TOKEN_PREFIX = 'sbt_';

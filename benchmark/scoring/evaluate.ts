@@ -23,7 +23,7 @@ import { validateSubmission, validatePoses, type SubmissionInput, type ValidateO
 import type { Suite } from '../suite/index.js';
 import { BOOTSTRAP_SIGNATURE, bootstrapInterval, METRICS, statsOf } from './bootstrap.js';
 import { LENGTH_BUCKETS, lengthBucket, SENTENCE_TYPES, sentenceTypes, wordCount, type SentenceType } from './breakdown.js';
-import { loadJudge, referenceEmbeddings, embedSorted } from './judge.js';
+import { loadJudge, referenceEmbeddings } from './judge.js';
 import { dtwMjeMany } from './pose-pool.js';
 
 /** Bump when anything changes what a result holds or how its numbers are computed (cache keys include it). */
@@ -147,13 +147,14 @@ export async function scorePoses(
     checkAborted(opts.signal);
     const tj = performance.now();
     const judge = await loadJudge(judgeDir, suite.info.judge.hash);
-    const out = await judge.translateBatch(hyps, { batchSize: 32, onProgress: (d) => { checkAborted(opts.signal); progress(d, 'translating'); } });
+    // The encoder pass of the translation gives the embeddings too (batches of similar lengths, as embedSorted's).
+    const out = await judge.translateBatch(hyps, { batchSize: 32, embeddings: true, onProgress: (d) => { checkAborted(opts.signal); progress(d, 'translating'); } });
     texts = out.map((o) => o.text);
     timings.translate_s = seconds(tj);
     const te = performance.now();
     checkAborted(opts.signal);
     const refEmb = await referenceEmbeddings(suite, judge, refs);
-    const hypEmb = await embedSorted(judge, hyps);
+    const hypEmb = out.map((o) => o.embedding!);
     fpd = frechetDistance(hypEmb, refEmb);
     timings.embed_s = seconds(te);
   }

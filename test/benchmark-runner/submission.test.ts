@@ -55,6 +55,8 @@ describe('predictions submissions', () => {
     const v = await validateSubmission(suite, { kind: 'predictions', path: join(dir, 'shard.tar') });
     expect(v.layout).toBe('signverse-shard');
     expect([...v.poses.keys()]).toEqual(suite.prompts().map((p) => p.id));
+    const shard = await evaluateSubmission(suite, { kind: 'predictions', path: join(dir, 'shard.tar') });
+    expect(scoresOf(shard)).toEqual(scoresOf(truth));
   });
 
   it('rejects missing, extra, NaN, empty and over-long items, naming every id', async () => {

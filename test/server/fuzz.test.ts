@@ -10,11 +10,17 @@ import { encodeSignVerseNpz } from '../../pose/signverse/index.js';
 import { tarHeaderBlock } from '../../pose/tar.js';
 import { writeZip } from '../../pose/zip.js';
 import { syntheticSequence } from '../../render/synthetic.js';
-import { json, testServer } from './helpers.js';
+import { json, testServer, untilReady } from './helpers.js';
 
 type S = Awaited<ReturnType<typeof testServer>>;
 let srv: S;
-beforeAll(async () => { srv = await testServer({ rateLimit: 0 }); }, 120_000); // rate limits would answer 429 before validation runs
+let token = '';
+beforeAll(async () => {
+  srv = await testServer({ rateLimit: 0, tokenRateLimit: 0 }); // rate limits would answer 429 before validation runs
+  token = (await srv.store.createToken('fuzzer')).token;
+  // the suite is materialised on first use (a child process); wait for it so that submissions reach validation
+  expect((await untilReady(() => srv.app.request('/v1/suites/synthetic-mini/prompts'))).status).toBe(200);
+}, 400_000);
 afterAll(async () => { await srv?.close(); });
 
 interface Case { what: string; path: string; init: RequestInit }
@@ -109,6 +115,42 @@ function generateCases(): Case[] {
     cases.push({ what: 'sign.mt query', path: `/spoken_text_to_signed_pose?${p}`, init: {} });
   }
   cases.push({ what: 'translate beam', path: '/v1/translate?beam=99', init: { method: 'POST', body: pose } });
+
+  // submissions: credentials, forms and hostile archives
+  const zipOf = (name: string) => writeZip([{ name, data: pose }]);
+  const archives: [string, Uint8Array][] = [
+    ['traversal zip', zipOf('../../../tmp/evil.pose')], ['absolute zip', zipOf('/etc/evil.pose')], ['backslash zip', zipOf('..\\..\\evil.pose')],
+    ['traversal tar', tar([['../../evil.pose', pose]])], ['absolute tar', tar([['/tmp/evil.pose', pose]])], ['wrong ids', zipOf('nope.pose')],
+    ['random bytes', new Uint8Array(300).fill(3)], ['truncated zip', zipOf('sbp-1-000028.pose').subarray(0, 200)],
+    ['model without manifest', zipOf('encoder.onnx')], ['empty zip', writeZip([])],
+  ];
+  const sub = (fields: Record<string, string | Uint8Array>, headers: Record<string, string> = {}): RequestInit => {
+    const f = new FormData();
+    for (const [k, v] of Object.entries(fields)) f.set(k, typeof v === 'string' ? v : new File([v], `${k}.zip`));
+    return { method: 'POST', body: f, headers };
+  };
+  const auth = () => ({ Authorization: `Bearer ${token}` });
+  for (const h of ['', 'Bearer', 'Bearer nope', `Basic ${token}`, `Bearer ${'x'.repeat(600)}`, 'Bearer sbk_0000000000000000']) {
+    cases.push({ what: 'submission credentials', path: '/v1/submissions', init: sub({ suite: 'synthetic-mini', name: 'x', file: pose }, h ? { Authorization: h } : {}) });
+  }
+  for (const [what, body] of archives) {
+    for (const kind of ['predictions', 'model']) {
+      cases.push({ what: `submission ${what} (${kind})`, path: '/v1/submissions', init: sub({ suite: 'synthetic-mini', name: `fuzz ${what}`, kind, file: body }, auth()) });
+    }
+  }
+  const forms: Record<string, string | Uint8Array>[] = [
+    { suite: 'synthetic-mini', name: 'x' }, { suite: 'synthetic-mini', file: pose }, { name: 'x', file: pose },
+    { suite: '../../etc', name: 'x', file: pose }, { suite: 'nope', name: 'x', file: pose }, { suite: 'synthetic-mini', name: '', file: pose },
+    { suite: 'synthetic-mini', name: 'a\u0000b', file: pose }, { suite: 'synthetic-mini', name: 'x'.repeat(200), file: pose },
+    { suite: 'synthetic-mini', name: 'x', kind: 'weights', file: pose }, { suite: 'synthetic-mini', name: 'x', file: new Uint8Array(0) },
+    { suite: 'synthetic-mini', name: 'x', file: 'not a file' },
+  ];
+  for (const f of forms) cases.push({ what: 'submission form', path: '/v1/submissions', init: sub(f, auth()) });
+  cases.push({ what: 'submission json', path: '/v1/submissions', init: json({ suite: 'synthetic-mini', name: 'x' }, auth()) });
+  for (const id of ['nope', '../../etc/passwd', 'x'.repeat(300), '%00']) {
+    cases.push({ what: 'submission id', path: `/v1/submissions/${encodeURIComponent(id)}`, init: {} });
+    cases.push({ what: 'submission events id', path: `/v1/submissions/${encodeURIComponent(id)}/events`, init: {} });
+  }
   cases.push({ what: 'unknown method', path: '/v1/generate', init: { method: 'PUT', body: '{}' } });
   return cases;
 }

@@ -1,15 +1,27 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSuite } from '../../benchmark/suite/index.js';
 import { writeZip } from '../../pose/zip.js';
 import { createServer, type Server } from '../../server/server.js';
 import type { ServerConfig } from '../../server/config.js';
 
-/** A real server (inference processes with the committed models) with quiet logs; close it in afterAll. */
+/**
+ * A real server (inference processes with the committed models, a SQLite store in a fresh data directory, no suite
+ * warm-up) with quiet logs; close it in afterAll.
+ */
 export async function testServer(config: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = {}): Promise<Server & { lines: Record<string, unknown>[] }> {
   const lines: Record<string, unknown>[] = [];
-  const srv = await createServer({ env, config: { poolSize: 1, dataDir: config.dataDir ?? '/tmp/signbench-test-data', ...config }, log: (l) => lines.push(l) });
-  return Object.assign(srv, { lines });
+  const own = config.dataDir ? null : mkdtempSync(join(tmpdir(), 'signbench-test-'));
+  const srv = await createServer({ env, config: { poolSize: 1, warmSuites: false, runWorkers: 0, dataDir: own ?? config.dataDir, ...config }, log: (l) => lines.push(l) });
+  const close = srv.close;
+  return Object.assign(srv, {
+    lines,
+    close: async () => {
+      await close();
+      if (own) rmSync(own, { recursive: true, force: true });
+    },
+  });
 }
 
 export const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({

@@ -110,6 +110,15 @@ export function createApp(deps: AppDeps): SignbenchApp {
   app.post('/v1/submissions', limit(config.maxArchiveBytes + 64 * KB, 'submission'));
   app.on(['POST', 'PUT', 'PATCH'], '*', async (c, next) => (['/v1/render', '/v1/translate', '/v1/submissions', '/v1/generate'].includes(c.req.path) ? next() : limit(64 * KB, 'request')(c, next)));
 
+  // Load shedding: when the pool is saturated, inference routes answer 503 before reading or validating the body.
+  const shed: MiddlewareHandler = async (c, next) => {
+    if (!pool.saturated) return next();
+    c.header('Retry-After', '1');
+    return errorResponse(c, 'busy', 'all inference workers are busy and the queue is full; try again shortly', 503);
+  };
+  for (const path of ['/v1/generate', '/v1/render', '/v1/translate']) app.post(path, shed);
+  app.get('/spoken_text_to_signed_pose', shed);
+
   registerInference(app, pool, config.defaultGenerator);
   const ready = async () => {
     const checks: Record<string, boolean | string> = { models: pool.ready, draining };

@@ -79,7 +79,7 @@ export class InferencePool {
       env: { ...process.env, SIGNBENCH_POOL_MODELS: JSON.stringify(this.opts.models) },
     });
     // Inference yields the CPU to the HTTP event loop: health checks and 503s stay fast while every worker is busy.
-    if (proc.pid) try { setPriority(proc.pid, Math.min(19, getPriority(process.pid) + 5)); } catch { /* not permitted: keep the default */ }
+    if (proc.pid) try { setPriority(proc.pid, Math.min(19, getPriority(process.pid) + 2)); } catch { /* not permitted: keep the default */ }
     const slot: Slot = { proc, ready: false, task: null };
     proc.on('message', (m: FromWorker) => this.onMessage(slot, m));
     proc.on('exit', (code, sig) => this.onExit(slot, code, sig));
@@ -92,6 +92,11 @@ export class InferencePool {
     if (this.fatal) return Promise.reject(this.fatal);
     if (this.slots.every((s) => s.ready)) return Promise.resolve();
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+  }
+
+  /** Whether a new task would be refused now (every process busy and the queue full). */
+  get saturated(): boolean {
+    return !this.slots.some((s) => s.ready && !s.task) && this.queue.length >= this.opts.maxQueue;
   }
 
   get ready(): boolean {

@@ -64,7 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     queueSize: int(env, 'SIGNBENCH_POOL_QUEUE', 32),
     requestTimeoutMs: int(env, 'SIGNBENCH_TIMEOUT_MS', 60_000, 1),
     maxUploadBytes: int(env, 'SIGNBENCH_MAX_UPLOAD_MB', 32, 1) * 2 ** 20,
-    maxArchiveBytes: int(env, 'SIGNBENCH_MAX_ARCHIVE_MB', 512, 1) * 2 ** 20,
+    maxArchiveBytes: int(env, 'SIGNBENCH_MAX_ARCHIVE_MB', 256, 1) * 2 ** 20,
     maxFrames: 10_000,
     generators,
     defaultGenerator: 'default',

@@ -13,7 +13,7 @@ export const ENV_HELP: [string, string][] = [
   ['SIGNBENCH_DB, SIGNBENCH_QUEUE, SIGNBENCH_LEASE_MS, SIGNBENCH_RUN_TIMEOUT_MS, SIGNBENCH_RUN_MEMORY_MB', 'the runner\'s store, run queue and limits (see runner/config.ts)'],
   ['SIGNBENCH_TIMEOUT_MS', 'deadline of one request (default 60000)'],
   ['SIGNBENCH_MAX_UPLOAD_MB', 'largest pose upload (default 32)'],
-  ['SIGNBENCH_MAX_ARCHIVE_MB', 'largest submission archive (default 512)'],
+  ['SIGNBENCH_MAX_ARCHIVE_MB', 'largest submission archive (default 256; it is held in memory while it is checked)'],
   ['SIGNBENCH_WARM_SUITES', 'prepare the built-in suites and their baseline scores in the background at start (default 1; 0 = on first use)'],
   ['SIGNBENCH_GENERATORS', 'extra generator models: id=dir,id2=dir2 (the committed model is "default")'],
   ['SIGNBENCH_TRANSLATOR', 'translator model directory (default models/translator)'],

@@ -61,3 +61,13 @@ export function trainSubcommand(
     .option('--resume', 'continue from the checkpoint')
     .option('--json', 'print one JSON line at the end');
 }
+
+/** Help text of `--signverse-hands` (inspect, convert, render). */
+export const SIGNVERSE_HANDS_HELP = 'SignVerse frames with ≥2 people: hand labelling auto (decided per clip from the data) | stored | repair';
+
+/** The `--signverse-hands` value, or undefined when not given; errors name the flag. */
+export function signverseHandsOption(v: string | undefined): 'auto' | 'stored' | 'repair' | undefined {
+  if (v === undefined) return undefined;
+  if (v !== 'auto' && v !== 'stored' && v !== 'repair') throw new Error(`--signverse-hands must be auto, stored or repair, got '${v}'`);
+  return v;
+}

@@ -23,6 +23,13 @@ export interface ReadOptions {
   width?: number;
   height?: number;
   fps?: number;
+  /** SignVerse frames with ≥ 2 people: hand labelling `auto` (default, from the data), `stored` or `repair`. */
+  signverseHands?: 'auto' | 'stored' | 'repair';
+}
+
+/** Options of the writers that have them: the SignVerse layout (`pipeline`, the default, or the dataset card's). */
+export interface WriteOptions {
+  signverseLayout?: 'pipeline' | 'card';
 }
 
 export interface Detected {
@@ -58,7 +65,7 @@ export async function detectFormat(path: string): Promise<Detected> {
   if (ext === '.skels') return { format: 'pt-skels', dir: false };
   if (ext === '.parquet') return { format: 'islr-parquet', dir: false };
   if (ext === '.npz' || isZip(b)) {
-    return { format: basename(path) === 'poses.npz' || (await zipHasMember(path, 'frame_payloads.npy')) ? 'signverse' : 'dwpose-npz', dir: false };
+    return { format: basename(path) === 'poses.npz' || (await zipHasMember(path, 'frame_payloads.npy')) || (await zipHasMember(path, 'frames.npy')) ? 'signverse' : 'dwpose-npz', dir: false };
   }
   if (ext === '.npy' || isNpy(b)) return { format: 'dwpose-npz', dir: false };
   if (ext === '.json') {
@@ -88,10 +95,12 @@ async function detectDirectory(dir: string): Promise<PoseFormat> {
   const has = (re: RegExp) => names.some((n) => re.test(n));
   if (has(/_keypoints\.json$/i)) return 'openpose-json';
   if (names.includes('keypoints') && (names.includes('annotations') || names.includes('metadata.csv'))) return 'clerc';
-  if (has(/\.tar$/i) || names.includes('npz')) return 'signverse';
+  if (has(/\.tar$/i) || names.includes('npz') || names.includes('poses.npz')) return 'signverse';
   for (const n of names) {
     const s = await stat(join(dir, n)).catch(() => null);
-    if (s?.isDirectory() && (await stat(join(dir, n, 'npz', 'poses.npz')).catch(() => null))) return 'signverse';
+    if (!s?.isDirectory()) continue;
+    if (await stat(join(dir, n, 'npz', 'poses.npz')).catch(() => null)) return 'signverse';
+    if (await stat(join(dir, n, 'poses.npz')).catch(() => null)) return 'signverse'; // the dataset card's layout
   }
   if (has(/\.pose$/i)) return 'pose';
   if (has(/\.json$/i)) return 'dwpose-json';
@@ -108,7 +117,7 @@ export async function* readPoses(path: string, opts: ReadOptions = {}): AsyncGen
   switch (format) {
     case 'signverse': {
       const { readSignVerse } = await import('./signverse/index.js');
-      yield* readSignVerse(path, { limits });
+      yield* readSignVerse(path, { limits, signverseHands: opts.signverseHands });
       return;
     }
     case 'pose': {
@@ -197,10 +206,10 @@ export function safeFileName(id: string): string {
 }
 
 /** Encodes one sequence in a single-file format. */
-export async function encodePoses(seq: PoseSequence, format: Exclude<WriteFormat, 'signverse-tar'>): Promise<Uint8Array> {
+export async function encodePoses(seq: PoseSequence, format: Exclude<WriteFormat, 'signverse-tar'>, opts: WriteOptions = {}): Promise<Uint8Array> {
   switch (format) {
     case 'pose': return (await import('./formats/pose-format.js')).encodePoseFile(seq);
-    case 'signverse-npz': return (await import('./signverse/index.js')).encodeSignVerseNpz(seq);
+    case 'signverse-npz': return (await import('./signverse/index.js')).encodeSignVerseNpz(seq, { layout: opts.signverseLayout });
     case 'dwpose-json': return new TextEncoder().encode((await import('./formats/dwpose-json.js')).encodeDwposeJson(seq));
   }
 }
@@ -210,10 +219,10 @@ export async function encodePoses(seq: PoseSequence, format: Exclude<WriteFormat
  * itself for one sequence, or `out/<id>.<ext>` per sequence when `out` is a directory or there are several.
  * Returns the paths written.
  */
-export async function writePoses(out: string, seqs: AsyncIterable<PoseSequence> | Iterable<PoseSequence>, format: WriteFormat): Promise<string[]> {
+export async function writePoses(out: string, seqs: AsyncIterable<PoseSequence> | Iterable<PoseSequence>, format: WriteFormat, opts: WriteOptions = {}): Promise<string[]> {
   if (format === 'signverse-tar') {
     const { writeSignVerseShard } = await import('./signverse/index.js');
-    await writeSignVerseShard(out, seqs);
+    await writeSignVerseShard(out, seqs, { layout: opts.signverseLayout });
     return [out];
   }
   const written: string[] = [];
@@ -227,11 +236,11 @@ export async function writePoses(out: string, seqs: AsyncIterable<PoseSequence> 
     }
     await mkdir(out, { recursive: true });
     const p = join(out, safeFileName(seq.id) + EXT[format]);
-    await writeFile(p, await encodePoses(seq, format));
+    await writeFile(p, await encodePoses(seq, format, opts));
     written.push(p);
   }
   if (first) {
-    await writeFile(out, await encodePoses(first, format));
+    await writeFile(out, await encodePoses(first, format, opts));
     written.push(out);
   }
   return written;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { printJson } from '../output.js';
-import { positiveInt } from '../options.js';
+import { positiveInt, SIGNVERSE_HANDS_HELP, signverseHandsOption } from '../options.js';
 import type { ComparisonItem } from '../../render/index.js';
 
 interface SizeOpts {
@@ -46,9 +46,9 @@ async function withProgress<T>(label: string, run: (onProgress: (done: number, t
   }
 }
 
-async function readFirst(path: string) {
+async function readFirst(path: string, signverseHands?: string) {
   const { readFirstPose } = await import('../../pose/io.js');
-  return readFirstPose(path);
+  return readFirstPose(path, { signverseHands: signverseHandsOption(signverseHands) });
 }
 
 export function register(program: Command): void {
@@ -63,12 +63,13 @@ export function register(program: Command): void {
     .option('--height <px>', 'output height (default: the source frame height)')
     .option('--fps <n>', 'frame rate of webp/gif/mp4 (default: the sequence fps)')
     .option('--json', 'print {"path", "format", "frames", "width", "height", "fps", "seconds"} as one JSON line')
-    .action(async (input: string, o: SizeOpts & { out: string; style: string; format: string; json?: boolean }) => {
+    .option('--signverse-hands <mode>', SIGNVERSE_HANDS_HELP)
+    .action(async (input: string, o: SizeOpts & { out: string; style: string; format: string; json?: boolean; signverseHands?: string }) => {
       const { assertRenderStyle, assertRenderFormat, renderSequence } = await import('../../render/index.js');
       const style = assertRenderStyle(o.style);
       const format = assertRenderFormat(o.format);
       const size = sizeOpts(o);
-      const seq = await readFirst(input);
+      const seq = await readFirst(input, o.signverseHands);
       const { result, seconds } = await withProgress(`render ${style}`, (onProgress) =>
         renderSequence(seq, { style, format, out: o.out, ...size, onProgress }));
       if (o.json) {

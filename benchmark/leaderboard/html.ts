@@ -73,7 +73,7 @@ export function leaderboardHtml(lb: Leaderboard): string {
   const rows = lb.rows.map((r) => `<tr class="${r.kind}"><td>${r.rank}</td><td>${esc(r.name)}</td><td>${r.kind}</td><td>${f(r.sacrebleu?.bleu)}${ci(r.ci95?.bleu)}</td><td>${f(r.sacrebleu?.chrf)}${ci(r.ci95?.chrf)}</td><td>${f(r.slt?.bleu4)}</td><td>${f(r.slt?.rouge)}</td><td>${f(r.pose?.dtw_mje, 4)}${ci(r.ci95?.dtw_mje, 4)}</td><td>${f(r.pose?.fpd, 3)}</td><td>${esc(vsAboveText(r))}</td></tr>`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>signbench leaderboard: ${esc(lb.suite)}</title>
-<style>body{font:14px/1.4 sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin-top:1em}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}td:nth-child(2),td:nth-child(3),th:nth-child(2),th:nth-child(3){text-align:left}.baseline td{color:#555;font-style:italic}.ci{color:#888;font-size:12px}code{font-size:12px}</style>
+<style>body{font:14px/1.4 sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin-top:1em}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right;white-space:nowrap}td:nth-child(2),td:nth-child(3),th:nth-child(2),th:nth-child(3){text-align:left}.baseline td{color:#555;font-style:italic}.ci{color:#888;font-size:12px}code{font-size:12px}</style>
 </head><body>
 <h1>Leaderboard: ${esc(lb.suite)}</h1>
 ${leaderboardSvg(lb)}

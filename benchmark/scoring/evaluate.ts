@@ -23,7 +23,7 @@ import { validateSubmission, validatePoses, type SubmissionInput, type ValidateO
 import type { Suite } from '../suite/index.js';
 import { BOOTSTRAP_SIGNATURE, bootstrapInterval, METRICS, statsOf } from './bootstrap.js';
 import { LENGTH_BUCKETS, lengthBucket, SENTENCE_TYPES, sentenceTypes, wordCount, type SentenceType } from './breakdown.js';
-import { loadJudge, referenceEmbeddings, embedSorted } from './judge.js';
+import { loadJudge, referenceEmbeddings } from './judge.js';
 import { dtwMjeMany } from './pose-pool.js';
 
 /** Bump when anything changes what a result holds or how its numbers are computed (cache keys include it). */
@@ -132,30 +132,25 @@ export async function scorePoses(
   const timings: Record<string, number> = {};
 
   // Pose metrics per item, on worker threads while the judge runs.
-  let t = performance.now();
+  const tPose = performance.now();
   let poseS = 0;
-  const mjePromise = dtwMjeMany(hyps.map((h, i) => [h, refs[i]!] as const), {
-    signal: opts.signal,
-  }).then((r) => { poseS = seconds(t); return r; });
+  // Its own controller, so that a failure of the judge stops the workers too.
+  const poseAbort = new AbortController();
+  const onAbort = () => poseAbort.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const mjePromise = dtwMjeMany(hyps.map((h, i) => [h, refs[i]!] as const), { signal: poseAbort.signal })
+    .then((r) => { poseS = seconds(tPose); return r; })
+    .finally(() => opts.signal?.removeEventListener('abort', onAbort));
   mjePromise.catch(() => undefined);
 
   // Back-translation, and the Fréchet pose distance on the judge's embeddings.
   let texts: string[] | null = null;
   let fpd: number | null = null;
-  const judgeDir = suite.judgeDir;
-  if (judgeDir && suite.info.judge) {
-    checkAborted(opts.signal);
-    const tj = performance.now();
-    const judge = await loadJudge(judgeDir, suite.info.judge.hash);
-    const out = await judge.translateBatch(hyps, { batchSize: 32, onProgress: (d) => { checkAborted(opts.signal); progress(d, 'translating'); } });
-    texts = out.map((o) => o.text);
-    timings.translate_s = seconds(tj);
-    const te = performance.now();
-    checkAborted(opts.signal);
-    const refEmb = await referenceEmbeddings(suite, judge, refs);
-    const hypEmb = await embedSorted(judge, hyps);
-    fpd = frechetDistance(hypEmb, refEmb);
-    timings.embed_s = seconds(te);
+  try {
+    if (suite.judgeDir && suite.info.judge) ({ texts, fpd } = await backTranslate(suite, hyps, refs, timings, opts));
+  } catch (err) {
+    poseAbort.abort();
+    throw err;
   }
   progress(0, 'pose metrics');
   const mje = await mjePromise;
@@ -163,7 +158,7 @@ export async function scorePoses(
   timings.pose_s = poseS;
 
   // Text metrics.
-  t = performance.now();
+  const t = performance.now();
   const refTexts = prompts.map((p) => p.text.toLowerCase());
   const bleu = new BLEU();
   const chrf = new CHRF();
@@ -247,6 +242,27 @@ export async function scorePoses(
     submission,
     timings,
   };
+}
+
+/** The judge's greedy back-translations of `hyps`, and the Fréchet distance of their embeddings to the references'. */
+async function backTranslate(
+  suite: Suite, hyps: readonly PoseSequence[], refs: readonly PoseSequence[], timings: Record<string, number>, opts: EvalOptions,
+): Promise<{ texts: string[]; fpd: number }> {
+  checkAborted(opts.signal);
+  const n = hyps.length;
+  const tj = performance.now();
+  const judge = await loadJudge(suite.judgeDir!, suite.info.judge!.hash);
+  // The encoder pass of the translation gives the embeddings too (batches of similar lengths, as embedSorted's).
+  const out = await judge.translateBatch(hyps, {
+    batchSize: 32, embeddings: true, onProgress: (d) => { checkAborted(opts.signal); opts.onProgress?.({ done: d, total: n, stage: 'translating' }); },
+  });
+  timings.translate_s = seconds(tj);
+  const te = performance.now();
+  checkAborted(opts.signal);
+  const refEmb = await referenceEmbeddings(suite, judge, refs);
+  const fpd = frechetDistance(out.map((o) => o.embedding!), refEmb);
+  timings.embed_s = seconds(te);
+  return { texts: out.map((o) => o.text), fpd };
 }
 
 function sumRows(rows: readonly (readonly number[])[]): Float64Array {

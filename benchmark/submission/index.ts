@@ -11,7 +11,7 @@
  */
 import { lstat, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { extname, join, sep } from 'node:path';
 import { SignbenchError } from '../../pose/errors.js';
 import { readFirstPose, readPoses } from '../../pose/io.js';
 import type { PoseSequence } from '../../pose/sequence.js';
@@ -220,13 +220,15 @@ async function readFilesDir(suite: Suite, dir: string, opts: ValidateOptions): P
     const name = files.get(p.id);
     if (!name) { problems.push({ id: p.id, problem: 'missing: no file for this prompt id' }); continue; }
     try {
-      const seq = await readFirstPose(join(dir, name), { fps: suite.info.fps, limits: { maxFrames: suite.info.frameCap, maxBytes: limits.maxTotalBytes } });
+      // One frame over the cap still reads, so that the report says "N frames, over the cap" rather than a reader error.
+      const seq = await readFirstPose(join(dir, name), { fps: suite.info.fps, limits: { maxFrames: suite.info.frameCap + 1, maxBytes: limits.maxTotalBytes } });
       seq.meta.id = p.id;
       const bad = sequenceProblems(seq, suite);
       if (bad.length > 0) for (const problem of bad) problems.push({ id: p.id, problem });
       else poses.set(p.id, seq);
     } catch (err) {
-      problems.push({ id: p.id, problem: `unreadable: ${(err as Error).message}` });
+      // Messages name the file; inside an unpacked archive, by its name in the archive.
+      problems.push({ id: p.id, problem: `unreadable: ${(err as Error).message.split(dir + sep).join('')}` });
     }
     opts.onProgress?.({ done: i + 1, total: prompts.length, stage: 'reading' });
   }

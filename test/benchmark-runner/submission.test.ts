@@ -55,6 +55,8 @@ describe('predictions submissions', () => {
     const v = await validateSubmission(suite, { kind: 'predictions', path: join(dir, 'shard.tar') });
     expect(v.layout).toBe('signverse-shard');
     expect([...v.poses.keys()]).toEqual(suite.prompts().map((p) => p.id));
+    const shard = await evaluateSubmission(suite, { kind: 'predictions', path: join(dir, 'shard.tar') });
+    expect(scoresOf(shard)).toEqual(scoresOf(truth));
   });
 
   it('rejects missing, extra, NaN, empty and over-long items, naming every id', async () => {
@@ -83,9 +85,21 @@ describe('predictions submissions', () => {
     expect(byId.get('not-an-id')).toMatch(/extra/);
     expect(byId.get(ids[2])).toMatch(/NaN or Inf|non-finite/);
     expect(byId.get(ids[3])).toMatch(/0 frames|unreadable/);
-    expect(byId.get(ids[4])).toMatch(/frame|limit/);
-    expect(byId.get(ids[5])).toMatch(/unreadable/);
+    expect(byId.get(ids[4])).toBe(`${suite.info.frameCap + 1} frames, over the suite's cap of ${suite.info.frameCap}`);
+    expect(byId.get(ids[5])).toMatch(new RegExp(`^unreadable: ${ids[5]}\\.pose: `));
     expect(r.message).toMatch(/rejected: 6 problems/);
+  });
+
+  it('reports progress and honours an AbortSignal', async () => {
+    const stages = new Set<string>();
+    const r = await evaluateSubmission(suite, { kind: 'predictions', path: refs }, { onProgress: (p) => { stages.add(p.stage); expect(p.total).toBe(suite.info.n); } });
+    expect(r.n).toBe(suite.info.n);
+    expect([...stages]).toEqual(expect.arrayContaining(['reading', 'translating', 'pose metrics']));
+    const ac = new AbortController();
+    const err = await evaluateSubmission(suite, { kind: 'predictions', path: refs }, {
+      signal: ac.signal, onProgress: (p) => { if (p.stage === 'reading' && p.done === 3) ac.abort(); },
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'aborted' });
   });
 
   it('refuses archives with path traversal, absolute paths and links before unpacking anything', async () => {

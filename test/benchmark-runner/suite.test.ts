@@ -5,6 +5,8 @@ import { writeCorpus } from '../../corpus/format.js';
 import { proceduralCorpus } from '../../corpus/procedural/index.js';
 import { buildSuite, loadSuite, MINI_ITEMS, promptsJsonl, SUITE_FILE } from '../../benchmark/suite/index.js';
 import { isSignbenchError } from '../../pose/errors.js';
+import { evaluateSubmission } from '../../benchmark/scoring/evaluate.js';
+import { rankLeaderboard } from '../../benchmark/leaderboard/index.js';
 import { miniSuite, testDataDir, tmp } from './helpers.js';
 
 describe('suites', () => {
@@ -55,6 +57,12 @@ describe('suites', () => {
     expect(s.info.publicReferences).toBe(false);
     const loaded = await loadSuite(join(dir, 'suite'), { dataDir: await testDataDir() });
     expect(loaded.info).toEqual(s.info);
+    // scored on pose metrics only: null text blocks, and a board ranked by DTW-MJE
+    const r = await evaluateSubmission(loaded, { kind: 'predictions', path: loaded.referenceDir });
+    expect(r).toMatchObject({ scoring: 'pose-only', slt: null, sacrebleu: null, slrtp: null, ci95: { bleu: null, chrf: null, dtw_mje: [0, 0] }, pose: { dtw_mje: 0, fpd: null } });
+    expect(r.signature.judge).toBeNull();
+    expect(r.items.every((it) => it.hyp === null && it.stats === null)).toBe(true);
+    expect(rankLeaderboard(s.info.name, [{ name: 'truth', kind: 'baseline', result: r }]).primary).toBe('pose.dtw_mje');
   });
 
   it('refuses unknown suites and bad splits with typed errors', async () => {

@@ -21,6 +21,11 @@ export interface GenerateOptions {
    * model's own rate, `normalization.fps`). For video models that want 24 or 30 fps from a 6- or 12-fps generator.
    */
   fps?: number;
+  /**
+   * Called with each frame as the decoder makes it (canonical layout: 128 × x, y, c), for streaming. Only frames
+   * that the output keeps are reported, and only when no `fps` resampling is asked for (resampling needs neighbours).
+   */
+  onFrame?: (t: number, frame: Float32Array) => void;
 }
 
 export interface GeneratedFrames {
@@ -90,7 +95,7 @@ export class GeneratorRuntime {
    * Runs the encoder and the KV-cached decoder for one token sequence: 96 steps, or with `stopAtLength` only as
    * many as the length head keeps (frame t depends only on earlier frames, so the kept frames are the same).
    */
-  async generateIds(ids: number[], opts: { stopAtLength?: boolean } = {}): Promise<GeneratedFrames> {
+  async generateIds(ids: number[], opts: { stopAtLength?: boolean; onStep?: (i: number, frame: Float32Array) => void } = {}): Promise<GeneratedFrames> {
     const { heads, d, decoderLayers: L } = this.manifest.config;
     const dh = d / heads;
     const enc = await this.encoder.run({ tokens: int64Tensor(ids, [1, ids.length]) });
@@ -112,6 +117,11 @@ export class GeneratorRuntime {
       const next = out.next_frame.data as Float32Array;
       if (next.length !== POSE_DIM) throw new Error(`${join(this.dir, this.manifest.files.decoderStep)}: next_frame has ${next.length} values, expected ${POSE_DIM}`);
       frames.set(next, i * POSE_DIM);
+      if (opts.onStep) {
+        const f = next.slice();
+        this.denormalize(f);
+        opts.onStep(i, f);
+      }
       feeds.frame = out.next_frame; // fed back as is (no copy)
       for (let l = 0; l < L; l++) {
         feeds[`past_k_${l}`] = out[`present_k_${l}`];
@@ -134,9 +144,13 @@ export class GeneratorRuntime {
     const fpsProblem = opts.fps === undefined ? null : checkFpsValue(opts.fps, MAX_GENERATE_FPS);
     if (fpsProblem) throw new SignbenchError('invalid-input', fpsProblem);
     const ids = this.encodeText(text, opts);
-    const g = await this.generateIds(ids, { stopAtLength: !opts.fullLength });
-    const n = opts.fullLength ? MAX_FRAMES : Math.max(MIN_FRAMES, g.length);
     const fps = this.manifest.normalization.fps;
+    const onFrame = opts.onFrame;
+    const onStep = onFrame && (opts.fps === undefined || opts.fps === fps)
+      ? (i: number, f: Float32Array) => onFrame(i, modelFramesToSequence(f, 1, { size: 1, fps }).data) // every step run is kept
+      : undefined;
+    const g = await this.generateIds(ids, { stopAtLength: !opts.fullLength, onStep });
+    const n = opts.fullLength ? MAX_FRAMES : Math.max(MIN_FRAMES, g.length);
     const seq = modelFramesToSequence(g.frames, n, {
       id: opts.id ?? 'generated', text, size: this.manifest.normalization.size, fps, language: null, source: 'signbench-generator',
     });

@@ -262,3 +262,80 @@ export async function writePoses(out: string, seqs: AsyncIterable<PoseSequence> 
   }
   return written;
 }
+
+/** Formats `parsePoseBytes` reads from memory (directory layouts like CLERC need paths). */
+export const BYTE_FORMATS = ['signverse', 'pose', 'dwpose-json', 'dwpose-npz', 'openpose-json', 'pt-skels', 'islr-parquet'] as const;
+export type ByteFormat = (typeof BYTE_FORMATS)[number];
+
+const isParquet = (b: Uint8Array) => b.length >= 8 && String.fromCharCode(...b.subarray(0, 4)) === 'PAR1';
+const isPoseHeader = (b: Uint8Array) => {
+  if (b.length < 12) return false;
+  const v = Math.round(new DataView(b.buffer, b.byteOffset, 4).getFloat32(0, true) * 1000) / 1000;
+  return v === 0 || v === 0.1 || v === 0.2;
+};
+
+/** Names the format of bytes from their magic (and a file name hint's extension); a PoseFormatError when unknown. */
+export function detectFormatFromBytes(bytes: Uint8Array, name = '<input>'): ByteFormat {
+  const ext = extname(name).toLowerCase();
+  if (ext === '.pose') return 'pose';
+  if (ext === '.skels') return 'pt-skels';
+  if (isTarHeader(bytes) || ext === '.tar') return 'signverse';
+  if (isParquet(bytes) || ext === '.parquet') return 'islr-parquet';
+  if (isZip(bytes)) return new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, 1 << 20))).includes('frame_payloads') ? 'signverse' : 'dwpose-npz';
+  if (isNpy(bytes)) return 'dwpose-npz';
+  const first = bytes.find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
+  if (first === 0x7b || first === 0x5b) {
+    return /"people"\s*:/.test(new TextDecoder().decode(bytes.subarray(0, 4096))) ? 'openpose-json' : 'dwpose-json';
+  }
+  if (isPoseHeader(bytes)) return 'pose';
+  throw new PoseFormatError(name, `unknown pose format (${bytes.length} bytes, no known signature); readable from bytes: ${BYTE_FORMATS.join(', ')}`);
+}
+
+/**
+ * Parses the sequences held in `bytes` (an upload, a message) without touching the file system. `format` defaults to
+ * what `detectFormatFromBytes` finds; `name` labels errors. Honours `opts.limits` like the path readers.
+ */
+export async function parsePoseBytes(bytes: Uint8Array, format?: ByteFormat | PoseFormat, name = '<input>', opts: ReadOptions = {}): Promise<PoseSequence[]> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  if (bytes.length > limits.maxBytes) throw new PoseFormatError(name, `${bytes.length} bytes exceed the limit of ${limits.maxBytes}`, { kind: 'too-large' });
+  if (bytes.length === 0) throw new PoseFormatError(name, 'empty input');
+  const fmt = format ?? detectFormatFromBytes(bytes, name);
+  const frame = { width: opts.width, height: opts.height, fps: opts.fps };
+  const json = (): unknown => {
+    try {
+      return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch (err) {
+      throw new PoseFormatError(name, `not valid JSON (${(err as Error).message})`);
+    }
+  };
+  switch (fmt) {
+    case 'pose': return [(await import('./formats/pose-format.js')).parsePoseFile(bytes, name, limits)];
+    case 'signverse': {
+      const sv = await import('./signverse/index.js');
+      if (isZip(bytes)) return [sv.parseSignVerseNpz(bytes, name, undefined, limits, { onWarning: () => undefined })];
+      const out: PoseSequence[] = [];
+      for await (const seq of sv.readSignVerseTar(bytes, name, { limits, onWarning: () => undefined })) out.push(seq);
+      if (out.length === 0) throw new PoseFormatError(name, 'the archive holds no <video>/npz/poses.npz');
+      return out;
+    }
+    case 'dwpose-json': return [(await import('./formats/dwpose-json.js')).parseDwposeJson(json(), name, frame, limits)];
+    case 'openpose-json': {
+      const doc = json();
+      return [(await import('./formats/openpose-json.js')).parseOpenPoseFrames(Array.isArray(doc) ? doc : [doc], name, frame, limits)];
+    }
+    case 'dwpose-npz': {
+      const { parseDwposeFrameNpy, parseDwposeFrameNpz } = await import('./formats/dwpose-npz.js');
+      const meta = { ...(frame.width ? { width: frame.width } : {}), ...(frame.height ? { height: frame.height } : {}), ...(frame.fps ? { fps: frame.fps } : {}) };
+      return [isNpy(bytes) ? parseDwposeFrameNpy(bytes, name, meta, limits) : parseDwposeFrameNpz(bytes, name, meta, limits)];
+    }
+    case 'pt-skels': {
+      const { parsePtSkelsLine, ptToSequence } = await import('./formats/pt-skels.js');
+      const lines = new TextDecoder().decode(bytes).split(/\r?\n/).filter((l) => l.trim() !== '');
+      if (lines.length > limits.maxEntries) throw new PoseFormatError(name, `${lines.length} lines, over the ${limits.maxEntries}-entry limit`, { kind: 'too-large' });
+      return lines.map((l, i) => ptToSequence(parsePtSkelsLine(l, `${name} line ${i + 1}`, limits), { id: `${basename(name).replace(/\.skels$/, '')}-${i}` }));
+    }
+    case 'islr-parquet': return [await (await import('./formats/parquet-islr.js')).parseIslrParquet(bytes, name, limits)];
+    case 'clerc': throw new PoseFormatError(name, 'CLERC is a directory layout and cannot be read from bytes');
+  }
+  throw new PoseFormatError(name, `unknown pose format '${String(fmt)}'; readable from bytes: ${BYTE_FORMATS.join(', ')}`);
+}

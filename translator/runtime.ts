@@ -30,6 +30,8 @@ export interface BatchOptions extends TranslateOptions {
   /** Sequences encoded and decoded together. Default 32. */
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Also return each sequence's pooled encoder state (`Translation.embedding`, as `embedBatch` gives) at no extra cost. */
+  embeddings?: boolean;
 }
 
 export interface Translation {
@@ -41,6 +43,8 @@ export interface Translation {
   logProb: number;
   /** All finished beam hypotheses, best first (beam > 1 only). */
   alternatives?: { text: string; score: number }[];
+  /** Pooled encoder state (BatchOptions.embeddings only). */
+  embedding?: Float64Array;
 }
 
 export interface RuntimeOptions {
@@ -227,9 +231,13 @@ export class Translator {
     const model = this.stepModel();
     for (let s = 0; s < order.length; s += batchSize) {
       const idx = order.slice(s, s + batchSize);
-      const { cache } = await this.encode(idx.map((i) => seqs[i]));
+      const { cache, pooled } = await this.encode(idx.map((i) => seqs[i]));
       const hyps = await beamSearch(model, cache, idx.length, { bos: BOS, eos: EOS, beam, maxLength, lengthPenalty: opts.lengthPenalty });
-      idx.forEach((i, j) => { results[i] = this.toTranslation(seqs[i].meta.id, hyps[j], beam); });
+      const d = this.config.dModel;
+      idx.forEach((i, j) => {
+        results[i] = this.toTranslation(seqs[i].meta.id, hyps[j], beam);
+        if (opts.embeddings) results[i].embedding = Float64Array.from(pooled.subarray(j * d, (j + 1) * d));
+      });
       opts.onProgress?.(Math.min(order.length, s + batchSize), order.length);
     }
     return results;

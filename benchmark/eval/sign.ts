@@ -13,7 +13,7 @@ import { centreSquareCrop } from '../../pose/transforms.js';
 import { Recognizer, defaultModelDir as recognizerDir } from '../../recognizer/runtime.js';
 import { loadTrainingCorpus } from '../../translator/corpus-data.js';
 import { signMetrics, type SignBlock } from '../metrics/sign/index.js';
-import { meanPoseSequence } from './models.js';
+import { meanPoseSequence } from '../baselines/systems.js';
 
 const { values } = parseArgs({
   options: {

@@ -391,8 +391,10 @@ export function dwposeComponents(): PoseComponent[] {
 /**
  * Writes a sequence as `.pose` v0.2 in our DWPose-128 layout, in pixels of its frame, one person per frame; see the
  * module comment for how exactness is kept. Throws on non-finite values or a bad fps/frame size.
+ * `plain`: the four DWPose components only (no exactness or frame-size component; pixels rounded to float32 and the
+ * frame size to integers), for viewers that expect nothing else (sign.mt's `<pose-viewer>`).
  */
-export function encodePoseFile(seq: PoseSequence): Uint8Array {
+export function encodePoseFile(seq: PoseSequence, opts: { plain?: boolean } = {}): Uint8Array {
   seq.validate(seq.meta.id || '<sequence>');
   const { width, height, fps } = seq.meta;
   const frames = seq.frames;
@@ -407,7 +409,7 @@ export function encodePoseFile(seq: PoseSequence): Uint8Array {
   const sx = sizeFits ? width : clampSize(width);
   const sy = sizeFits ? height : clampSize(height);
   const { pixels, exact } = toPixels(source, sx, sy);
-  const withExact = !(exact && sizeFits);
+  const withExact = !opts.plain && !(exact && sizeFits);
   const total = withExact ? 2 * POINTS : POINTS;
   const xy = new Float32Array(frames * slots * total * 2);
   const confidence = new Float32Array(frames * slots * total);
@@ -427,7 +429,7 @@ export function encodePoseFile(seq: PoseSequence): Uint8Array {
   }
   // One colour, so that viewers indexing colours by point never divide by zero; its points are never drawn.
   if (withExact) components.push({ name: EXACT_COMPONENT, format: 'XYC', points: [...POINT_NAMES], limbs: [], colors: [[0, 0, 0]] });
-  if (!sizeFits) components.push({ name: `${FRAME_SIZE_MARKER}${width}x${height}`, format: 'XYC', points: [], limbs: [], colors: [] });
+  if (!sizeFits && !opts.plain) components.push({ name: `${FRAME_SIZE_MARKER}${width}x${height}`, format: 'XYC', points: [], limbs: [], colors: [] });
   return encodePoseFileRaw({
     version: 0.2, width: sx, height: sy, depth: 0, components, fps, frames, people: slots, dims: 2, data: xy, confidence,
   });

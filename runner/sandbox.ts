@@ -1,8 +1,6 @@
+import { scriptEntry } from '../pose/script-entry.js';
 import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EvalResult } from '../benchmark/scoring/evaluate.js';
 import { SignbenchError } from '../pose/errors.js';
 import type { Progress, RunError } from './store/types.js';
@@ -42,12 +40,8 @@ export class LogTail {
   }
 }
 
-const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'scoring-child.ts');
+const CHILD = scriptEntry(import.meta.url, './scoring-child');
 
-/** Node flags that let the child run TypeScript straight from the checkout, as bin/signbench.js does. */
-function tsxImport(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-}
 
 /** Resident set size of a process in MiB (Linux /proc), or null where it cannot be read. */
 async function rssMb(pid: number): Promise<number | null> {
@@ -65,8 +59,8 @@ export function scoreInChild(job: ScoreJob, opts: SandboxLimits & { signal?: Abo
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new SignbenchError('aborted', 'scoring was cancelled before it started'));
     const heapMb = Math.max(256, Math.floor(opts.memoryMb * 0.85));
-    const child = fork(CHILD, [], {
-      execArgv: ['--import', tsxImport(), `--max-old-space-size=${heapMb}`],
+    const child = fork(CHILD.path, [], {
+      execArgv: [...CHILD.execArgv, `--max-old-space-size=${heapMb}`],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

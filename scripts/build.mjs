@@ -5,7 +5,7 @@
 // (e.g. generator/torch/train.py) are copied beside the output, and dist/models links to models/, so that paths built
 // from import.meta.url resolve in dist/ as they do in the checkout.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SKIP_DIRS, walkSources } from './sources.mjs';
@@ -35,7 +35,9 @@ try {
     copyFileSync(f, dest);
   }
   for (const d of SKIP_DIRS.linked) symlinkSync(join('..', d), join(tmp, d));
-  writeFileSync(join(tmp, 'package.json'), JSON.stringify({ type: 'module', private: true }) + '\n');
+  // ESM for Node, and the package's name and version, which results record in their signatures (benchmark/hash.ts).
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  writeFileSync(join(tmp, 'package.json'), JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module', private: true }) + '\n');
   // The stamp bin/signbench.js compares the sources with (its mtime is the build time).
   writeFileSync(join(tmp, 'BUILD'), JSON.stringify({ files: ts.length + assets.length, built: new Date().toISOString() }) + '\n');
   rmSync(out, { recursive: true, force: true });

@@ -2,9 +2,9 @@
  * Builds the whole server for `main.ts` and for tests over real HTTP: config, the inference pool, the runner's store
  * and queue, an in-process runner worker (scoring runs in its own child processes), and the app.
  */
+import { scriptEntry } from '../pose/script-entry.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { getPriority, setPriority } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { createApp, type SignbenchApp } from './app.js';
 import { loadConfig, type ServerConfig } from './config.js';
 import { jsonLog, type LogFn, type Metrics } from './observability.js';
@@ -16,7 +16,7 @@ import { openStore } from '../runner/store/index.js';
 import type { Store } from '../runner/store/types.js';
 import { runWorker } from '../runner/worker.js';
 
-const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+const CLI = scriptEntry(import.meta.url, '../cli/main');
 
 /**
  * Prepares a suite in a child process: `suite` materialises it (`signbench suite info`), `baselines` also scores and
@@ -25,7 +25,7 @@ const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 export function prepareSuite(name: string, what: 'suite' | 'baselines', dataDir: string, env: NodeJS.ProcessEnv, children?: Set<ChildProcess>): Promise<void> {
   const args = what === 'suite' ? ['suite', 'info', name, '--data', dataDir, '--json'] : ['leaderboard', '--suite', name, '--data', dataDir, '--json'];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, ...args], {
+    const child = spawn(process.execPath, [...CLI.execArgv, CLI.path, ...args], {
       env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'],
     });
     if (child.pid) try { setPriority(child.pid, Math.min(19, getPriority(process.pid) + 10)); } catch { /* keep the default */ }

@@ -3,13 +3,17 @@
  * of scoring (about 60 ms per pair of 110-frame sequences), and it runs while the judge back-translates on ONNX
  * Runtime's threads. Small jobs run inline, where starting workers would cost more than it saves.
  */
+import { scriptEntry } from '../../pose/script-entry.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SignbenchError } from '../../pose/errors.js';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { dtwMje, type DtwMjeResult } from '../metrics/pose/dtw-mje.js';
 
-const WORKER = new URL('./pose-worker.mjs', import.meta.url);
+// From the sources a worker thread cannot take `--import tsx`, so pose-worker.mjs registers tsx and loads the loop;
+// compiled, the loop's .js runs as it is.
+const LOOP = scriptEntry(import.meta.url, './pose-worker-loop');
+const WORKER = LOOP.compiled ? LOOP.path : new URL('./pose-worker.mjs', import.meta.url);
 const CHUNK = 8;
 
 export interface PoolOptions {

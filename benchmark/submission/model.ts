@@ -3,17 +3,17 @@
  * wall-clock limit and a resident-memory limit (polled from /proc where there is one; V8's heap is capped too), so a
  * model that hangs, leaks or crashes costs a rejected submission with its log, never the scorer.
  */
+import { scriptEntry } from '../../pose/script-entry.js';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SignbenchError } from '../../pose/errors.js';
 import { REPO_ROOT } from '../hash.js';
 import { promptsJsonl, type Suite } from '../suite/index.js';
 import { SubmissionRejectedError, type ValidateOptions } from './index.js';
 
-const CHILD = fileURLToPath(new URL('./model-child.ts', import.meta.url));
+const CHILD = scriptEntry(import.meta.url, './model-child');
 
 function rssMiB(pid: number): number | null {
   try {
@@ -33,7 +33,7 @@ export async function runModelSubmission(suite: Suite, dir: string, out: string,
   const memoryMiB = opts.modelMemoryMiB ?? 4096;
   const total = suite.info.n;
   await new Promise<void>((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${Math.max(256, Math.floor(memoryMiB / 2))}`, '--import', 'tsx', CHILD, dir, promptsFile, out], {
+    const child = spawn(process.execPath, [`--max-old-space-size=${Math.max(256, Math.floor(memoryMiB / 2))}`, ...CHILD.execArgv, CHILD.path, dir, promptsFile, out], {
       cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' },
     });
     let log = '';

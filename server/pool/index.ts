@@ -3,9 +3,9 @@
  * FIFO queue of at most `maxQueue`; when it is full `run` throws a 'busy' SignbenchError at once (the server answers
  * 503 with Retry-After) instead of letting waits grow without bound.
  */
+import { scriptEntry } from '../../pose/script-entry.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { getPriority, setPriority } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { SignbenchError } from '../../pose/errors.js';
 import type { FromWorker, ModelInfo, TaskRequest, ToWorker } from './protocol.js';
 
@@ -51,8 +51,7 @@ interface Slot {
   timer?: NodeJS.Timeout;
 }
 
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+const WORKER = scriptEntry(import.meta.url, './worker');
 
 export class InferencePool {
   private readonly slots: Slot[] = [];
@@ -72,8 +71,8 @@ export class InferencePool {
   }
 
   private spawn(): Slot {
-    const proc = fork(WORKER, [], {
-      execArgv: ['--import', TSX],
+    const proc = fork(WORKER.path, [], {
+      execArgv: WORKER.execArgv,
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, SIGNBENCH_POOL_MODELS: JSON.stringify(this.opts.models) },

@@ -79,7 +79,7 @@ function scoringChildrenOf(ppid: number): number[] {
     try {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === ppid && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('scoring-child.ts')) out.push(Number(d));
+      if (parent === ppid && readFileSync(`/proc/${d}/cmdline`, 'utf8').match(/scoring-child\.[jt]s/)) out.push(Number(d));
     } catch {
       // the process ended while we looked
     }

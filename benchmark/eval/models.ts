@@ -32,6 +32,9 @@ export interface SystemRow {
   pValueVsNearest?: number;
 }
 
+/** Re-exported for benchmark/eval/sign.ts; the baselines live in benchmark/baselines/systems.ts. */
+export { meanPoseSequence } from '../baselines/systems.js';
+
 /** The rows evaluateModels can compute. */
 export const SYSTEMS = ['truth', 'generator', 'mean', 'nearest'] as const;
 export type SystemName = (typeof SYSTEMS)[number];

@@ -5,6 +5,8 @@ import { sampleFrame, sentenceOf, type Sentence } from './grammar.js';
 import { hashSeed, Rng } from './prng.js';
 import { SIGNERS, TEST_SIGNERS, type Signer } from './signer.js';
 import { glossSpans, planSentence, renderTimeline } from './timeline.js';
+import { lexicon } from './lexicon.js';
+import { NAMES } from './words.js';
 
 /**
  * The procedural signing corpus: English sentences, their glosses and DWPose-128 pose sequences of a synthetic
@@ -132,6 +134,28 @@ export function proceduralCorpus(opts: ProceduralOptions = {}): ProceduralCorpus
     }
   }
   return { version, entries, sequence, stream };
+}
+
+/**
+ * A gloss string signed by one signer (an index into SIGNERS, or a Signer) without a sentence around it: rest, the glosses with
+ * co-articulation, rest — as the corpus draws its sentences, with gloss timings. Deterministic from `seed`. Used to cut
+ * sign segments of every sign by every signer (recognizer/), in context.
+ */
+export function renderGlosses(glosses: readonly string[], who: number | Signer, seed: number): PoseSequence {
+  const signer = typeof who === 'number' ? SIGNERS[who] : who;
+  if (!signer) throw new Error(`renderGlosses: no signer ${String(who)} (0..${SIGNERS.length - 1})`);
+  const tl = planSentence({ glosses: [...glosses], nonManual: [] }, signer, new Rng(hashSeed('sbp-glosses-timing', seed)));
+  const data = renderTimeline(tl, signer, new Rng(hashSeed('sbp-glosses-render', seed)));
+  const spans = glossSpans(tl);
+  return new PoseSequence({
+    id: `sbp-glosses-${seed}`, fps: FPS, width: FRAME_WIDTH, height: FRAME_HEIGHT, text: null, gloss: glosses.join(' '),
+    glosses: spans, language: null, signLanguage: SIGN_LANGUAGE, signer: signer.id, source: 'procedural',
+  }, data);
+}
+
+/** Every gloss the procedural corpus can produce: the lexicon's signs, then the fingerspelled names (`fs-NAME`). */
+export function corpusGlosses(): string[] {
+  return [...[...lexicon().keys()].sort(), ...NAMES.map((n) => 'fs-' + n.toUpperCase())];
 }
 
 export { SIGNERS, TEST_SIGNERS } from './signer.js';

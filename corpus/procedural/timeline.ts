@@ -82,7 +82,7 @@ function motionOf(gloss: string, signer: Signer): { motion: SignMotion; frames: 
   return { motion: compileSign(def, signer), frames: signFrames(def, signer), mouth: def.mouth };
 }
 
-export function planSentence(sentence: Sentence, signer: Signer, rng: Rng): Timeline {
+export function planSentence(sentence: Pick<Sentence, 'glosses' | 'nonManual'>, signer: Signer, rng: Rng): Timeline {
   const segments: Segment[] = [];
   const signs: PlannedSign[] = [];
   const restDom = restPose(signer, false);

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { describeFailure, guardStandardStreams } from './errors.js';
 
 /**
  * The `signbench` CLI. Every file in cli/commands/ exports `register(program)` and adds its own subcommands; the
@@ -32,14 +33,15 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     // Expected failures (bad input, missing files) print one clear line; SIGNBENCH_DEBUG shows the stack.
-    const msg = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`signbench: ${msg}\n`);
+    const { message, exitCode } = describeFailure(err);
+    process.stderr.write(`signbench: ${message}\n`);
     if (process.env.SIGNBENCH_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
-    return 1;
+    return exitCode;
   }
 }
 
 const isEntry = process.argv[1] && /cli[\\/]main\.ts$|bin[\\/]signbench(\.js)?$/.test(process.argv[1]);
 if (isEntry) {
+  guardStandardStreams();
   main().then((code) => { process.exitCode = code; });
 }

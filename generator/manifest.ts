@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateConfig, type GeneratorConfig } from './config.js';
 import { SPECIALS, type TokenizerMode } from './tokenizer.js';
+import { readInputTextSync } from '../pose/fsio.js';
 
 export const MODEL_FORMAT = 'signbench-generator';
 export const MODEL_VERSION = 1;
@@ -41,10 +42,10 @@ export function readGeneratorManifest(dir: string): GeneratorManifest {
   const file = join(dir, MODEL_MANIFEST);
   if (!existsSync(dir)) throw new Error(`${dir}: model directory not found (train one with \`signbench train generator --out ${dir}\` or pass --model)`);
   if (!existsSync(file)) throw new Error(`${file}: not found (a generator model directory holds manifest.json, encoder.onnx, decoder_step.onnx)`);
-  if (statSync(file).size > MAX_MANIFEST_BYTES) throw new Error(`${file}: larger than ${MAX_MANIFEST_BYTES} bytes`);
+  const text = readInputTextSync(file, { maxBytes: MAX_MANIFEST_BYTES });
   let m: GeneratorManifest;
   try {
-    m = JSON.parse(readFileSync(file, 'utf8')) as GeneratorManifest;
+    m = JSON.parse(text) as GeneratorManifest;
   } catch (err) {
     throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
   }

@@ -1,9 +1,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PoseSequence } from '../pose/sequence.js';
+import { SignbenchError } from '../pose/errors.js';
+import { checkFpsValue, PoseSequence } from '../pose/sequence.js';
 import { resample } from '../pose/transforms.js';
 import { floatTensor, int64Tensor, openOrtSession, ort, type OrtSessionOptions } from '../nn/ort.js';
-import { MAX_FRAMES, MIN_FRAMES, POSE_DIM } from './config.js';
+import { MAX_FRAMES, MAX_GENERATE_FPS, MIN_FRAMES, POSE_DIM } from './config.js';
 import { framesFromRatio, modelFramesToSequence } from './features.js';
 import { readGeneratorManifest, type GeneratorManifest } from './manifest.js';
 import { checkText, Vocab } from './tokenizer.js';
@@ -80,7 +81,7 @@ export class GeneratorRuntime {
     const ids = this.vocab.encode(text, Number.MAX_SAFE_INTEGER);
     if (ids.length <= 2) throw new Error('text: no tokens after tokenization (give at least one word)');
     if (ids.length > maxLen && !opts.truncate) {
-      throw new Error(`text: ${ids.length - 2} tokens is over the limit of ${maxLen - 2} tokens (${maxLen} with <bos>/<eos>); shorten it or pass truncate`);
+      throw new SignbenchError('too-large', `text: ${ids.length - 2} tokens is over the limit of ${maxLen - 2} tokens (${maxLen} with <bos>/<eos>)`, { detail: { option: 'truncate' } });
     }
     return ids.slice(0, maxLen);
   }
@@ -130,9 +131,8 @@ export class GeneratorRuntime {
 
   /** Text → PoseSequence (fps and square size from the manifest; x, y in the centre-square crop). */
   async generate(text: string, opts: GenerateOptions = {}): Promise<PoseSequence> {
-    if (opts.fps !== undefined && !(Number.isFinite(opts.fps) && opts.fps > 0 && opts.fps <= 240)) {
-      throw new Error(`fps must be a number in (0, 240], got ${String(opts.fps)}`);
-    }
+    const fpsProblem = opts.fps === undefined ? null : checkFpsValue(opts.fps, MAX_GENERATE_FPS);
+    if (fpsProblem) throw new SignbenchError('invalid-input', fpsProblem);
     const ids = this.encodeText(text, opts);
     const g = await this.generateIds(ids, { stopAtLength: !opts.fullLength });
     const n = opts.fullLength ? MAX_FRAMES : Math.max(MIN_FRAMES, g.length);

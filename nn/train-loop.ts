@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import cliProgress from 'cli-progress';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { lossCurveSvg, type CurvePoint } from './curve.js';
 import { Adam } from './optim.js';
 import type { ParamStore } from './params.js';
+import { writeFileAtomicSync } from '../pose/fsio.js';
 
 export const LOSS_SVG = 'loss.svg';
 
@@ -82,7 +82,7 @@ export function trainLoop(opts: TrainLoopOptions): TrainLoopResult {
       optimizer: optimizer.exportState(),
       extra: { ...opts.extra, history },
     });
-    writeFileSync(join(outDir, LOSS_SVG), lossCurveSvg([{ name: 'train', points: history }], { title: opts.title }));
+    writeFileAtomicSync(join(outDir, LOSS_SVG), lossCurveSvg([{ name: 'train', points: history }], { title: opts.title }));
     opts.onCheckpoint?.(step);
   };
   const useBar = opts.progress ?? Boolean(process.stderr.isTTY);

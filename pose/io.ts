@@ -3,10 +3,10 @@
  * canonical DWPose-128, `writePoses` writes sequences in a chosen format. The CLI (`inspect`, `convert`), the
  * renderer, metrics and the server all read through here.
  */
-import { open, readdir, stat, writeFile, mkdir } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from './errors.js';
+import { checkInputFile, ensureDir, readInputFile, writeFileAtomic } from './fsio.js';
 import { PoseSequence } from './sequence.js';
 
 export const POSE_FORMATS = [
@@ -23,6 +23,13 @@ export interface ReadOptions {
   width?: number;
   height?: number;
   fps?: number;
+  /** SignVerse frames with ≥ 2 people: hand labelling `auto` (default, from the data), `stored` or `repair`. */
+  signverseHands?: 'auto' | 'stored' | 'repair';
+}
+
+/** Options of the writers that have them: the SignVerse layout (`pipeline`, the default, or the dataset card's). */
+export interface WriteOptions {
+  signverseLayout?: 'pipeline' | 'card';
 }
 
 export interface Detected {
@@ -51,6 +58,7 @@ export async function detectFormat(path: string): Promise<Detected> {
   const st = await stat(path).catch(() => null);
   if (!st) throw new PoseFormatError(path, 'no such file or directory');
   if (st.isDirectory()) return { format: await detectDirectory(path), dir: true };
+  await checkInputFile(path); // not a device, FIFO or socket: those are never opened
   const ext = extname(path).toLowerCase();
   const b = await head(path, 512);
   if (ext === '.tar' || isTarHeader(b)) return { format: 'signverse', dir: false };
@@ -58,7 +66,7 @@ export async function detectFormat(path: string): Promise<Detected> {
   if (ext === '.skels') return { format: 'pt-skels', dir: false };
   if (ext === '.parquet') return { format: 'islr-parquet', dir: false };
   if (ext === '.npz' || isZip(b)) {
-    return { format: basename(path) === 'poses.npz' || (await zipHasMember(path, 'frame_payloads.npy')) ? 'signverse' : 'dwpose-npz', dir: false };
+    return { format: basename(path) === 'poses.npz' || (await zipHasMember(path, 'frame_payloads.npy')) || (await zipHasMember(path, 'frames.npy')) ? 'signverse' : 'dwpose-npz', dir: false };
   }
   if (ext === '.npy' || isNpy(b)) return { format: 'dwpose-npz', dir: false };
   if (ext === '.json') {
@@ -88,10 +96,12 @@ async function detectDirectory(dir: string): Promise<PoseFormat> {
   const has = (re: RegExp) => names.some((n) => re.test(n));
   if (has(/_keypoints\.json$/i)) return 'openpose-json';
   if (names.includes('keypoints') && (names.includes('annotations') || names.includes('metadata.csv'))) return 'clerc';
-  if (has(/\.tar$/i) || names.includes('npz')) return 'signverse';
+  if (has(/\.tar$/i) || names.includes('npz') || names.includes('poses.npz')) return 'signverse';
   for (const n of names) {
     const s = await stat(join(dir, n)).catch(() => null);
-    if (s?.isDirectory() && (await stat(join(dir, n, 'npz', 'poses.npz')).catch(() => null))) return 'signverse';
+    if (!s?.isDirectory()) continue;
+    if (await stat(join(dir, n, 'npz', 'poses.npz')).catch(() => null)) return 'signverse';
+    if (await stat(join(dir, n, 'poses.npz')).catch(() => null)) return 'signverse'; // the dataset card's layout
   }
   if (has(/\.pose$/i)) return 'pose';
   if (has(/\.json$/i)) return 'dwpose-json';
@@ -102,13 +112,23 @@ async function detectDirectory(dir: string): Promise<PoseFormat> {
 
 /** Streams the sequences of any readable path as canonical DWPose-128. */
 export async function* readPoses(path: string, opts: ReadOptions = {}): AsyncGenerator<PoseSequence> {
+  let count = 0;
+  for await (const seq of readFormat(path, opts)) {
+    count++;
+    yield seq;
+  }
+  // An empty, truncated or all-zero file is not a pose file with nothing in it: say so instead of "0 sequences".
+  if (count === 0) throw new PoseFormatError(path, 'holds no pose sequence (empty, truncated or not a pose file?)');
+}
+
+async function* readFormat(path: string, opts: ReadOptions): AsyncGenerator<PoseSequence> {
   const { format, dir } = await detectFormat(path);
   const limits = opts.limits ?? {};
   const frame = { width: opts.width, height: opts.height, fps: opts.fps };
   switch (format) {
     case 'signverse': {
       const { readSignVerse } = await import('./signverse/index.js');
-      yield* readSignVerse(path, { limits });
+      yield* readSignVerse(path, { limits, signverseHands: opts.signverseHands });
       return;
     }
     case 'pose': {
@@ -160,7 +180,7 @@ async function readDwposeNpz(path: string, frame: { width?: number; height?: num
   const { listFrameFiles } = await import('./formats/json-frames.js');
   const meta = { ...(frame.width ? { width: frame.width } : {}), ...(frame.height ? { height: frame.height } : {}), ...(frame.fps ? { fps: frame.fps } : {}) };
   const parseOne = async (f: string) => {
-    const bytes = new Uint8Array(await readFile(f));
+    const bytes = await readInputFile(f, { maxBytes: limits.maxBytes });
     return /\.npy$/i.test(f) ? parseDwposeFrameNpy(bytes, f, meta, limits) : parseDwposeFrameNpz(bytes, f, meta, limits);
   };
   if (!dir) return parseOne(path);
@@ -197,10 +217,10 @@ export function safeFileName(id: string): string {
 }
 
 /** Encodes one sequence in a single-file format. */
-export async function encodePoses(seq: PoseSequence, format: Exclude<WriteFormat, 'signverse-tar'>): Promise<Uint8Array> {
+export async function encodePoses(seq: PoseSequence, format: Exclude<WriteFormat, 'signverse-tar'>, opts: WriteOptions = {}): Promise<Uint8Array> {
   switch (format) {
     case 'pose': return (await import('./formats/pose-format.js')).encodePoseFile(seq);
-    case 'signverse-npz': return (await import('./signverse/index.js')).encodeSignVerseNpz(seq);
+    case 'signverse-npz': return (await import('./signverse/index.js')).encodeSignVerseNpz(seq, { layout: opts.signverseLayout });
     case 'dwpose-json': return new TextEncoder().encode((await import('./formats/dwpose-json.js')).encodeDwposeJson(seq));
   }
 }
@@ -210,10 +230,10 @@ export async function encodePoses(seq: PoseSequence, format: Exclude<WriteFormat
  * itself for one sequence, or `out/<id>.<ext>` per sequence when `out` is a directory or there are several.
  * Returns the paths written.
  */
-export async function writePoses(out: string, seqs: AsyncIterable<PoseSequence> | Iterable<PoseSequence>, format: WriteFormat): Promise<string[]> {
+export async function writePoses(out: string, seqs: AsyncIterable<PoseSequence> | Iterable<PoseSequence>, format: WriteFormat, opts: WriteOptions = {}): Promise<string[]> {
   if (format === 'signverse-tar') {
     const { writeSignVerseShard } = await import('./signverse/index.js');
-    await writeSignVerseShard(out, seqs);
+    await writeSignVerseShard(out, seqs, { layout: opts.signverseLayout });
     return [out];
   }
   const written: string[] = [];
@@ -225,13 +245,13 @@ export async function writePoses(out: string, seqs: AsyncIterable<PoseSequence> 
       // a second sequence: `out` cannot be one file, so it becomes a directory of files
       throw new PoseFormatError(out, `the input holds several sequences: give a directory (or a .tar with --to signverse-tar) instead of a ${EXT[format]} file`);
     }
-    await mkdir(out, { recursive: true });
+    await ensureDir(out);
     const p = join(out, safeFileName(seq.id) + EXT[format]);
-    await writeFile(p, await encodePoses(seq, format));
+    await writeFileAtomic(p, await encodePoses(seq, format, opts));
     written.push(p);
   }
   if (first) {
-    await writeFile(out, await encodePoses(first, format));
+    await writeFileAtomic(out, await encodePoses(first, format, opts));
     written.push(out);
   }
   return written;

@@ -5,12 +5,16 @@ import { printJson } from '../output.js';
  * `signbench corpus …`: synthesise the procedural corpus to disk, describe a corpus directory, preview samples.
  */
 
-function intOption(value: string | undefined, flag: string, min: number): number | undefined {
+function intOption(value: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be an integer ≥ ${min}, got "${value}"`);
+  if (n > max) throw new Error(`${flag} must be at most ${max}, got ${value}`);
   return n;
 }
+
+/** Most sentences of a synthesised corpus (its entries are held in memory). */
+const MAX_SENTENCES = 1_000_000;
 
 interface SynthCli { out: string; sentences?: string; seed?: string; force?: boolean; progress?: boolean; json?: boolean }
 interface InfoCli { json?: boolean }
@@ -23,7 +27,7 @@ interface PreviewCli { out: string; n?: string; frames?: string; split?: string;
 async function synth(opts: SynthCli): Promise<void> {
   const { proceduralCorpus } = await import('../../corpus/procedural/index.js');
   const { writeCorpus } = await import('../../corpus/format.js');
-  const sentences = intOption(opts.sentences, '--sentences', 1);
+  const sentences = intOption(opts.sentences, '--sentences', 1, MAX_SENTENCES);
   const seed = intOption(opts.seed, '--seed', 0);
   const corpus = proceduralCorpus({ ...(sentences !== undefined ? { sentences } : {}), ...(seed !== undefined ? { seed } : {}) });
   const total = corpus.entries.length;
@@ -65,10 +69,10 @@ async function info(dir: string, opts: InfoCli): Promise<void> {
 
 async function preview(dir: string, opts: PreviewCli): Promise<void> {
   const { openCorpus } = await import('../../corpus/format.js');
-  const { mkdir } = await import('node:fs/promises');
+  const { ensureDir, writeFileAtomic } = await import('../../pose/fsio.js');
   const { join } = await import('node:path');
-  const n = intOption(opts.n, '--n', 1) ?? 4;
-  const perSample = intOption(opts.frames, '--frames', 1) ?? 8;
+  const n = intOption(opts.n, '--n', 1, 10_000) ?? 4;
+  const perSample = intOption(opts.frames, '--frames', 1, 1_000) ?? 8;
   let render: typeof import('../../render/frame.js');
   try {
     render = await import('../../render/frame.js');
@@ -83,7 +87,7 @@ async function preview(dir: string, opts: PreviewCli): Promise<void> {
   const entries = corpus.entries(split);
   // evenly spaced samples, so that several signers show up
   const picks = Array.from({ length: Math.min(n, entries.length) }, (_, k) => entries[Math.floor((k * entries.length) / Math.min(n, entries.length))]);
-  await mkdir(opts.out, { recursive: true });
+  await ensureDir(opts.out);
   const W = 480;
   const H = 270;
   const cols = 4;
@@ -99,8 +103,9 @@ async function preview(dir: string, opts: PreviewCli): Promise<void> {
       tiles.push({ input: rgb, raw: { width: W, height: H, channels: 3 as const }, left: (k % cols) * W, top: Math.floor(k / cols) * H });
     }
     const file = join(opts.out, `${entry.id}.png`);
-    await sharp({ create: { width: W * Math.min(cols, count), height: H * rows, channels: 3, background: { r: 0, g: 0, b: 0 } } })
-      .composite(tiles).png().toFile(file);
+    const png = await sharp({ create: { width: W * Math.min(cols, count), height: H * rows, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+      .composite(tiles).png().toBuffer();
+    await writeFileAtomic(file, png);
     process.stdout.write(`${file}  ${entry.signer}  "${entry.text}"  ${entry.glosses.map((g) => g.gloss).join(' ')}\n`);
   }
 }

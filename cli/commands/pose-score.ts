@@ -63,7 +63,7 @@ export function register(program: Command): void {
         throw new Error(`--protocol must be one of ${PROTOCOLS.join(', ')}, got '${opts.protocol}'`);
       }
       const radius = Number(opts.radius);
-      if (!Number.isInteger(radius) || radius < 0) throw new Error(`--radius must be a non-negative integer, got '${opts.radius}'`);
+      if (!Number.isInteger(radius) || radius < 0 || radius > 1000) throw new Error(`--radius must be an integer from 0 to 1000, got '${opts.radius}'`);
       const halve = parseHalve(opts.halveHyp);
       if (opts.fastdtw !== 'python' && opts.fastdtw !== 'cython') throw new Error(`--fastdtw must be python or cython, got '${opts.fastdtw}'`);
       const fastdtwVariant = opts.fastdtw;

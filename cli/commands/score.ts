@@ -28,13 +28,13 @@ export function register(program: Command): void {
       const { readSegments } = await import('../../benchmark/metrics/text/segments.js');
       const { checkCorpus } = await import('../../benchmark/metrics/text/corpus.js');
       const { scoreText } = await import('../../benchmark/protocols/text.js');
-      const hyps = readSegments(opts.hyp, '--hyp');
-      const refs = opts.ref.map((f) => readSegments(f, '--ref'));
+      const hyps = await readSegments(opts.hyp, '--hyp');
+      const refs = await Promise.all(opts.ref.map((f) => readSegments(f, '--ref')));
       checkCorpus(hyps, refs, { hyp: `--hyp ${opts.hyp}`, refs: opts.ref.map((f) => `--ref ${f}`) });
       const scores = scoreText(hyps, refs);
       let paired: Awaited<ReturnType<typeof runPaired>> | undefined;
       if (opts.baseline) {
-        const base = readSegments(opts.baseline, '--baseline');
+        const base = await readSegments(opts.baseline, '--baseline');
         checkCorpus(base, refs, { hyp: `--baseline ${opts.baseline}`, refs: opts.ref.map((f) => `--ref ${f}`) });
         paired = await runPaired(base, hyps, refs, !opts.json);
       }

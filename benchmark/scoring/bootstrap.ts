@@ -65,5 +65,8 @@ export interface PairedTest {
 export function pairedTest(baseline: SegmentStats, system: SegmentStats, metric: ItemMetric): PairedTest {
   const r = pairedBootstrapStats(metric, baseline, [{ name: 'system', stats: system }], { nSamples: BOOTSTRAP_SAMPLES, seed: BOOTSTRAP_SEED, float32: metric.name !== 'BLEU' && metric.name !== 'DTW-MJE' ? true : false });
   const s = r.systems[0]!;
+  // sacrebleu's test counts resampled differences strictly above the real one, so two systems with the same corpus
+  // score get p = 1/(n+1) and would read as significantly different; the same score means no difference: p = 1.
+  if (s.score === r.baseline.score) return { delta: 0, p: 1, significant: false };
   return { delta: s.score - r.baseline.score, p: s.pValue, significant: s.pValue < ALPHA };
 }

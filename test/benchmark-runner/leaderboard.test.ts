@@ -79,6 +79,16 @@ describe('baselines and the leaderboard', () => {
     expect(lb.rows.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
   });
 
+  it('a submission equal to the row above is not called significantly different (p = 1)', () => {
+    const gt = rows[0]!.result;
+    const lb = rankLeaderboard('synthetic-mini', [
+      { name: 'ground-truth', kind: 'baseline', result: gt },
+      { name: 'copy', kind: 'submission', result: structuredClone(gt), submittedAt: '2026-12-01T00:00:00Z' },
+    ]);
+    expect(lb.rows.map((r) => r.name)).toEqual(['ground-truth', 'copy']);
+    expect(lb.rows[1]!.vs_above).toEqual({ p: 1, significant: false });
+  });
+
   it('breaks ties by chrF, then DTW-MJE, then the earlier submission, and never puts a row without BLEU above one with it', () => {
     const base = rows[3]!.result;
     const e = (name: string, r: EvalResult, submittedAt?: string): LeaderboardEntry => ({ name, kind: 'submission', result: r, ...(submittedAt ? { submittedAt } : {}) });

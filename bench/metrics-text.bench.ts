@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mulberry32 } from '../corpus/procedural/prng.js';
+import { mulberry32 } from '../nn/rng.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -7,13 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { BLEU } from '../benchmark/metrics/text/bleu.js';
 import { CHRF } from '../benchmark/metrics/text/chrf.js';
 import { splitSegments } from '../benchmark/metrics/text/segments.js';
-import { fmt } from './lib.js';
+import { ensureBuild, fmt, medianOf, timeProcess, type ProcessTiming } from './lib.js';
 
 /**
  * Corpus BLEU + chrF throughput on 10k sentence pairs built by perturbing the 240 fixture sentences
  * (../shared/fixtures/metrics; synthetic sentences when absent). Reference: sacrebleu 2.x on the same corpus in the
  * same process-cold conditions, when a `python3` with sacrebleu importable is found (set PYTHONPATH if it lives
  * elsewhere); otherwise only our sentences/s are printed and the missing reference is stated.
+ * Then whole process (target ≥ 3×): `node bin/signbench.js score --json` on the corpus files (all three protocols)
+ * against a python3 process that imports sacrebleu and computes BLEU, chrF and chrF++ of the same files, median of 3
+ * interleaved runs each, wall and (with /usr/bin/time) CPU seconds.
  */
 const N = 10_000;
 
@@ -27,10 +30,11 @@ function perturb(s: string, rnd: () => number, vocab: readonly string[]): string
     else out.push(x);
     if (rnd() < 0.05) out.push(vocab[Math.floor(rnd() * vocab.length)]!); // insert
   }
-  return out.join(' ');
+  // never empty: the SLRTP protocol (like jiwer) refuses empty references, and `score` runs it on the whole file
+  return out.length > 0 ? out.join(' ') : w[0]!;
 }
 
-function corpus(): { hyps: string[]; refs: string[]; source: string } {
+export function corpus(): { hyps: string[]; refs: string[]; source: string } {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'fixtures', 'metrics');
   let base: string[];
   let source: string;
@@ -125,6 +129,52 @@ function sacrebleuReference(hyps: string[], refs: string[]): PyResult | string {
   }
 }
 
+const PY_WHOLE = `
+import sys, json
+from sacrebleu.metrics import BLEU, CHRF
+h = open(sys.argv[1], encoding='utf-8').read().split('\\n')[:-1]
+r = open(sys.argv[2], encoding='utf-8').read().split('\\n')[:-1]
+print(json.dumps([BLEU().corpus_score(h, [r]).score, CHRF().corpus_score(h, [r]).score, CHRF(word_order=2).corpus_score(h, [r]).score]))
+`;
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** `signbench score --json` against sacrebleu, whole process each. */
+function wholeProcess(hyps: string[], refs: string[]): void {
+  ensureBuild(ROOT);
+  const dir = mkdtempSync(join(tmpdir(), 'signbench-bench-'));
+  try {
+    const h = join(dir, 'h.txt');
+    const r = join(dir, 'r.txt');
+    writeFileSync(h, hyps.join('\n') + '\n');
+    writeFileSync(r, refs.join('\n') + '\n');
+    writeFileSync(join(dir, 'whole.py'), PY_WHOLE);
+    const probe = spawnSync('python3', ['-c', 'import sacrebleu'], { encoding: 'utf8' });
+    if (probe.status !== 0) {
+      console.log('whole process: sacrebleu not importable by python3; no ratio claimed.');
+      return;
+    }
+    const ours: ProcessTiming[] = [];
+    const theirs: ProcessTiming[] = [];
+    for (let i = 0; i < 3; i++) {
+      ours.push(timeProcess(process.execPath, [join(ROOT, 'bin', 'signbench.js'), 'score', '--hyp', h, '--ref', r, '--json'], { cwd: ROOT }));
+      theirs.push(timeProcess('python3', [join(dir, 'whole.py'), h, r], { cwd: ROOT }));
+    }
+    const j = JSON.parse(ours[0]!.stdout) as { sacrebleu: { bleu: { score: number }; chrf: { score: number }; 'chrf++': { score: number } } };
+    const py = JSON.parse(theirs[0]!.stdout) as number[];
+    const mine = [j.sacrebleu.bleu.score, j.sacrebleu.chrf.score, j.sacrebleu['chrf++'].score];
+    const same = mine.every((x, i) => Math.abs(x - py[i]!) < 1e-9);
+    const ow = medianOf(ours, 'wall');
+    const tw = medianOf(theirs, 'wall');
+    const oc = medianOf(ours, 'cpu');
+    const tc = medianOf(theirs, 'cpu');
+    console.log(`whole process, median of 3: signbench score --json (all protocols) ${fmt(ow, 2)} s wall / ${fmt(oc, 2)} s CPU; ` +
+      `python3 + sacrebleu BLEU+chrF+chrF++ ${fmt(tw, 2)} s wall / ${fmt(tc, 2)} s CPU; BLEU/chrF/chrF++ ${same ? 'identical' : `DIFFER (${mine} vs ${py})`}`);
+    console.log(`whole-process speed ratio sacrebleu/signbench (target ≥ 3×): wall ${fmt(tw / ow, 1)}×, CPU ${fmt(tc / oc, 1)}×`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
   const { hyps, refs, source } = corpus();
   const words = hyps.reduce((n, s) => n + s.split(' ').length, 0);
@@ -150,4 +200,5 @@ export async function run(): Promise<void> {
     `speed ratio signbench/sacrebleu (target ≥ 3×): best CPU ${r(ref.timing.best.cpu, ours.best.cpu)}, best wall ${r(ref.timing.best.wall, ours.best.wall)}, ` +
       `cold CPU ${r(ref.timing.cold.cpu, ours.cold.cpu)}, cold wall ${r(ref.timing.cold.wall, ours.cold.wall)}`,
   );
+  wholeProcess(hyps, refs);
 }

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PoseSequence } from '../pose/sequence.js';
 import { frameRenderer, RENDER_STYLES, syntheticSequence } from '../render/index.js';

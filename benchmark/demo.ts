@@ -3,7 +3,8 @@
  * poses; the default back-translator reads both the generated and the ground-truth poses; text and pose metrics
  * score them; side-by-side animations show what happened. It runs from a fresh checkout with the committed models.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../pose/fsio.js';
 import { join } from 'node:path';
 import { proceduralCorpus } from '../corpus/procedural/index.js';
 import { GeneratorRuntime, defaultModelDir as defaultGeneratorDir } from '../generator/runtime.js';
@@ -115,7 +116,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       },
       report: join(opts.out, 'report.json'),
     };
-    await writeFile(result.report, JSON.stringify(result, null, 2) + '\n');
+    await writeFileAtomic(result.report, JSON.stringify(result, null, 2) + '\n');
     return result;
   } finally {
     await generator.dispose();

@@ -1,10 +1,16 @@
 import type { Command } from 'commander';
+import { MAX_FPS, MIN_FPS } from '../pose/sequence.js';
 
-/** A positive integer option value, or undefined when the option was not given; errors name the flag. */
-export function positiveInt(value: string | undefined, flag: string): number | undefined {
+/**
+ * A positive integer option value (at most `max` when given), or undefined when the option was not given; errors
+ * name the flag and the bound. Size options (beam, counts, pixels) always pass a `max`: an unbounded one lets a typo
+ * take all memory.
+ */
+export function positiveInt(value: string | undefined, flag: string, max?: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive integer, got "${value}"`);
+  if (value.trim() === '' || !Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive integer, got "${value}"`);
+  if (max !== undefined && n > max) throw new Error(`${flag} must be at most ${max}, got ${value}`);
   return n;
 }
 
@@ -27,6 +33,9 @@ export function seedOption(value: string, flag = '--seed'): number {
   if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, got "${value}"`);
   return n;
 }
+
+/** Upper bounds of the training size options (a typo must not take all memory or run for years). */
+export const TRAIN_LIMITS = { steps: 100_000_000, batch: 65_536, sentences: 1_000_000, timeBudget: 30 * 24 * 3600 } as const;
 
 /** The parsed values of trainSubcommand's shared options. */
 export interface TrainCliOptions {
@@ -60,4 +69,22 @@ export function trainSubcommand(
     .option('--sentences <n>', "procedural corpus size (default: the corpus's)")
     .option('--resume', 'continue from the checkpoint')
     .option('--json', 'print one JSON line at the end');
+}
+
+/** A frame-rate option value within [MIN_FPS, max] (undefined when not given); errors name the flag and the range. */
+export function fpsOption(value: string | undefined, flag: string, max = MAX_FPS): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < MIN_FPS || n > max) throw new Error(`${flag} must be a number from ${MIN_FPS} to ${max}, got "${value}"`);
+  return n;
+}
+
+/** Help text of `--signverse-hands` (inspect, convert, render). */
+export const SIGNVERSE_HANDS_HELP = 'SignVerse frames with ≥2 people: hand labelling auto (decided per clip from the data) | stored | repair';
+
+/** The `--signverse-hands` value, or undefined when not given; errors name the flag. */
+export function signverseHandsOption(v: string | undefined): 'auto' | 'stored' | 'repair' | undefined {
+  if (v === undefined) return undefined;
+  if (v !== 'auto' && v !== 'stored' && v !== 'repair') throw new Error(`--signverse-hands must be auto, stored or repair, got '${v}'`);
+  return v;
 }

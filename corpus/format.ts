@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../pose/errors.js';
+import { DEFAULT_LIMITS, PoseFormatError, SignbenchError, type ReadLimits } from '../pose/errors.js';
+import { ensureDir, readInputFile, writeFileAtomic } from '../pose/fsio.js';
 import type { PoseSequence } from '../pose/sequence.js';
 import { encodePoseFile, parsePoseFile } from '../pose/formats/pose-format.js';
 import { readSignVerse, writeSignVerseShard } from '../pose/signverse/index.js';
-import { hashSeed } from './procedural/prng.js';
-import type { CorpusEntry, Split } from './procedural/index.js';
+import { hashSeed } from '../nn/rng.js';
+import type { CorpusEntry, Split } from './entry.js';
 
 /**
  * A corpus on disk: a directory with
@@ -68,7 +69,6 @@ export interface WriteCorpusOptions {
 }
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
-const SPLITS: readonly Split[] = ['train', 'dev', 'test'];
 
 const glossSpanSchema = z.object({ gloss: z.string(), start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
 const entrySchema = z.object({
@@ -106,10 +106,10 @@ export async function writeCorpus(
   opts: WriteCorpusOptions = {},
 ): Promise<{ written: number }> {
   if (existsSync(join(dir, MANIFEST)) && !opts.overwrite) {
-    throw new Error(`writeCorpus: ${dir} already holds a corpus (${MANIFEST}); pass overwrite to replace it`);
+    throw new SignbenchError('conflict', `${dir} already holds a corpus (${MANIFEST})`, { detail: { path: dir, option: 'overwrite' } });
   }
   if (opts.overwrite) await rm(join(dir, POSES_DIR), { recursive: true, force: true });
-  await mkdir(join(dir, POSES_DIR), { recursive: true });
+  await ensureDir(join(dir, POSES_DIR));
   const tmp = join(dir, `${MANIFEST}.partial`);
   const manifest = await open(tmp, 'w');
   const seen = new Set<string>();
@@ -123,7 +123,7 @@ export async function writeCorpus(
         throw new Error(`writeCorpus: entry '${entry.id}' says ${entry.frames} frames, its sequence has ${seq.frames}`);
       }
       const file = `${POSES_DIR}/${entry.id}.pose`;
-      await writeFile(join(dir, file), encodePoseFile(seq));
+      await writeFileAtomic(join(dir, file), encodePoseFile(seq));
       await manifest.write(manifestLine(entry, file));
       written++;
       opts.onProgress?.(written);
@@ -131,7 +131,7 @@ export async function writeCorpus(
   } finally {
     await manifest.close();
   }
-  await writeFile(join(dir, CORPUS_JSON), JSON.stringify({ format: 'signbench-corpus', formatVersion: 1, version: opts.version ?? 'unversioned' }) + '\n');
+  await writeFileAtomic(join(dir, CORPUS_JSON), JSON.stringify({ format: 'signbench-corpus', formatVersion: 1, version: opts.version ?? 'unversioned' }) + '\n');
   await rename(tmp, join(dir, MANIFEST));
   return { written };
 }
@@ -173,12 +173,8 @@ function safeJoin(dir: string, file: string, where: string): string {
   return join(dir, n);
 }
 
-async function readBounded(path: string, limits: ReadLimits): Promise<Uint8Array> {
-  const st = await stat(path).catch(() => null);
-  if (!st || !st.isFile()) throw new PoseFormatError(path, 'no such file');
-  if (st.size > limits.maxBytes) throw new PoseFormatError(path, `${st.size} bytes, over the ${limits.maxBytes}-byte limit`);
-  const b = await readFile(path);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+function readBounded(path: string, limits: ReadLimits): Promise<Uint8Array> {
+  return readInputFile(path, { maxBytes: limits.maxBytes });
 }
 
 async function openManifestCorpus(dir: string, limits: ReadLimits): Promise<Corpus> {

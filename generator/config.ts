@@ -4,6 +4,8 @@ export type CounterMode = 'absolute' | 'progress';
 
 /** Frames the decoder emits (SignDW max_pose_frames). */
 export const MAX_FRAMES = 96;
+/** Highest output frame rate `generate` interpolates to. */
+export const MAX_GENERATE_FPS = 240;
 /** Pose features per frame: DWPose-128 × (x, y, presence) in centre-square [0,1] space. */
 export const POSE_DIM = 384;
 /** Decoder input per frame: pose + counter (t/96, or t/L with `counter: 'progress'`). */

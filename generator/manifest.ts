@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateConfig, type GeneratorConfig } from './config.js';
 import { NAR_ARCHITECTURE, validateNarConfig, type NarConfig } from './nar/config.js';
 import { SPECIALS, type TokenizerMode } from './tokenizer.js';
+import { readInputTextSync } from '../pose/fsio.js';
 
 export const MODEL_FORMAT = 'signbench-generator';
 export const MODEL_VERSION = 1;
@@ -113,10 +114,10 @@ export function readAnyGeneratorManifest(dir: string): AnyGeneratorManifest {
   const file = join(dir, MODEL_MANIFEST);
   if (!existsSync(dir)) throw new Error(`${dir}: model directory not found (train one with \`signbench train generator --out ${dir}\` or pass --model)`);
   if (!existsSync(file)) throw new Error(`${file}: not found (a generator model directory holds manifest.json, encoder.onnx, decoder_step.onnx)`);
-  if (statSync(file).size > MAX_MANIFEST_BYTES) throw new Error(`${file}: larger than ${MAX_MANIFEST_BYTES} bytes`);
+  const text = readInputTextSync(file, { maxBytes: MAX_MANIFEST_BYTES });
   let m: AnyGeneratorManifest;
   try {
-    m = JSON.parse(readFileSync(file, 'utf8')) as AnyGeneratorManifest;
+    m = JSON.parse(text) as AnyGeneratorManifest;
   } catch (err) {
     throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
   }

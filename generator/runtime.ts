@@ -1,14 +1,15 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PoseSequence } from '../pose/sequence.js';
+import { SignbenchError } from '../pose/errors.js';
+import { checkFpsValue, PoseSequence } from '../pose/sequence.js';
+import { FRAME_STRIDE } from '../pose/skeleton.js';
 import { resample } from '../pose/transforms.js';
 import { floatTensor, int64Tensor, openOrtSession, ort, type OrtSessionOptions } from '../nn/ort.js';
-import { MAX_FRAMES, MIN_FRAMES, POSE_DIM } from './config.js';
+import { MAX_FRAMES, MAX_GENERATE_FPS, MIN_FRAMES, POSE_DIM } from './config.js';
 import { framesFromRatio, modelFramesToSequence } from './features.js';
 import { isNarManifest, readAnyGeneratorManifest, type AnyGeneratorManifest, type GeneratorManifest } from './manifest.js';
 import { NarRuntime } from './nar/runtime.js';
 import { checkText, Vocab } from './tokenizer.js';
-import { SignbenchError } from '../pose/errors.js';
 
 export interface GenerateOptions {
   /** Sequence id in the output meta (default "generated"). */
@@ -26,6 +27,12 @@ export interface GenerateOptions {
   frames?: number;
   /** Non-autoregressive models: duration multiplier (1.5 signs slower). */
   pace?: number;
+  /**
+   * Called with each frame as the decoder makes it (canonical layout: 128 × x, y, c), for streaming. Only frames
+   * that the output keeps are reported, and only when no `fps` resampling is asked for (resampling needs neighbours).
+   * A non-autoregressive model makes all frames at once: they are reported together when it is done.
+   */
+  onFrame?: (t: number, frame: Float32Array) => void;
 }
 
 export interface GeneratedFrames {
@@ -49,7 +56,7 @@ export function encodeModelText(vocab: Vocab, maxLen: number, text: string, opts
   const ids = vocab.encode(text, Number.MAX_SAFE_INTEGER);
   if (ids.length <= 2) throw new SignbenchError('invalid-input', 'text: no tokens after tokenization (give at least one word)');
   if (ids.length > maxLen && !opts.truncate) {
-    throw new SignbenchError('too-large', `text: ${ids.length - 2} tokens is over the limit of ${maxLen - 2} tokens (${maxLen} with <bos>/<eos>); shorten it or pass truncate`);
+    throw new SignbenchError('too-large', `text: ${ids.length - 2} tokens is over the limit of ${maxLen - 2} tokens (${maxLen} with <bos>/<eos>)`, { detail: { option: 'truncate' } });
   }
   return ids.slice(0, maxLen);
 }
@@ -98,7 +105,7 @@ export class AutoregressiveRuntime {
    * Runs the encoder and the KV-cached decoder for one token sequence: 96 steps, or with `stopAtLength` only as
    * many as the length head keeps (frame t depends only on earlier frames, so the kept frames are the same).
    */
-  async generateIds(ids: number[], opts: { stopAtLength?: boolean } = {}): Promise<GeneratedFrames> {
+  async generateIds(ids: number[], opts: { stopAtLength?: boolean; onStep?: (i: number, frame: Float32Array) => void } = {}): Promise<GeneratedFrames> {
     const { heads, d, decoderLayers: L } = this.manifest.config;
     const dh = d / heads;
     const enc = await this.encoder.run({ tokens: int64Tensor(ids, [1, ids.length]) });
@@ -120,6 +127,11 @@ export class AutoregressiveRuntime {
       const next = out.next_frame.data as Float32Array;
       if (next.length !== POSE_DIM) throw new Error(`${join(this.dir, this.manifest.files.decoderStep)}: next_frame has ${next.length} values, expected ${POSE_DIM}`);
       frames.set(next, i * POSE_DIM);
+      if (opts.onStep) {
+        const f = next.slice();
+        this.denormalize(f);
+        opts.onStep(i, f);
+      }
       feeds.frame = out.next_frame; // fed back as is (no copy)
       for (let l = 0; l < L; l++) {
         feeds[`past_k_${l}`] = out[`present_k_${l}`];
@@ -139,13 +151,16 @@ export class AutoregressiveRuntime {
 
   /** Text → PoseSequence (fps and square size from the manifest; x, y in the centre-square crop). */
   async generate(text: string, opts: GenerateOptions = {}): Promise<PoseSequence> {
-    if (opts.fps !== undefined && !(Number.isFinite(opts.fps) && opts.fps > 0 && opts.fps <= 240)) {
-      throw new Error(`fps must be a number in (0, 240], got ${String(opts.fps)}`);
-    }
+    const fpsProblem = opts.fps === undefined ? null : checkFpsValue(opts.fps, MAX_GENERATE_FPS);
+    if (fpsProblem) throw new SignbenchError('invalid-input', fpsProblem);
     const ids = this.encodeText(text, opts);
-    const g = await this.generateIds(ids, { stopAtLength: !opts.fullLength });
-    const n = opts.fullLength ? MAX_FRAMES : Math.max(MIN_FRAMES, g.length);
     const fps = this.manifest.normalization.fps;
+    const onFrame = opts.onFrame;
+    const onStep = onFrame && (opts.fps === undefined || opts.fps === fps)
+      ? (i: number, f: Float32Array) => onFrame(i, modelFramesToSequence(f, 1, { size: 1, fps }).data) // every step run is kept
+      : undefined;
+    const g = await this.generateIds(ids, { stopAtLength: !opts.fullLength, onStep });
+    const n = opts.fullLength ? MAX_FRAMES : Math.max(MIN_FRAMES, g.length);
     const seq = modelFramesToSequence(g.frames, n, {
       id: opts.id ?? 'generated', text, size: this.manifest.normalization.size, fps, language: null, source: 'signbench-generator',
     });
@@ -163,12 +178,16 @@ export class AutoregressiveRuntime {
 }
 
 function checkFps(fps: number | undefined): void {
-  if (fps !== undefined && !(Number.isFinite(fps) && fps > 0 && fps <= 240)) throw new SignbenchError('invalid-input', `fps must be a number in (0, 240], got ${String(fps)}`);
+  const problem = fps === undefined ? null : checkFpsValue(fps, MAX_GENERATE_FPS);
+  if (problem) throw new SignbenchError('invalid-input', problem);
 }
 
-/** Linear interpolation to another frame rate over the same duration. */
-function toFps(seq: PoseSequence, fps: number | undefined): PoseSequence {
-  if (fps === undefined || fps === seq.meta.fps) return seq;
+/** Linear interpolation to another frame rate over the same duration; without it, each frame goes to `onFrame`. */
+function toFps(seq: PoseSequence, fps: number | undefined, onFrame?: GenerateOptions['onFrame']): PoseSequence {
+  if (fps === undefined || fps === seq.meta.fps) {
+    if (onFrame) for (let t = 0; t < seq.frames; t++) onFrame(t, seq.data.slice(t * FRAME_STRIDE, (t + 1) * FRAME_STRIDE));
+    return seq;
+  }
   const out = resample(seq, Math.max(1, Math.round((seq.frames * fps) / seq.meta.fps)), 'linear');
   out.meta.fps = fps;
   return out;
@@ -234,14 +253,14 @@ export class GeneratorRuntime {
     const glosses = await nar.glossesOf(this.encodeText(text, opts));
     if (glosses.filter((g) => g !== '?').length === 0) throw new SignbenchError('invalid-input', `text: the model found no signs in ${JSON.stringify(text)}`);
     const f = await nar.framesOf(nar.glossIds(glosses), opts);
-    return toFps(nar.toSequence(f, { id: opts.id, text }), opts.fps);
+    return toFps(nar.toSequence(f, { id: opts.id, text }), opts.fps, opts.onFrame);
   }
 
   /** Glosses ("TIME TOPIC COMMENT", '?' for a question) → PoseSequence; non-autoregressive models only. */
   async generateGlosses(glosses: string | readonly string[], opts: GenerateOptions = {}): Promise<PoseSequence> {
     checkFps(opts.fps);
     if (!this.nar) throw new SignbenchError('invalid-input', `${this.dir}: an autoregressive model reads text, not glosses (use a non-autoregressive model, e.g. models/generator)`);
-    return toFps(await this.nar.generateGlosses(glosses, opts), opts.fps);
+    return toFps(await this.nar.generateGlosses(glosses, opts), opts.fps, opts.onFrame);
   }
 
   async dispose(): Promise<void> {

@@ -10,6 +10,7 @@
  * - encode = [<bos>] + ids + [<eos>], truncated to 96 (the <eos> is lost beyond 94 tokens).
  * A character-level mode (one token per code point, whitespace runs → "▁") serves fingerspelling.
  */
+import { SignbenchError } from '../pose/errors.js';
 
 export const PAD = 0;
 export const UNK = 1;
@@ -116,9 +117,9 @@ export class Vocab {
  * `argName` names the argument in the error.
  */
 export function checkText(text: string, argName = 'text'): void {
-  if (typeof text !== 'string') throw new Error(`${argName}: expected a string`);
+  if (typeof text !== 'string') throw new SignbenchError('invalid-input', `${argName}: expected a string`);
   if (text.length > MAX_TEXT_CHARS) {
-    throw new Error(`${argName}: ${text.length} characters is over the limit of ${MAX_TEXT_CHARS} (the model reads at most ${MAX_TEXT_LEN - 2} tokens)`);
+    throw new SignbenchError('too-large', `${argName}: ${text.length} characters is over the limit of ${MAX_TEXT_CHARS} (the model reads at most ${MAX_TEXT_LEN - 2} tokens)`);
   }
-  if (text.trim().length === 0) throw new Error(`${argName}: empty text (give at least one word)`);
+  if (text.trim().length === 0) throw new SignbenchError('invalid-input', `${argName}: empty text (give at least one word)`);
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../nn/backend.js';
@@ -10,6 +10,7 @@ import type { GeneratorConfig } from './config.js';
 import { writePack } from './pack.js';
 import { statsToJson } from './normalization.js';
 import { CHECKPOINT_SUBDIR, exportFromCheckpoint, initFromRecord, outputMeta, prepareTraining, type TrainGeneratorOptions, type TrainGeneratorResult } from './train.js';
+import { writeFileAtomicSync } from '../pose/fsio.js';
 
 /** The PyTorch trainer shipped beside this module. */
 export const TORCH_TRAINER = join(dirname(fileURLToPath(import.meta.url)), 'torch', 'train.py');
@@ -82,7 +83,7 @@ export function exportTorchCheckpoint(ckptDir: string, opts: Pick<TrainGenerator
   const cfg = ck.manifest.config as GeneratorConfig;
   const extra = ck.manifest.extra ?? {};
   const history = (Array.isArray(extra.history) ? extra.history : []) as CurvePoint[];
-  writeFileSync(join(ckptDir, LOSS_SVG), lossCurveSvg([{ name: 'train', points: history }], { title: `generator ${cfg.name} (PyTorch)` }));
+  writeFileAtomicSync(join(ckptDir, LOSS_SVG), lossCurveSvg([{ name: 'train', points: history }], { title: `generator ${cfg.name} (PyTorch)` }));
   const trainer = (extra.trainer ?? {}) as { device?: string; stepsPerSecond?: number };
   const metrics: Record<string, number> = { ...(extra.metrics as Record<string, number> | undefined) };
   const last = history[history.length - 1]?.loss;

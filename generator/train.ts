@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '../nn/backend.js';
 import { hasCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '../nn/checkpoint.js';
@@ -16,6 +16,7 @@ import { createGeneratorParams, generatorLoss } from './model.js';
 import { computePoseStats, statsFromJson, statsToJson, type PoseStats } from './normalization.js';
 import { meanPlacement, replace } from './placement.js';
 import { SPECIALS, Vocab } from './tokenizer.js';
+import { writeFileAtomicSync } from '../pose/fsio.js';
 
 export const CHECKPOINT_SUBDIR = 'checkpoint';
 
@@ -309,8 +310,8 @@ export interface ModelDirInfo {
 export function writeModelDir(dir: string, w: WeightSource, cfg: GeneratorConfig, vocab: Vocab, info: ModelDirInfo): GeneratorManifest {
   mkdirSync(dir, { recursive: true });
   const meta = { signbench_format: MODEL_FORMAT, config: cfg.name, corpus_version: info.corpus.version };
-  writeFileSync(join(dir, ENCODER_FILE), buildEncoderGraph(w, cfg, meta));
-  writeFileSync(join(dir, DECODER_STEP_FILE), buildDecoderStepGraph(w, cfg, meta));
+  writeFileAtomicSync(join(dir, ENCODER_FILE), buildEncoderGraph(w, cfg, meta));
+  writeFileAtomicSync(join(dir, DECODER_STEP_FILE), buildDecoderStepGraph(w, cfg, meta));
   const hasCurve = Boolean(info.lossSvg && existsSync(info.lossSvg));
   if (hasCurve && info.lossSvg !== join(dir, LOSS_SVG)) copyFileSync(info.lossSvg as string, join(dir, LOSS_SVG));
   const dh = cfg.d / cfg.heads;
@@ -356,7 +357,7 @@ export function writeModelDir(dir: string, w: WeightSource, cfg: GeneratorConfig
     metrics: info.metrics,
     training: info.training,
   };
-  writeFileSync(join(dir, MODEL_MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
+  writeFileAtomicSync(join(dir, MODEL_MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
   return manifest;
 }
 

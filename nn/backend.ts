@@ -8,8 +8,10 @@ export type TrainingBackend = 'tensorflow' | 'wasm' | 'cpu';
 export interface BackendOptions {
   /** Force a backend. Default: tfjs-node(-gpu) when importable, else wasm (SIMD). */
   prefer?: TrainingBackend;
-  /** Print which backend was chosen (stderr). */
+  /** Report which backend was chosen through onLog. */
   log?: boolean;
+  /** Receives that one-line note (library code writes nothing itself). Default: dropped. */
+  onLog?: (line: string) => void;
 }
 
 let ready: Promise<TrainingBackend> | null = null;
@@ -61,7 +63,7 @@ export function initBackend(opts: BackendOptions = {}): Promise<TrainingBackend>
     ready = choose(opts).then(async (name) => {
       await tf.ready();
       registerFastMatMulGradient();
-      if (opts.log) process.stderr.write(`[nn] tfjs backend: ${name}${name === 'wasm' ? ` (simd ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')})` : ''}\n`);
+      if (opts.log) opts.onLog?.(`[nn] tfjs backend: ${name}${name === 'wasm' ? ` (simd ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')})` : ''}`);
       return name;
     });
     ready.catch(() => { ready = null; });

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParamData, ParamStore, WeightSource } from './params.js';
+import { readInputFileSync, readInputTextSync } from '../pose/fsio.js';
 
 export const CHECKPOINT_FORMAT = 'signbench-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -127,17 +128,17 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
   const weightsPath = join(dir, WEIGHTS_FILE);
   if (!existsSync(manifestPath)) throw new Error(`${manifestPath}: not found (expected a checkpoint directory)`);
   if (!existsSync(weightsPath)) throw new Error(`${weightsPath}: not found`);
-  if (statSync(manifestPath).size > MAX_MANIFEST_BYTES) throw new Error(`${manifestPath}: larger than ${MAX_MANIFEST_BYTES} bytes`);
+  const text = readInputTextSync(manifestPath, { maxBytes: MAX_MANIFEST_BYTES });
   let manifest: CheckpointManifest;
   try {
-    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as CheckpointManifest;
+    manifest = JSON.parse(text) as CheckpointManifest;
   } catch (err) {
     throw new Error(`${manifestPath}: not valid JSON (${(err as Error).message})`);
   }
   if (manifest?.format !== CHECKPOINT_FORMAT) throw new Error(`${manifestPath}: format is ${JSON.stringify(manifest?.format)}, expected "${CHECKPOINT_FORMAT}"`);
   if (manifest.version !== CHECKPOINT_VERSION) throw new Error(`${manifestPath}: version ${manifest.version} is not supported (expected ${CHECKPOINT_VERSION})`);
   if (!Array.isArray(manifest.tensors)) throw new Error(`${manifestPath}: "tensors" is missing`);
-  const buf = readFileSync(weightsPath);
+  const buf = readInputFileSync(weightsPath);
   const tensors = new Map<string, ParamData>();
   for (const e of manifest.tensors) {
     const size = Array.isArray(e.shape) ? e.shape.reduce((a, b) => a * b, 1) : NaN;

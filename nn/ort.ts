@@ -8,8 +8,10 @@ export interface OrtSessionOptions {
   threads?: number;
   /** Execution providers to try in order (default ['cuda', 'cpu']); falls back to cpu when one fails. */
   providers?: string[];
-  /** Log the provider in use on stderr (default false). */
+  /** Report the provider in use through onLog (default false; fallbacks and a missing CUDA library are always reported). */
   log?: boolean;
+  /** Receives those one-line notes (library code writes nothing itself; the CLI prints them). Default: dropped. */
+  onLog?: (line: string) => void;
   /**
    * Let ORT's worker threads spin while idle (default false). Spinning saves microseconds on an idle machine but
    * costs several times the latency when cores are shared (measured 6.7 vs 1.4 ms per decoder step here).
@@ -58,9 +60,9 @@ export async function openOrtSession(model: string | Uint8Array, opts: OrtSessio
     // Asking ORT for CUDA without its library prints a native error; skip it and say so once.
     providers = providers.filter((p) => p !== 'cuda');
     if (providers.length === 0) providers = ['cpu'];
-    if (!cudaNoted) {
+    if (!cudaNoted && opts.onLog) {
       cudaNoted = true;
-      process.stderr.write('[ort] CUDA execution provider not installed; using cpu\n');
+      opts.onLog?.('[ort] CUDA execution provider not installed; using cpu');
     }
   }
   const base: ort.InferenceSession.SessionOptions = {
@@ -76,7 +78,7 @@ export async function openOrtSession(model: string | Uint8Array, opts: OrtSessio
       const session = typeof model === 'string'
         ? await ort.InferenceSession.create(model, { ...base, executionProviders: eps })
         : await ort.InferenceSession.create(model, { ...base, executionProviders: eps });
-      if (opts.log || i > 0) process.stderr.write(`[ort] ${label}: execution provider ${eps[0]}${i > 0 ? ` (fallback from ${providers.slice(0, i).join(', ')})` : ''}\n`);
+      if (opts.log || i > 0) opts.onLog?.(`[ort] ${label}: execution provider ${eps[0]}${i > 0 ? ` (fallback from ${providers.slice(0, i).join(', ')})` : ''}`);
       return { session, provider: eps[0] };
     } catch (err) {
       lastError = err;

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import cliProgress from 'cli-progress';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { lossCurveSvg, type CurvePoint } from './curve.js';
 import { Adam } from './optim.js';
 import type { ParamStore } from './params.js';
+import { SignbenchError } from '../pose/errors.js';
+import { writeFileAtomicSync } from '../pose/fsio.js';
 
 export const LOSS_SVG = 'loss.svg';
 
@@ -38,12 +38,33 @@ export interface TrainLoopOptions {
   resume?: boolean;
   /** Save every N steps (and at the end). Default: steps/10, at least 50. */
   checkpointEvery?: number;
-  /** Show a cli-progress bar on stderr (default: when stderr is a TTY); otherwise log a line every logEvery steps. */
+  /**
+   * Progress after every step: the caller draws it (the CLI as a bar, the server as events). With it the loop
+   * writes nothing to stderr.
+   */
+  onProgress?: (p: TrainProgress) => void;
+  /** Stops training between steps: the loop saves a checkpoint (so that `resume` continues) and throws `aborted`. */
+  signal?: AbortSignal;
+  /**
+   * Deprecated (for callers without onProgress): `logEvery` > 0 logs a line on stderr every logEvery steps;
+   * `progress` is ignored (the bar is the CLI's, cli/progress.ts).
+   */
   progress?: boolean;
   logEvery?: number;
   title?: string;
   /** Called after each checkpoint save. */
   onCheckpoint?: (step: number) => void;
+}
+
+/** What a training step reports. */
+export interface TrainProgress {
+  /** Steps done (resumed runs count from the checkpoint's step) of `steps`. */
+  step: number;
+  steps: number;
+  /** The smoothed loss, with its smoothed terms, formatted: `0.01234 (ce 0.0100, aux 0.0023)`. */
+  loss: string;
+  stepsPerSecond: number;
+  etaSeconds: number;
 }
 
 export interface TrainLoopResult {
@@ -82,23 +103,19 @@ export function trainLoop(opts: TrainLoopOptions): TrainLoopResult {
       optimizer: optimizer.exportState(),
       extra: { ...opts.extra, history },
     });
-    writeFileSync(join(outDir, LOSS_SVG), lossCurveSvg([{ name: 'train', points: history }], { title: opts.title }));
+    writeFileAtomicSync(join(outDir, LOSS_SVG), lossCurveSvg([{ name: 'train', points: history }], { title: opts.title }));
     opts.onCheckpoint?.(step);
   };
-  const useBar = opts.progress ?? Boolean(process.stderr.isTTY);
-  const bar = useBar
-    ? new cliProgress.SingleBar({
-      format: `${opts.title ?? 'train'} [{bar}] {value}/{total} | loss {loss} | {sps} steps/s | ETA {eta_formatted}`,
-      stream: process.stderr, etaBuffer: 50, hideCursor: true,
-    }, cliProgress.Presets.shades_classic)
-    : null;
-  bar?.start(opts.steps, start, { loss: '-', sps: '-' });
   const vars = params.variables();
   const t0 = performance.now();
   let last = history.length > 0 ? history[history.length - 1].loss : NaN;
   let emaLoss = NaN;
   const emaParts = new Map<string, number>();
   for (let step = start; step < opts.steps; step++) {
+    if (opts.signal?.aborted) {
+      save(step);
+      throw new SignbenchError('aborted', `training stopped at step ${step} of ${opts.steps}; the checkpoint in ${outDir} resumes it`);
+    }
     let parts: Record<string, tf.Scalar> = {};
     const { value, grads } = tf.variableGrads(() => {
       const r = opts.lossAt(step);
@@ -116,7 +133,6 @@ export function trainLoop(opts: TrainLoopOptions): TrainLoopResult {
     }
     if (!Number.isFinite(last)) {
       for (const g of Object.values(grads)) g.dispose();
-      bar?.stop();
       throw new Error(`training diverged at step ${step}: loss is ${last}`);
     }
     const named: Record<string, tf.Tensor> = {};
@@ -127,14 +143,13 @@ export function trainLoop(opts: TrainLoopOptions): TrainLoopResult {
     const done = step + 1 - start;
     const sps = done / ((performance.now() - t0) / 1000);
     const loss = emaLoss.toFixed(5) + (emaParts.size > 0 ? ` (${[...emaParts].map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')})` : '');
-    if (bar) bar.update(step + 1, { loss, sps: sps.toFixed(2) });
+    const eta = (opts.steps - step - 1) / sps;
+    if (opts.onProgress) opts.onProgress({ step: step + 1, steps: opts.steps, loss, stepsPerSecond: sps, etaSeconds: eta });
     else if ((opts.logEvery ?? 0) > 0 && (step + 1) % (opts.logEvery ?? 1) === 0) {
-      const eta = (opts.steps - step - 1) / sps;
       process.stderr.write(`[train] step ${step + 1}/${opts.steps} loss ${loss} ${sps.toFixed(2)} steps/s ETA ${Math.round(eta)} s\n`);
     }
     if ((step + 1) % every === 0 && step + 1 < opts.steps) save(step + 1);
   }
-  bar?.stop();
   const steps = Math.max(start, opts.steps);
   save(steps);
   const elapsed = (performance.now() - t0) / 1000;

@@ -3,10 +3,10 @@
  * canonical DWPose-128, `writePoses` writes sequences in a chosen format. The CLI (`inspect`, `convert`), the
  * renderer, metrics and the server all read through here.
  */
-import { open, readdir, stat, writeFile, mkdir } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from './errors.js';
+import { open, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { DEFAULT_LIMITS, PoseFormatError, SignbenchError, type ReadLimits } from './errors.js';
+import { checkInputFile, ensureDir, readInputText, writeFileAtomic } from './fsio.js';
 import { PoseSequence } from './sequence.js';
 
 export const POSE_FORMATS = [
@@ -23,6 +23,13 @@ export interface ReadOptions {
   width?: number;
   height?: number;
   fps?: number;
+  /** SignVerse frames with ≥ 2 people: hand labelling `auto` (default, from the data), `stored` or `repair`. */
+  signverseHands?: 'auto' | 'stored' | 'repair';
+}
+
+/** Options of the writers that have them: the SignVerse layout (`pipeline`, the default, or the dataset card's). */
+export interface WriteOptions {
+  signverseLayout?: 'pipeline' | 'card';
 }
 
 export interface Detected {
@@ -51,6 +58,7 @@ export async function detectFormat(path: string): Promise<Detected> {
   const st = await stat(path).catch(() => null);
   if (!st) throw new PoseFormatError(path, 'no such file or directory');
   if (st.isDirectory()) return { format: await detectDirectory(path), dir: true };
+  await checkInputFile(path); // not a device, FIFO or socket: those are never opened
   const ext = extname(path).toLowerCase();
   const b = await head(path, 512);
   if (ext === '.tar' || isTarHeader(b)) return { format: 'signverse', dir: false };
@@ -58,15 +66,34 @@ export async function detectFormat(path: string): Promise<Detected> {
   if (ext === '.skels') return { format: 'pt-skels', dir: false };
   if (ext === '.parquet') return { format: 'islr-parquet', dir: false };
   if (ext === '.npz' || isZip(b)) {
-    return { format: basename(path) === 'poses.npz' || (await zipHasMember(path, 'frame_payloads.npy')) ? 'signverse' : 'dwpose-npz', dir: false };
+    return { format: basename(path) === 'poses.npz' || (await zipHasMember(path, 'frame_payloads.npy')) || (await zipHasMember(path, 'frames.npy')) ? 'signverse' : 'dwpose-npz', dir: false };
   }
   if (ext === '.npy' || isNpy(b)) return { format: 'dwpose-npz', dir: false };
-  if (ext === '.json') {
-    const text = new TextDecoder().decode(b);
-    if (/"people"\s*:/.test(text)) return { format: 'openpose-json', dir: false };
-    return { format: 'dwpose-json', dir: false };
-  }
+  if (ext === '.json') return { format: await sniffJson(path, st.size, b), dir: false };
   throw new PoseFormatError(path, `unknown pose format (extension '${ext || 'none'}'); readable: ${POSE_FORMATS.join(', ')}`);
+}
+
+/** JSON files up to this size are parsed for sniffing; bigger ones are judged by their first bytes. */
+const SNIFF_PARSE_BYTES = 1 << 20;
+
+/**
+ * DWPose or OpenPose JSON, as the format modules' own looks… tests say (a file small enough to parse here), else
+ * by its first bytes (`b`). Unparsable JSON goes to the DWPose reader, which names the problem.
+ */
+async function sniffJson(path: string, size: number, b: Uint8Array): Promise<PoseFormat> {
+  if (size <= SNIFF_PARSE_BYTES) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(await readInputText(path, { maxBytes: SNIFF_PARSE_BYTES }));
+    } catch {
+      doc = undefined;
+    }
+    if (doc !== undefined) {
+      if ((await import('./formats/dwpose-json.js')).looksLikeDwposeJson(doc)) return 'dwpose-json';
+      if ((await import('./formats/openpose-json.js')).looksLikeOpenPoseJson(doc)) return 'openpose-json';
+    }
+  }
+  return /"people"\s*:/.test(new TextDecoder().decode(b)) ? 'openpose-json' : 'dwpose-json';
 }
 
 /** Whether the zip's central directory (the file's last 64 KiB) names `member`. */
@@ -88,10 +115,12 @@ async function detectDirectory(dir: string): Promise<PoseFormat> {
   const has = (re: RegExp) => names.some((n) => re.test(n));
   if (has(/_keypoints\.json$/i)) return 'openpose-json';
   if (names.includes('keypoints') && (names.includes('annotations') || names.includes('metadata.csv'))) return 'clerc';
-  if (has(/\.tar$/i) || names.includes('npz')) return 'signverse';
+  if (has(/\.tar$/i) || names.includes('npz') || names.includes('poses.npz')) return 'signverse';
   for (const n of names) {
     const s = await stat(join(dir, n)).catch(() => null);
-    if (s?.isDirectory() && (await stat(join(dir, n, 'npz', 'poses.npz')).catch(() => null))) return 'signverse';
+    if (!s?.isDirectory()) continue;
+    if (await stat(join(dir, n, 'npz', 'poses.npz')).catch(() => null)) return 'signverse';
+    if (await stat(join(dir, n, 'poses.npz')).catch(() => null)) return 'signverse'; // the dataset card's layout
   }
   if (has(/\.pose$/i)) return 'pose';
   if (has(/\.json$/i)) return 'dwpose-json';
@@ -102,13 +131,23 @@ async function detectDirectory(dir: string): Promise<PoseFormat> {
 
 /** Streams the sequences of any readable path as canonical DWPose-128. */
 export async function* readPoses(path: string, opts: ReadOptions = {}): AsyncGenerator<PoseSequence> {
+  let count = 0;
+  for await (const seq of readFormat(path, opts)) {
+    count++;
+    yield seq;
+  }
+  // An empty, truncated or all-zero file is not a pose file with nothing in it: say so instead of "0 sequences".
+  if (count === 0) throw new PoseFormatError(path, 'holds no pose sequence (empty, truncated or not a pose file?)');
+}
+
+async function* readFormat(path: string, opts: ReadOptions): AsyncGenerator<PoseSequence> {
   const { format, dir } = await detectFormat(path);
   const limits = opts.limits ?? {};
   const frame = { width: opts.width, height: opts.height, fps: opts.fps };
   switch (format) {
     case 'signverse': {
       const { readSignVerse } = await import('./signverse/index.js');
-      yield* readSignVerse(path, { limits });
+      yield* readSignVerse(path, { limits, signverseHands: opts.signverseHands });
       return;
     }
     case 'pose': {
@@ -135,6 +174,7 @@ export async function* readPoses(path: string, opts: ReadOptions = {}): AsyncGen
       return;
     }
     case 'dwpose-npz': {
+      const { readDwposeNpz } = await import('./formats/dwpose-npz.js');
       yield await readDwposeNpz(path, frame, limits, dir);
       return;
     }
@@ -149,28 +189,6 @@ export async function* readPoses(path: string, opts: ReadOptions = {}): AsyncGen
       return;
     }
   }
-}
-
-/**
- * DWPose per-frame `.npz`/`.npy` (a pickled frame dict each): one file is a one-frame sequence; a directory of them
- * (SignVerse's per-frame mode writes `npz/<frame:08d>.npz`) is one sequence in frame-number order.
- */
-async function readDwposeNpz(path: string, frame: { width?: number; height?: number; fps?: number }, limits: Partial<ReadLimits>, dir: boolean): Promise<PoseSequence> {
-  const { parseDwposeFrameNpy, parseDwposeFrameNpz } = await import('./formats/dwpose-npz.js');
-  const { listFrameFiles } = await import('./formats/json-frames.js');
-  const meta = { ...(frame.width ? { width: frame.width } : {}), ...(frame.height ? { height: frame.height } : {}), ...(frame.fps ? { fps: frame.fps } : {}) };
-  const parseOne = async (f: string) => {
-    const bytes = new Uint8Array(await readFile(f));
-    return /\.npy$/i.test(f) ? parseDwposeFrameNpy(bytes, f, meta, limits) : parseDwposeFrameNpz(bytes, f, meta, limits);
-  };
-  if (!dir) return parseOne(path);
-  const files = await listFrameFiles(path, /\.(npz|npy)$/i, limits);
-  const maxFrames = limits.maxFrames ?? DEFAULT_LIMITS.maxFrames;
-  if (files.length > maxFrames) throw new PoseFormatError(path, `${files.length} frame files, over the ${maxFrames}-frame limit`);
-  const frames: PoseSequence[] = [];
-  for (const f of files) frames.push(await parseOne(f));
-  if (frames.length === 0) throw new PoseFormatError(path, 'no .npz/.npy frame files in the directory');
-  return PoseSequence.concat(frames, { ...frames[0].meta, id: basename(path) });
 }
 
 /** Reads the first sequence of a path (an error when it holds none). */
@@ -197,12 +215,20 @@ export function safeFileName(id: string): string {
 }
 
 /** Encodes one sequence in a single-file format. */
-export async function encodePoses(seq: PoseSequence, format: Exclude<WriteFormat, 'signverse-tar'>): Promise<Uint8Array> {
+export async function encodePoses(seq: PoseSequence, format: Exclude<WriteFormat, 'signverse-tar'>, opts: WriteOptions = {}): Promise<Uint8Array> {
   switch (format) {
     case 'pose': return (await import('./formats/pose-format.js')).encodePoseFile(seq);
-    case 'signverse-npz': return (await import('./signverse/index.js')).encodeSignVerseNpz(seq);
+    case 'signverse-npz': return (await import('./signverse/index.js')).encodeSignVerseNpz(seq, { layout: opts.signverseLayout });
     case 'dwpose-json': return new TextEncoder().encode((await import('./formats/dwpose-json.js')).encodeDwposeJson(seq));
   }
+}
+
+/** Writes one sequence to `file` in the format its extension names (.pose, .npz, .tar, .json), making its folder. */
+export async function writePoseFile(file: string, seq: PoseSequence): Promise<void> {
+  const format = formatFromExtension(file);
+  if (!format) throw new SignbenchError('invalid-input', `${file}: unknown extension "${extname(file)}" (use .pose, .npz, .tar or .json)`);
+  await ensureDir(dirname(resolve(file)));
+  await writePoses(file, [seq], format);
 }
 
 /**
@@ -210,10 +236,10 @@ export async function encodePoses(seq: PoseSequence, format: Exclude<WriteFormat
  * itself for one sequence, or `out/<id>.<ext>` per sequence when `out` is a directory or there are several.
  * Returns the paths written.
  */
-export async function writePoses(out: string, seqs: AsyncIterable<PoseSequence> | Iterable<PoseSequence>, format: WriteFormat): Promise<string[]> {
+export async function writePoses(out: string, seqs: AsyncIterable<PoseSequence> | Iterable<PoseSequence>, format: WriteFormat, opts: WriteOptions = {}): Promise<string[]> {
   if (format === 'signverse-tar') {
     const { writeSignVerseShard } = await import('./signverse/index.js');
-    await writeSignVerseShard(out, seqs);
+    await writeSignVerseShard(out, seqs, { layout: opts.signverseLayout });
     return [out];
   }
   const written: string[] = [];
@@ -225,14 +251,91 @@ export async function writePoses(out: string, seqs: AsyncIterable<PoseSequence> 
       // a second sequence: `out` cannot be one file, so it becomes a directory of files
       throw new PoseFormatError(out, `the input holds several sequences: give a directory (or a .tar with --to signverse-tar) instead of a ${EXT[format]} file`);
     }
-    await mkdir(out, { recursive: true });
+    await ensureDir(out);
     const p = join(out, safeFileName(seq.id) + EXT[format]);
-    await writeFile(p, await encodePoses(seq, format));
+    await writeFileAtomic(p, await encodePoses(seq, format, opts));
     written.push(p);
   }
   if (first) {
-    await writeFile(out, await encodePoses(first, format));
+    await writeFileAtomic(out, await encodePoses(first, format, opts));
     written.push(out);
   }
   return written;
+}
+
+/** Formats `parsePoseBytes` reads from memory (directory layouts like CLERC need paths). */
+export const BYTE_FORMATS = ['signverse', 'pose', 'dwpose-json', 'dwpose-npz', 'openpose-json', 'pt-skels', 'islr-parquet'] as const;
+export type ByteFormat = (typeof BYTE_FORMATS)[number];
+
+const isParquet = (b: Uint8Array) => b.length >= 8 && String.fromCharCode(...b.subarray(0, 4)) === 'PAR1';
+const isPoseHeader = (b: Uint8Array) => {
+  if (b.length < 12) return false;
+  const v = Math.round(new DataView(b.buffer, b.byteOffset, 4).getFloat32(0, true) * 1000) / 1000;
+  return v === 0 || v === 0.1 || v === 0.2;
+};
+
+/** Names the format of bytes from their magic (and a file name hint's extension); a PoseFormatError when unknown. */
+export function detectFormatFromBytes(bytes: Uint8Array, name = '<input>'): ByteFormat {
+  const ext = extname(name).toLowerCase();
+  if (ext === '.pose') return 'pose';
+  if (ext === '.skels') return 'pt-skels';
+  if (isTarHeader(bytes) || ext === '.tar') return 'signverse';
+  if (isParquet(bytes) || ext === '.parquet') return 'islr-parquet';
+  if (isZip(bytes)) return new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, 1 << 20))).includes('frame_payloads') ? 'signverse' : 'dwpose-npz';
+  if (isNpy(bytes)) return 'dwpose-npz';
+  const first = bytes.find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
+  if (first === 0x7b || first === 0x5b) {
+    return /"people"\s*:/.test(new TextDecoder().decode(bytes.subarray(0, 4096))) ? 'openpose-json' : 'dwpose-json';
+  }
+  if (isPoseHeader(bytes)) return 'pose';
+  throw new PoseFormatError(name, `unknown pose format (${bytes.length} bytes, no known signature); readable from bytes: ${BYTE_FORMATS.join(', ')}`);
+}
+
+/**
+ * Parses the sequences held in `bytes` (an upload, a message) without touching the file system. `format` defaults to
+ * what `detectFormatFromBytes` finds; `name` labels errors. Honours `opts.limits` like the path readers.
+ */
+export async function parsePoseBytes(bytes: Uint8Array, format?: ByteFormat | PoseFormat, name = '<input>', opts: ReadOptions = {}): Promise<PoseSequence[]> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  if (bytes.length > limits.maxBytes) throw new PoseFormatError(name, `${bytes.length} bytes exceed the limit of ${limits.maxBytes}`, { kind: 'too-large' });
+  if (bytes.length === 0) throw new PoseFormatError(name, 'empty input');
+  const fmt = format ?? detectFormatFromBytes(bytes, name);
+  const frame = { width: opts.width, height: opts.height, fps: opts.fps };
+  const json = (): unknown => {
+    try {
+      return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch (err) {
+      throw new PoseFormatError(name, `not valid JSON (${(err as Error).message})`);
+    }
+  };
+  switch (fmt) {
+    case 'pose': return [(await import('./formats/pose-format.js')).parsePoseFile(bytes, name, limits)];
+    case 'signverse': {
+      const sv = await import('./signverse/index.js');
+      if (isZip(bytes)) return [sv.parseSignVerseNpz(bytes, name, undefined, limits, { onWarning: () => undefined })];
+      const out: PoseSequence[] = [];
+      for await (const seq of sv.readSignVerseTar(bytes, name, { limits, onWarning: () => undefined })) out.push(seq);
+      if (out.length === 0) throw new PoseFormatError(name, 'the archive holds no <video>/npz/poses.npz');
+      return out;
+    }
+    case 'dwpose-json': return [(await import('./formats/dwpose-json.js')).parseDwposeJson(json(), name, frame, limits)];
+    case 'openpose-json': {
+      const doc = json();
+      return [(await import('./formats/openpose-json.js')).parseOpenPoseFrames(Array.isArray(doc) ? doc : [doc], name, frame, limits)];
+    }
+    case 'dwpose-npz': {
+      const { parseDwposeFrameNpy, parseDwposeFrameNpz } = await import('./formats/dwpose-npz.js');
+      const meta = { ...(frame.width ? { width: frame.width } : {}), ...(frame.height ? { height: frame.height } : {}), ...(frame.fps ? { fps: frame.fps } : {}) };
+      return [isNpy(bytes) ? parseDwposeFrameNpy(bytes, name, meta, limits) : parseDwposeFrameNpz(bytes, name, meta, limits)];
+    }
+    case 'pt-skels': {
+      const { parsePtSkelsLine, ptToSequence } = await import('./formats/pt-skels.js');
+      const lines = new TextDecoder().decode(bytes).split(/\r?\n/).filter((l) => l.trim() !== '');
+      if (lines.length > limits.maxEntries) throw new PoseFormatError(name, `${lines.length} lines, over the ${limits.maxEntries}-entry limit`, { kind: 'too-large' });
+      return lines.map((l, i) => ptToSequence(parsePtSkelsLine(l, `${name} line ${i + 1}`, limits), { id: `${basename(name).replace(/\.skels$/, '')}-${i}` }));
+    }
+    case 'islr-parquet': return [await (await import('./formats/parquet-islr.js')).parseIslrParquet(bytes, name, limits)];
+    case 'clerc': throw new PoseFormatError(name, 'CLERC is a directory layout and cannot be read from bytes');
+  }
+  throw new PoseFormatError(name, `unknown pose format '${String(fmt)}'; readable from bytes: ${BYTE_FORMATS.join(', ')}`);
 }

@@ -47,11 +47,24 @@ export class NumpyDtype {
   readonly code: string;
   /** `<`, `>`, `|` or `=`. */
   byteOrder: string;
+  /** Bytes per item (0 for object and unknown codes). */
+  readonly itemSize: number;
   constructor(code: string, byteOrder = '|') {
     this.code = code;
     this.byteOrder = byteOrder;
+    this.itemSize = dtypeItemSize(code);
   }
   /** The `.npy` descr string, e.g. `<f4`, `|O`, `<U12`. */
+  private canon: NumpyDtype | null = null;
+  private canonOrder = '';
+  /** The shared instance for this code and byte order (see canonicalDtype), remembered. */
+  canonical(): NumpyDtype {
+    if (this.canon === null || this.canonOrder !== this.byteOrder) {
+      this.canon = canonicalDtype(this);
+      this.canonOrder = this.byteOrder;
+    }
+    return this.canon;
+  }
   get descr(): string {
     const code = this.code.startsWith('O') ? 'O' : this.code;
     if (code === 'O' || /^[biuS]1$/.test(code)) return `|${code}`;
@@ -114,9 +127,11 @@ const internTable: ({ bytes: Uint8Array; str: string } | undefined)[] = new Arra
 function decodeUtf8(b: Uint8Array, start: number, end: number): string {
   const len = end - start;
   if (len > 0 && len <= INTERN_MAX_LEN) {
-    // cheap hash of a few bytes; a hit is confirmed by comparing all bytes with the cached (ASCII) copy
-    const h = (len * 977) ^ (b[start] * 131) ^ (b[end - 1] * 31) ^ (b[start + (len >> 1)] * 7) ^ b[end - 2 < start ? start : end - 2];
-    const slot = h & 4095;
+    // FNV-1a over all bytes (keys such as person_000_… and person_001_… differ in one middle byte); a hit is
+    // confirmed by comparing all bytes with the cached (ASCII) copy
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    const slot = (h ^ (h >>> 15)) & 4095;
     const hit = internTable[slot];
     if (hit !== undefined && hit.bytes.length === len) {
       const hb = hit.bytes;
@@ -144,8 +159,6 @@ export interface UnpickleOptions {
    */
   onAppend?: (list: PyValue[], item: PyValue) => PyValue;
 }
-
-const UNREFERENCED = Symbol('unreferenced memo entry');
 
 /**
  * Pre-scan of the opcode stream: which memo indices some BINGET/LONG_BINGET reads (1) — using the same index rule
@@ -254,7 +267,9 @@ class Unpickler implements Failer {
   private readonly dv: DataView;
   private readonly stack: PyValue[] = [];
   private readonly marks: number[] = [];
-  private readonly memo: (PyValue | typeof UNREFERENCED)[] = [];
+  /** The memo entries some GET reads (all entries when the pre-scan failed); `memoLen` is the memo's length. */
+  private readonly memo = new Map<number, PyValue>();
+  private memoLen = 0;
   private readonly maxMemoIndex: number;
   private readonly referenced: Uint8Array | null;
   private readonly maxItems: number;
@@ -306,14 +321,162 @@ class Unpickler implements Failer {
   private put(idx: number): void {
     if (idx > this.maxMemoIndex) this.fail(`memo index ${idx} is out of range`);
     const v = this.top();
+    if (idx >= this.memoLen) this.memoLen = idx + 1;
+    if (this.isReferenced(idx)) this.memo.set(idx, v);
+  }
+
+  private isReferenced(idx: number): boolean {
     const r = this.referenced;
-    this.memo[idx] = r === null || (idx < r.length && r[idx] === 1) ? v : UNREFERENCED;
+    return r === null || (idx < r.length && r[idx] === 1);
   }
 
   private get(idx: number): void {
-    const v = this.memo[idx];
-    if (v === undefined || v === UNREFERENCED) this.fail(`memo key ${idx} is missing`);
+    const v = this.memo.get(idx);
+    if (v === undefined) this.fail(`memo key ${idx} is missing`);
+    // numpy's pattern: an array or scalar starts with a GET of the memoised _reconstruct / scalar global
+    if (v instanceof PyGlobal) {
+      if (v.name === '_reconstruct' && this.fastArray()) return;
+      if (v.name === 'scalar' && this.fastScalar()) return;
+    }
     this.stack.push(v as PyValue);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Fast path for numpy's own pickling of arrays and scalars. A frame payload pickles every array the same way:
+  //   GET _reconstruct, GET ndarray, K 0, TUPLE1, [put], GET b'b', TUPLE3, [put], REDUCE, [put],
+  //   MARK, K 1, <shape>, [put], GET dtype, NEWFALSE, <bytes>, [put], TUPLE, [put], BUILD
+  // and every scalar as GET scalar, GET dtype, SHORT_BINBYTES, [put], TUPLE2, [put], REDUCE, [put] — each building
+  // half a dozen throwaway tuples in the general interpreter. The fast path matches that sequence byte by byte from
+  // just after the first GET and builds the NumpyArrayRef (or the number) directly. Anything else — another layout,
+  // a FRAME opcode in between, a memo entry that a later GET reads, a first-time dtype — returns false having changed
+  // nothing, and the general interpreter reads the same bytes (with all its checks).
+
+  /** Memo indices the current fast match writes, and how many. */
+  private readonly fastPuts = new Int32Array(8);
+  private nFastPuts = 0;
+
+  /** An optional memo put at p: the position after it, or -1 when the match must be abandoned. */
+  private fastPut(p: number): number {
+    const b = this.b;
+    if (p >= this.n) return -1;
+    const op = b[p];
+    let idx: number;
+    let next: number;
+    if (op === 0x94) { idx = this.memoLen; for (let i = 0; i < this.nFastPuts; i++) if (this.fastPuts[i]! >= idx) idx = this.fastPuts[i]! + 1; next = p + 1; }
+    else if (op === 0x71) { if (p + 2 > this.n) return -1; idx = b[p + 1]; next = p + 2; }
+    else if (op === 0x72) { if (p + 5 > this.n) return -1; idx = this.dv.getUint32(p + 1, true); next = p + 5; }
+    else return p;
+    if (idx > this.maxMemoIndex || this.isReferenced(idx) || this.nFastPuts === this.fastPuts.length) return -1;
+    this.fastPuts[this.nFastPuts++] = idx;
+    return next;
+  }
+
+  /** The memo value a GET at p reads and the position after it, or null. */
+  private fastGet(p: number): PyValue | undefined {
+    const b = this.b;
+    if (p + 2 <= this.n && b[p] === 0x68) { this.fastPos = p + 2; return this.memo.get(b[p + 1]); }
+    if (p + 5 <= this.n && b[p] === 0x6a) { this.fastPos = p + 5; return this.memo.get(this.dv.getUint32(p + 1, true)); }
+    return undefined;
+  }
+  private fastPos = 0;
+  private readonly fastDims = [0, 0, 0];
+
+  private commitFastPuts(): void {
+    for (let i = 0; i < this.nFastPuts; i++) if (this.fastPuts[i]! >= this.memoLen) this.memoLen = this.fastPuts[i]! + 1;
+  }
+
+  private fastArray(): boolean {
+    const b = this.b;
+    const n = this.n;
+    this.nFastPuts = 0;
+    let p = this.pos;
+    const cls = this.fastGet(p);
+    if (!(cls instanceof PyGlobal) || cls.name !== 'ndarray') return false;
+    p = this.fastPos;
+    if (p + 3 > n || b[p] !== 0x4b || b[p + 1] !== 0 || b[p + 2] !== 0x85) return false; // K 0, TUPLE1
+    if ((p = this.fastPut(p + 3)) < 0) return false;
+    if (!(this.fastGet(p) instanceof PyBytes)) return false;
+    p = this.fastPos;
+    if (p >= n || b[p] !== 0x87) return false; // TUPLE3
+    if ((p = this.fastPut(p + 1)) < 0) return false;
+    if (p >= n || b[p] !== 0x52) return false; // REDUCE
+    if ((p = this.fastPut(p + 1)) < 0) return false;
+    if (p + 3 > n || b[p] !== 0x28 || b[p + 1] !== 0x4b || b[p + 2] !== 1) return false; // MARK, K 1
+    p += 3;
+    // shape: (), or 1-3 small non-negative ints and TUPLE1/2/3
+    const dims = this.fastDims;
+    let nd = 0;
+    if (p < n && b[p] === 0x29) p++;
+    else {
+      for (;;) {
+        if (p >= n) return false;
+        const op = b[p];
+        if (nd === 3 && (op === 0x4b || op === 0x4d || op === 0x4a)) return false;
+        if (op === 0x4b) { if (p + 2 > n) return false; dims[nd++] = b[p + 1]; p += 2; }
+        else if (op === 0x4d) { if (p + 3 > n) return false; dims[nd++] = this.dv.getUint16(p + 1, true); p += 3; }
+        else if (op === 0x4a) { if (p + 5 > n) return false; const v = this.dv.getInt32(p + 1, true); if (v < 0) return false; dims[nd++] = v; p += 5; }
+        else break;
+      }
+      if (nd === 0 || p >= n || b[p] !== 0x84 + nd) return false; // TUPLE1 0x85, TUPLE2 0x86, TUPLE3 0x87
+      p++;
+    }
+    if ((p = this.fastPut(p)) < 0) return false;
+    const dtype = this.fastGet(p);
+    if (!(dtype instanceof NumpyDtype) || dtype.code.startsWith('O')) return false;
+    p = this.fastPos;
+    if (p >= n || (b[p] !== 0x89 && b[p] !== 0x88)) return false;
+    const fortran = b[p] === 0x88;
+    p++;
+    let len: number;
+    if (p + 2 <= n && b[p] === 0x43) { len = b[p + 1]; p += 2; }
+    else if (p + 5 <= n && b[p] === 0x42) { len = this.dv.getUint32(p + 1, true); p += 5; }
+    else return false;
+    const start = p;
+    p += len;
+    if (p > n) return false;
+    if ((p = this.fastPut(p)) < 0) return false;
+    if (p >= n || b[p] !== 0x74) return false; // TUPLE
+    if ((p = this.fastPut(p + 1)) < 0) return false;
+    if (p >= n || b[p] !== 0x62) return false; // BUILD
+    let count = 1;
+    for (let i = 0; i < nd; i++) count *= dims[i]!;
+    const size = dtype.itemSize;
+    if (size === 0 || len !== count * size) return false; // the general path names the problem
+    const a = new NumpyArrayRef();
+    a.shape = sharedShape(dims, nd);
+    a.dtype = dtype.canonical();
+    a.fortranOrder = fortran;
+    a.src = b;
+    a.offset = start;
+    a.byteLength = len;
+    this.commitFastPuts();
+    this.stack.push(a);
+    this.pos = p + 1;
+    return true;
+  }
+
+  private fastScalar(): boolean {
+    const b = this.b;
+    const n = this.n;
+    this.nFastPuts = 0;
+    let p = this.pos;
+    const dt = this.fastGet(p);
+    if (!(dt instanceof NumpyDtype)) return false;
+    p = this.fastPos;
+    if (p + 2 > n || b[p] !== 0x43) return false; // SHORT_BINBYTES
+    const len = b[p + 1];
+    const start = p + 2;
+    p = start + len;
+    if (p > n || len !== dt.itemSize) return false;
+    if ((p = this.fastPut(p)) < 0) return false;
+    if (p >= n || b[p] !== 0x86) return false; // TUPLE2
+    if ((p = this.fastPut(p + 1)) < 0) return false;
+    if (p >= n || b[p] !== 0x52) return false; // REDUCE
+    const v = decodeScalar(dt, b, start, len, this);
+    this.commitFastPuts();
+    this.stack.push(v);
+    this.pos = p + 1;
+    return true;
   }
 
   private readLen(size: 1 | 4 | 8, what: string): number {
@@ -351,6 +514,21 @@ class Unpickler implements Failer {
     else for (let i = 0; i < items.length; i++) arr.push(items[i]);
   }
 
+  /** SETITEMS: the key/value pairs above the innermost mark go into the dict below it (no intermediate array). */
+  private setItemsFromMark(): void {
+    const mk = this.marks.pop();
+    if (mk === undefined) return this.fail(`no MARK on the stack at byte ${this.pos}`);
+    const stack = this.stack;
+    if (mk <= this.floor() || mk === 0) this.fail(`stack underflow at byte ${this.pos}`);
+    const dict = stack[mk - 1];
+    if (!(dict instanceof Map)) this.fail(`SETITEM(S) on a ${describe(dict)}`);
+    if ((stack.length - mk) % 2 !== 0) this.fail('SETITEMS with an odd number of items');
+    const m = dict as Map<PyKey, PyValue>;
+    for (let i = mk; i < stack.length; i += 2) m.set(this.asKey(stack[i]), stack[i + 1]);
+    stack.length = mk;
+    if (m.size > this.maxItems) this.fail(`dict has more than ${this.maxItems} items`);
+  }
+
   private setItems(dict: PyValue, items: PyValue[]): void {
     if (!(dict instanceof Map)) this.fail(`SETITEM(S) on a ${describe(dict)}`);
     if (items.length % 2 !== 0) this.fail('SETITEMS with an odd number of items');
@@ -380,115 +558,152 @@ class Unpickler implements Failer {
     for (;;) {
       if (this.pos >= n) this.fail('truncated: no STOP opcode');
       const op = b[this.pos++];
+      // The opcodes every frame dict uses are here; the rest are in rareOp. A small loop compiles quickly and
+      // seldom deoptimises (this loop's optimisation was a large part of reading a shard's first videos).
       switch (op) {
-        case 0x80: { // PROTO
-          this.need(1, 'PROTO');
-          const proto = b[this.pos++];
-          if (proto > 5) this.fail(`unsupported protocol ${proto}`);
-          break;
-        }
-        case 0x95: { // FRAME: a length prefix only; frames need no special handling when reading from memory
-          this.need(8, 'FRAME');
-          const len = Number(dv.getBigUint64(this.pos, true));
-          this.pos += 8;
-          if (len > n - this.pos) this.fail(`FRAME of ${len} bytes exceeds the input`);
-          break;
-        }
         case 0x2e: return this.pop(); // STOP
         case 0x28: // MARK
           if (this.marks.length >= this.maxItems) this.fail('too many nested MARKs');
           this.marks.push(stack.length);
           break;
-        case 0x4e: stack.push(null); break; // NONE
-        case 0x88: stack.push(true); break; // NEWTRUE
-        case 0x89: stack.push(false); break; // NEWFALSE
-        case 0x4b: this.need(1, 'BININT1'); stack.push(b[this.pos]); this.pos += 1; break;
-        case 0x4d: this.need(2, 'BININT2'); stack.push(dv.getUint16(this.pos, true)); this.pos += 2; break;
-        case 0x4a: this.need(4, 'BININT'); stack.push(dv.getInt32(this.pos, true)); this.pos += 4; break;
-        case 0x8a: { // LONG1
-          const len = this.readLen(1, 'LONG1');
-          if (len > 16) this.fail(`LONG1 of ${len} bytes is not a numpy-sized integer`);
-          stack.push(decodeLong(b, this.pos, len));
-          this.pos += len;
-          break;
-        }
-        case 0x47: this.need(8, 'BINFLOAT'); stack.push(dv.getFloat64(this.pos, false)); this.pos += 8; break;
         case 0x8c: stack.push(this.readString(this.readLen(1, 'SHORT_BINUNICODE'))); break;
         case 0x58: stack.push(this.readString(this.readLen(4, 'BINUNICODE'))); break;
-        case 0x8d: stack.push(this.readString(this.readLen(8, 'BINUNICODE8'))); break;
-        case 0x43: this.pushBytes(this.readLen(1, 'SHORT_BINBYTES')); break;
-        case 0x42: this.pushBytes(this.readLen(4, 'BINBYTES')); break;
-        case 0x8e: this.pushBytes(this.readLen(8, 'BINBYTES8')); break;
-        case 0x96: this.pushBytes(this.readLen(8, 'BYTEARRAY8')); break;
-        case 0x55: this.pushBytes(this.readLen(1, 'SHORT_BINSTRING')); break; // Python 2 str: raw bytes
-        case 0x54: this.pushBytes(this.readLen(4, 'BINSTRING')); break;
-        case 0x5d: stack.push([]); break; // EMPTY_LIST
         case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
-        case 0x29: stack.push([]); break; // EMPTY_TUPLE
-        case 0x85: { const a = this.pop(); stack.push([a]); break; } // TUPLE1
-        case 0x86: { const b2 = this.pop(); const a = this.pop(); stack.push([a, b2]); break; } // TUPLE2
-        case 0x87: { const c = this.pop(); const b2 = this.pop(); const a = this.pop(); stack.push([a, b2, c]); break; } // TUPLE3
-        case 0x74: stack.push(this.popMark()); break; // TUPLE
-        case 0x6c: { // LIST
-          const items = this.popMark();
-          if (items.length > this.maxItems) this.fail(`list has more than ${this.maxItems} items`);
-          stack.push(items);
-          break;
-        }
-        case 0x64: { // DICT
-          const items = this.popMark();
-          const m = new Map<PyKey, PyValue>();
-          this.setItems(m, items);
-          stack.push(m);
-          break;
-        }
-        case 0x61: { const v = this.pop(); this.appendItems(this.top(), [v]); break; } // APPEND
-        case 0x65: { const items = this.popMark(); this.appendItems(this.top(), items); break; } // APPENDS
-        case 0x73: { const v = this.pop(); const k = this.pop(); this.setItems(this.top(), [k, v]); break; } // SETITEM
-        case 0x75: { const items = this.popMark(); this.setItems(this.top(), items); break; } // SETITEMS
+        case 0x75: this.setItemsFromMark(); break; // SETITEMS
         case 0x71: this.need(1, 'BINPUT'); this.put(b[this.pos]); this.pos += 1; break;
         case 0x72: this.need(4, 'LONG_BINPUT'); this.put(dv.getUint32(this.pos, true)); this.pos += 4; break;
-        case 0x94: this.put(this.memo.length); break; // MEMOIZE
-        case 0x68: this.need(1, 'BINGET'); this.get(b[this.pos]); this.pos += 1; break;
-        case 0x6a: this.need(4, 'LONG_BINGET'); this.get(dv.getUint32(this.pos, true)); this.pos += 4; break;
-        case 0x30: this.pop(); break; // POP
-        case 0x31: this.popMark(); break; // POP_MARK
-        case 0x32: stack.push(this.top()); break; // DUP
-        case 0x63: { // GLOBAL: "module\nname\n"
-          const pos = this.pos;
-          const nl1 = b.indexOf(0x0a, pos);
-          if (nl1 < 0 || nl1 - pos > 256) this.fail('malformed GLOBAL');
-          const nl2 = b.indexOf(0x0a, nl1 + 1);
-          if (nl2 < 0 || nl2 - nl1 > 256) this.fail('malformed GLOBAL');
-          const module = latin1.decode(b.subarray(pos, nl1));
-          const name = latin1.decode(b.subarray(nl1 + 1, nl2));
-          this.pos = nl2 + 1;
-          stack.push(this.resolveGlobal(module, name));
-          break;
-        }
-        case 0x93: { // STACK_GLOBAL
-          const name = this.pop();
-          const module = this.pop();
-          if (typeof module !== 'string' || typeof name !== 'string') this.fail('STACK_GLOBAL needs two strings');
-          stack.push(this.resolveGlobal(module as string, name as string));
-          break;
-        }
-        case 0x52: { // REDUCE
-          const args = this.pop();
-          const fn = this.pop();
-          stack.push(reduce(fn, args, this));
-          break;
-        }
-        case 0x62: { // BUILD
-          const state = this.pop();
-          build(this.top(), state, this);
-          break;
-        }
-        default:
-          this.fail(`unsupported opcode 0x${op.toString(16).padStart(2, '0')} at byte ${this.pos - 1}`);
+        case 0x94: this.put(this.memoLen); break; // MEMOIZE
+        case 0x68: this.need(1, 'BINGET'); this.pos += 1; this.get(b[this.pos - 1]); break;
+        case 0x6a: this.need(4, 'LONG_BINGET'); this.pos += 4; this.get(dv.getUint32(this.pos - 4, true)); break;
+        default: this.rareOp(op);
       }
     }
   }
+
+  /** The other opcodes (see run). */
+  private rareOp(op: number): void {
+    const b = this.b;
+    const n = this.n;
+    const dv = this.dv;
+    const stack = this.stack;
+    switch (op) {
+      case 0x80: { // PROTO
+        this.need(1, 'PROTO');
+        const proto = b[this.pos++];
+        if (proto > 5) this.fail(`unsupported protocol ${proto}`);
+        break;
+      }
+      case 0x95: { // FRAME: a length prefix only; frames need no special handling when reading from memory
+        this.need(8, 'FRAME');
+        const len = Number(dv.getBigUint64(this.pos, true));
+        this.pos += 8;
+        if (len > n - this.pos) this.fail(`FRAME of ${len} bytes exceeds the input`);
+        break;
+      }
+      case 0x4e: stack.push(null); break; // NONE
+      case 0x88: stack.push(true); break; // NEWTRUE
+      case 0x89: stack.push(false); break; // NEWFALSE
+      case 0x4b: this.need(1, 'BININT1'); stack.push(b[this.pos]); this.pos += 1; break;
+      case 0x4d: this.need(2, 'BININT2'); stack.push(dv.getUint16(this.pos, true)); this.pos += 2; break;
+      case 0x4a: this.need(4, 'BININT'); stack.push(dv.getInt32(this.pos, true)); this.pos += 4; break;
+      case 0x8a: { // LONG1
+        const len = this.readLen(1, 'LONG1');
+        if (len > 16) this.fail(`LONG1 of ${len} bytes is not a numpy-sized integer`);
+        stack.push(decodeLong(b, this.pos, len));
+        this.pos += len;
+        break;
+      }
+      case 0x47: this.need(8, 'BINFLOAT'); stack.push(dv.getFloat64(this.pos, false)); this.pos += 8; break;
+      case 0x8d: stack.push(this.readString(this.readLen(8, 'BINUNICODE8'))); break;
+      case 0x43: this.pushBytes(this.readLen(1, 'SHORT_BINBYTES')); break;
+      case 0x42: this.pushBytes(this.readLen(4, 'BINBYTES')); break;
+      case 0x8e: this.pushBytes(this.readLen(8, 'BINBYTES8')); break;
+      case 0x96: this.pushBytes(this.readLen(8, 'BYTEARRAY8')); break;
+      case 0x55: this.pushBytes(this.readLen(1, 'SHORT_BINSTRING')); break; // Python 2 str: raw bytes
+      case 0x54: this.pushBytes(this.readLen(4, 'BINSTRING')); break;
+      case 0x5d: stack.push([]); break; // EMPTY_LIST
+      case 0x29: stack.push([]); break; // EMPTY_TUPLE
+      case 0x85: { const a = this.pop(); stack.push([a]); break; } // TUPLE1
+      case 0x86: { const b2 = this.pop(); const a = this.pop(); stack.push([a, b2]); break; } // TUPLE2
+      case 0x87: { const c = this.pop(); const b2 = this.pop(); const a = this.pop(); stack.push([a, b2, c]); break; } // TUPLE3
+      case 0x74: stack.push(this.popMark()); break; // TUPLE
+      case 0x6c: { // LIST
+        const items = this.popMark();
+        if (items.length > this.maxItems) this.fail(`list has more than ${this.maxItems} items`);
+        stack.push(items);
+        break;
+      }
+      case 0x64: { // DICT
+        const items = this.popMark();
+        const m = new Map<PyKey, PyValue>();
+        this.setItems(m, items);
+        stack.push(m);
+        break;
+      }
+      case 0x61: { const v = this.pop(); this.appendItems(this.top(), [v]); break; } // APPEND
+      case 0x65: { const items = this.popMark(); this.appendItems(this.top(), items); break; } // APPENDS
+      case 0x73: { const v = this.pop(); const k = this.pop(); this.setItems(this.top(), [k, v]); break; } // SETITEM
+      case 0x30: this.pop(); break; // POP
+      case 0x31: this.popMark(); break; // POP_MARK
+      case 0x32: stack.push(this.top()); break; // DUP
+      case 0x63: { // GLOBAL: "module\nname\n"
+        const pos = this.pos;
+        const nl1 = b.indexOf(0x0a, pos);
+        if (nl1 < 0 || nl1 - pos > 256) this.fail('malformed GLOBAL');
+        const nl2 = b.indexOf(0x0a, nl1 + 1);
+        if (nl2 < 0 || nl2 - nl1 > 256) this.fail('malformed GLOBAL');
+        const module = latin1.decode(b.subarray(pos, nl1));
+        const name = latin1.decode(b.subarray(nl1 + 1, nl2));
+        this.pos = nl2 + 1;
+        stack.push(this.resolveGlobal(module, name));
+        break;
+      }
+      case 0x93: { // STACK_GLOBAL
+        const name = this.pop();
+        const module = this.pop();
+        if (typeof module !== 'string' || typeof name !== 'string') this.fail('STACK_GLOBAL needs two strings');
+        stack.push(this.resolveGlobal(module as string, name as string));
+        break;
+      }
+      case 0x52: { // REDUCE
+        const args = this.pop();
+        const fn = this.pop();
+        stack.push(reduce(fn, args, this));
+        break;
+      }
+      case 0x62: { // BUILD
+        const state = this.pop();
+        build(this.top(), state, this);
+        break;
+      }
+      default:
+        this.fail(`unsupported opcode 0x${op.toString(16).padStart(2, '0')} at byte ${this.pos - 1}`);
+    }
+  }
+
+}
+
+// Arrays of a payload share a few shapes: the fast path hands out one frozen shape array per shape instead of a
+// new array per ndarray.
+const shapeCache = [new Map<number, readonly number[]>(), new Map<number, readonly number[]>(), new Map<number, readonly number[]>(), new Map<number, readonly number[]>()];
+const EMPTY_SHAPE: readonly number[] = Object.freeze([]);
+
+function sharedShape(dims: readonly number[], nd: number): number[] {
+  if (nd === 0) return EMPTY_SHAPE as number[];
+  // dims < 2^16 get a cache key; others (rare, large) a fresh array
+  let key = 0;
+  for (let i = 0; i < nd; i++) {
+    const d = dims[i]!;
+    if (d >= 65536) return dims.slice(0, nd);
+    key = key * 65536 + d;
+  }
+  const cache = shapeCache[nd]!;
+  let s = cache.get(key);
+  if (s === undefined) {
+    s = Object.freeze(dims.slice(0, nd));
+    if (cache.size < 1024) cache.set(key, s);
+  }
+  return s as number[];
 }
 
 function describe(v: PyValue | undefined): string {
@@ -533,7 +748,7 @@ function reduce(fn: PyValue, args: PyValue, u: Failer): PyValue {
       const data = args[1];
       if (!(dt instanceof NumpyDtype)) return u.fail('numpy scalar without a dtype');
       if (!(data instanceof PyBytes)) return u.fail(`numpy scalar of dtype ${dt.descr} is not stored as bytes`);
-      return decodeScalar(dt, data, u);
+      return decodeScalar(dt, data.src, data.start, data.length, u);
     }
     default:
       return u.fail(`${fn.qualifiedName} cannot be called`);
@@ -543,18 +758,17 @@ function reduce(fn: PyValue, args: PyValue, u: Failer): PyValue {
 let scalarView: DataView | null = null;
 let scalarSrc: Uint8Array | null = null;
 
-function decodeScalar(dt: NumpyDtype, bytes: PyBytes, u: Failer): PyValue {
-  const size = dtypeItemSize(dt.code);
-  if (size === 0 || bytes.length !== size) return u.fail(`numpy scalar of dtype ${dt.descr} has ${bytes.length} bytes`);
+/** The numpy scalar of dtype `dt` stored in bytes [at, at + length) of `data`. */
+function decodeScalar(dt: NumpyDtype, data: Uint8Array, at: number, length: number, u: Failer): PyValue {
+  const size = dt.itemSize;
+  if (size === 0 || length !== size) return u.fail(`numpy scalar of dtype ${dt.descr} has ${length} bytes`);
   const le = dt.byteOrder !== '>';
   // one DataView per input buffer, not per scalar
-  if (scalarSrc !== bytes.src) {
-    scalarSrc = bytes.src;
-    scalarView = new DataView(bytes.src.buffer, bytes.src.byteOffset, bytes.src.byteLength);
+  if (scalarSrc !== data) {
+    scalarSrc = data;
+    scalarView = new DataView(data.buffer, data.byteOffset, data.byteLength);
   }
   const dv = scalarView as DataView;
-  const at = bytes.start;
-  const data = bytes.src;
   const kind = dt.code[0];
   if (kind === 'f') {
     if (size === 4) return dv.getFloat32(at, le);

@@ -12,7 +12,10 @@ const HAND_10 = [0, 4, 5, 8, 9, 12, 13, 16, 17, 20] as const; // wrist, thumb ti
  * Named point subsets (canonical indices).
  * - `armHand27`: the 27-point arm+hand subset of skeleton-based isolated sign recognition (SL-GCN / SAM-SLR style
  *   pipelines, also used on ASLLVD): nose, shoulders, elbows, wrists and 10 points per hand (wrist, thumb tip, the
- *   base and tip of the other four fingers).
+ *   base and tip of the other four fingers). Order: nose, l/r shoulder, l/r elbow, l/r wrist, then each hand (left,
+ *   right) as hand points 0, 4, 5, 8, 9, 12, 13, 16, 17, 20 — in COCO-WholeBody numbering 0, 5–10, 91, 95, 96, 99,
+ *   100, 103, 104, 107, 108, 111 and the right hand's 112, 116, …, 132. The recogniser (recognizer/) reads it over
+ *   clips resampled to 63 frames, as ASLLVD-Skeleton does.
  * - `upperBody`: the 8 body points Progressive Transformers keeps (nose, neck, shoulders, elbows, wrists).
  * - `manual`: upper body + both full hands (50 points, PT's layout).
  */

@@ -15,7 +15,15 @@ export interface ZipReadOptions {
   limits?: Partial<ReadLimits>;
   /** Check each member's CRC-32 (default true). */
   verifyCrc?: boolean;
+  /** Most bytes inflated from the archive in all (default: limits.maxBytes). */
+  maxInflatedBytes?: number;
+  /** Largest inflated/compressed size ratio of a deflated member over 1 MiB (default 100; deflate reaches ~1032). */
+  maxCompressionRatio?: number;
 }
+
+/** Members smaller than this are not held to the compression-ratio bound (small files compress well legitimately). */
+const RATIO_EXEMPT_BYTES = 1 << 20;
+const DEFAULT_MAX_RATIO = 100;
 
 const EOCD_SIG = 0x06054b50;
 const EOCD64_LOCATOR_SIG = 0x07064b50;
@@ -26,14 +34,108 @@ const LOCAL_SIG = 0x04034b50;
 const utf8 = new TextDecoder('utf-8');
 const cp437ish = new TextDecoder('latin1');
 
+/** Members looked up by name, read (and inflated) only when asked for: what an npz reader needs of an archive. */
+export interface MemberLookup {
+  has(name: string): boolean;
+  get(name: string): Uint8Array | undefined;
+}
+
+/** A member as the central directory describes it; its bytes are only read (and inflated) on request. */
+interface ZipMember {
+  name: string;
+  method: number;
+  crc: number;
+  compSize: number;
+  size: number;
+  dataStart: number;
+}
+
+/**
+ * A zip archive held in memory whose members are inflated only when read: an unused member costs nothing, however
+ * large it claims to be. Bounds: entry count, each member's size, the total inflated across reads, and the
+ * compression ratio (a zip bomb is refused with its entry named, before anything is inflated).
+ */
+export class ZipArchive {
+  private readonly members = new Map<string, ZipMember>();
+  private inflated = 0;
+  private readonly maxInflated: number;
+  private readonly maxMember: number;
+  private readonly maxRatio: number;
+  private readonly verifyCrc: boolean;
+
+  constructor(private readonly bytes: Uint8Array, readonly file: string, opts: ZipReadOptions = {}) {
+    const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.verifyCrc = opts.verifyCrc ?? true;
+    this.maxInflated = opts.maxInflatedBytes ?? limits.maxBytes;
+    this.maxMember = limits.maxBytes;
+    this.maxRatio = opts.maxCompressionRatio ?? DEFAULT_MAX_RATIO;
+    for (const m of readCentralDirectory(bytes, this.fail, limits)) this.members.set(m.name, m);
+  }
+
+  private readonly fail = (problem: string): never => {
+    throw new PoseFormatError(this.file, `zip: ${problem}`);
+  };
+
+  /** Member names (directories excluded), in archive order. */
+  get names(): string[] {
+    return [...this.members.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.members.has(name);
+  }
+
+  /** Members by their name without `suffix` (npz keys: `fps` for `fps.npy`), inflated when read. */
+  byStem(suffix = '.npy'): MemberLookup {
+    return {
+      has: (key) => this.members.has(key + suffix) || this.members.has(key),
+      get: (key) => this.read(key + suffix) ?? this.read(key),
+    };
+  }
+
+  /** The uncompressed bytes of member `name` (a view into the archive for STORED members); undefined when absent. */
+  read(name: string): Uint8Array | undefined {
+    const m = this.members.get(name);
+    if (!m) return undefined;
+    const { fail } = this;
+    if (m.size > this.maxMember) fail(`entry '${name}' of ${m.size} bytes exceeds the limit of ${this.maxMember}`);
+    const stored = this.bytes.subarray(m.dataStart, m.dataStart + m.compSize);
+    let data: Uint8Array;
+    if (m.method === 0) {
+      if (m.compSize !== m.size) fail(`entry '${name}': stored sizes differ (${m.compSize} vs ${m.size})`);
+      data = stored;
+    } else if (m.method === 8) {
+      if (m.size > RATIO_EXEMPT_BYTES && m.size > this.maxRatio * Math.max(1, m.compSize)) {
+        fail(`entry '${name}' would inflate ${m.compSize} bytes to ${m.size} (ratio over ${this.maxRatio}:1): refused as a zip bomb`);
+      }
+      if (this.inflated + m.size > this.maxInflated) {
+        fail(`entry '${name}': inflating ${m.size} more bytes would exceed the limit of ${this.maxInflated} inflated bytes for the archive`);
+      }
+      try {
+        data = inflateRawSync(stored, { maxOutputLength: Math.max(1, m.size) });
+      } catch (err) {
+        return fail(`entry '${name}': deflate data is corrupt or longer than its stated ${m.size} bytes (${(err as Error).message})`);
+      }
+      if (data.length !== m.size) fail(`entry '${name}': inflated to ${data.length} bytes, expected ${m.size}`);
+      this.inflated += data.length;
+    } else {
+      return fail(`entry '${name}': compression method ${m.method} is not supported (only stored and deflated)`);
+    }
+    if (this.verifyCrc && crc32(data) >>> 0 !== m.crc) fail(`entry '${name}': CRC-32 mismatch (corrupt data)`);
+    return data;
+  }
+}
+
 /**
  * Reads every file member of a zip archive held in memory. Throws PoseFormatError naming `file` for a truncated or
  * malformed archive, an unsupported compression method, a CRC mismatch, or sizes/counts beyond the limits.
  */
 export function readZip(bytes: Uint8Array, file: string, opts: ZipReadOptions = {}): ZipEntry[] {
-  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const verifyCrc = opts.verifyCrc ?? true;
-  const fail = (problem: string): never => { throw new PoseFormatError(file, `zip: ${problem}`); };
+  const zip = new ZipArchive(bytes, file, opts);
+  return zip.names.map((name) => ({ name, data: zip.read(name) as Uint8Array }));
+}
+
+function readCentralDirectory(bytes: Uint8Array, fail: (problem: string) => never, limits: ReadLimits): ZipMember[] {
   const n = bytes.length;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (n < 22) fail('too short to be a zip archive (truncated?)');
@@ -59,7 +161,7 @@ export function readZip(bytes: Uint8Array, file: string, opts: ZipReadOptions = 
   if (count > limits.maxEntries) fail(`${count} entries exceed the limit of ${limits.maxEntries}`);
   if (cdOffset + cdSize > n) fail('central directory lies beyond the end of the file (truncated?)');
 
-  const entries: ZipEntry[] = [];
+  const entries: ZipMember[] = [];
   let p = cdOffset;
   for (let k = 0; k < count; k++) {
     if (p + 46 > n || dv.getUint32(p, true) !== CENTRAL_SIG) fail(`central directory entry ${k} is malformed`);
@@ -100,27 +202,10 @@ export function readZip(bytes: Uint8Array, file: string, opts: ZipReadOptions = 
     p = end;
     if (flags & 0x1) fail(`entry '${name}' is encrypted`);
     if (name.endsWith('/')) continue; // directory
-    if (size > limits.maxBytes) fail(`entry '${name}' of ${size} bytes exceeds the limit of ${limits.maxBytes}`);
     if (localOffset + 30 > n || dv.getUint32(localOffset, true) !== LOCAL_SIG) fail(`entry '${name}': local header missing (truncated?)`);
     const dataStart = localOffset + 30 + dv.getUint16(localOffset + 26, true) + dv.getUint16(localOffset + 28, true);
     if (dataStart + compSize > n) fail(`entry '${name}' is truncated`);
-    const stored = bytes.subarray(dataStart, dataStart + compSize);
-    let data: Uint8Array;
-    if (method === 0) {
-      if (compSize !== size) fail(`entry '${name}': stored sizes differ (${compSize} vs ${size})`);
-      data = stored;
-    } else if (method === 8) {
-      try {
-        data = inflateRawSync(stored, { maxOutputLength: Math.max(1, size) });
-      } catch (err) {
-        return fail(`entry '${name}': deflate data is corrupt (${(err as Error).message})`);
-      }
-      if (data.length !== size) fail(`entry '${name}': inflated to ${data.length} bytes, expected ${size}`);
-    } else {
-      return fail(`entry '${name}': compression method ${method} is not supported (only stored and deflated)`);
-    }
-    if (verifyCrc && crc32(data) >>> 0 !== crc) fail(`entry '${name}': CRC-32 mismatch (corrupt data)`);
-    entries.push({ name, data });
+    entries.push({ name, method, crc, compSize, size, dataStart });
   }
   return entries;
 }

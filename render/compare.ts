@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import type { PoseSequence } from '../pose/sequence.js';
 import { assertRenderStyle, checkRenderSize, frameRenderer, MAX_RENDER_SIDE, resolveRenderSize, type RenderStyle } from './frame.js';
 import type { FrameSource, ProgressCallback } from './encode/frames.js';
-import { assertRenderFormat, checkFps, writeFrames, type RenderFormat, type RenderOutput } from './output.js';
+import { assertRenderFormat, checkFps, outputSize, writeFrames, type RenderFormat, type RenderOutput } from './output.js';
 
 export interface ComparisonItem {
   seq: PoseSequence;
@@ -116,5 +116,5 @@ export async function renderComparison(items: ComparisonItem[], opts: RenderComp
     },
   };
   const path = await writeFrames(source, format, opts.out, { onProgress: opts.onProgress, concurrency: opts.concurrency });
-  return { path, format, frames: count, width: W, height: H, fps: source.fps };
+  return { path, format, frames: count, ...outputSize(format, W, H), fps: source.fps };
 }

@@ -1,4 +1,5 @@
 import type { PoseSequence } from '../pose/sequence.js';
+import { FRAME_STRIDE } from '../pose/skeleton.js';
 import { RgbImage } from './raster/image.js';
 import { Resizer } from './raster/resize.js';
 import { drawControlNet } from './draw-controlnet.js';
@@ -91,7 +92,7 @@ export function frameRenderer(style: RenderStyle, width: number, height: number)
       const dst = target(out);
       canvas ??= new RgbImage(width, height);
       canvas.clear();
-      if (seq.people[t] > 0) drawControlNet(canvas, frame);
+      if (seq.people[t] > 0) drawControlNet(canvas, frame, otherPeople(seq, t));
       dst.set(canvas.data);
       return dst;
     };
@@ -117,6 +118,20 @@ export function frameRenderer(style: RenderStyle, width: number, height: number)
     resizer.resize(canvas.data, dst, canvas, true); // down-scale, then BGR2RGB
     return dst;
   };
+}
+
+/** Frame t's other people (PoseSequence.extraPeople) as 384-float views, checked like the signer's frame. */
+function otherPeople(seq: PoseSequence, t: number): Float32Array[] {
+  const e = seq.extraPeople?.[t];
+  if (!e || e.length === 0) return [];
+  const out: Float32Array[] = [];
+  for (let o = 0; o < e.length; o += FRAME_STRIDE) {
+    const f = e.subarray(o, o + FRAME_STRIDE);
+    const bad = f.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new Error(`${seq.id || '<sequence>'}: frame ${t}, person ${1 + o / FRAME_STRIDE}: value ${f[bad]} cannot be rendered`);
+    out.push(f);
+  }
+  return out;
 }
 
 const cache = new Map<string, FrameRenderer>();

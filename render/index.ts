@@ -4,7 +4,7 @@ export {
   checkRenderSize, resolveRenderSize,
 } from './frame.js';
 export type { RenderStyle, FrameRenderOptions, FrameRenderer } from './frame.js';
-export { renderSequence, renderFramePng, sequenceFrames, writeFrames, outputPath, RENDER_FORMATS, assertRenderFormat } from './output.js';
+export { renderSequence, renderFramePng, sequenceFrames, writeFrames, outputPath, RENDER_FORMATS, assertRenderFormat, formatFromPath } from './output.js';
 export type { RenderFormat, RenderSequenceOptions, RenderOutput } from './output.js';
 export { renderComparison } from './compare.js';
 export type { ComparisonItem, RenderComparisonOptions } from './compare.js';

@@ -1,6 +1,7 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, extname, join } from 'node:path';
-import type { PoseSequence } from '../pose/sequence.js';
+import { extname, join } from 'node:path';
+import { withAtomicFile } from '../pose/fsio.js';
+import { checkFpsValue, type PoseSequence } from '../pose/sequence.js';
+import { SignbenchError } from '../pose/errors.js';
 import { frameRenderer, renderFrame, resolveRenderSize, assertRenderStyle, type RenderStyle } from './frame.js';
 import type { EncodeOptions, FrameSource, ProgressCallback } from './encode/frames.js';
 import { encodePng, writePngDirectory } from './encode/png.js';
@@ -38,6 +39,25 @@ export interface RenderOutput {
   width: number;
   height: number;
   fps: number;
+  /** Set when the written frames differ in size from the rendered ones (MP4 pads odd sides to even for yuv420p). */
+  renderedSize?: { width: number; height: number };
+}
+
+/** The frame size a format actually stores for rendered frames of width×height (MP4: odd sides padded to even). */
+function encodedSize(format: RenderFormat, width: number, height: number): { width: number; height: number } {
+  return format === 'mp4' ? { width: width + (width & 1), height: height + (height & 1) } : { width, height };
+}
+
+/** The size fields of a RenderOutput: the stored size, and the rendered one when the format changed it. */
+export function outputSize(format: RenderFormat, width: number, height: number): Pick<RenderOutput, 'width' | 'height' | 'renderedSize'> {
+  const real = encodedSize(format, width, height);
+  return real.width === width && real.height === height ? real : { ...real, renderedSize: { width, height } };
+}
+
+/** The render format an output path names by its extension (`anim.gif` → gif), if any. */
+export function formatFromPath(out: string): RenderFormat | undefined {
+  const ext = extname(out).slice(1).toLowerCase();
+  return (RENDER_FORMATS as readonly string[]).includes(ext) && ext !== 'png' ? (ext as RenderFormat) : undefined;
 }
 
 export function assertRenderFormat(f: unknown): RenderFormat {
@@ -62,7 +82,8 @@ export function outputPath(out: string, format: RenderFormat, id: string): strin
 
 export function checkFps(fps: number | undefined, fallback: number): number {
   const v = fps ?? (Number.isFinite(fallback) && fallback > 0 ? fallback : 24);
-  if (!(Number.isFinite(v) && v > 0 && v <= 1000)) throw new Error(`fps must be a number in (0, 1000], got ${fps}`);
+  const problem = checkFpsValue(v);
+  if (problem) throw new SignbenchError('invalid-input', problem);
   return v;
 }
 
@@ -73,11 +94,14 @@ export async function writeFrames(source: FrameSource, format: RenderFormat, out
     await writePngDirectory(source, path, opts);
     return path;
   }
-  await mkdir(dirname(path), { recursive: true });
-  if (format === 'zip') await writePngZip(source, path, opts);
-  else if (format === 'webp') await writeAnimatedWebp(source, path, opts);
-  else if (format === 'gif') await writeAnimatedGif(source, path, opts);
-  else await writeMp4(source, path, opts);
+  // Written under a temporary name beside `path` and renamed when complete: an interrupted render leaves no
+  // truncated file under the final name.
+  await withAtomicFile(path, async (tmp) => {
+    if (format === 'zip') await writePngZip(source, tmp, opts);
+    else if (format === 'webp') await writeAnimatedWebp(source, tmp, opts);
+    else if (format === 'gif') await writeAnimatedGif(source, tmp, opts);
+    else await writeMp4(source, tmp, opts);
+  });
   return path;
 }
 
@@ -114,5 +138,5 @@ export async function renderSequence(seq: PoseSequence, opts: RenderSequenceOpti
   if (seq.frames === 0) throw new Error(`${seq.id || '<sequence>'}: the sequence has no frames, nothing to render`);
   const source = sequenceFrames(seq, opts.style, opts.width, opts.height, opts.fps);
   const path = await writeFrames(source, format, opts.out, { onProgress: opts.onProgress, concurrency: opts.concurrency });
-  return { path, format, frames: source.count, width: source.width, height: source.height, fps: source.fps };
+  return { path, format, frames: source.count, ...outputSize(format, source.width, source.height), fps: source.fps };
 }

@@ -1,5 +1,10 @@
 import type { VocabLevel } from './vocab.js';
 
+/** Widest beam search: each hypothesis carries its own K/V cache, so memory grows with the beam. */
+export const MAX_BEAM = 64;
+/** Largest translation batch. */
+export const MAX_BATCH = 1024;
+
 /** Architecture and training defaults of a translator model. */
 export interface TranslatorConfig {
   name: string;

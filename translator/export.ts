@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint, type LoadedCheckpoint } from '../nn/checkpoint.js';
 import type { TranslatorConfig } from './config.js';
@@ -9,6 +9,7 @@ import {
 import { decoderIo, encoderIo, exportTranslatorGraphs } from './onnx-export.js';
 import type { TranslatorCheckpointConfig } from './train.js';
 import { Vocab } from './vocab.js';
+import { writeFileAtomicSync } from '../pose/fsio.js';
 
 /** The translator config and vocabulary stored in a training checkpoint (errors name the checkpoint). */
 export function checkpointModel(ckpt: LoadedCheckpoint): { config: TranslatorConfig; vocab: Vocab; meta: TranslatorCheckpointConfig } {
@@ -32,8 +33,8 @@ export function exportTranslator(checkpointDir: string, outDir: string, opts: Ex
   const { config, vocab, meta } = checkpointModel(ckpt);
   const graphs = exportTranslatorGraphs(config, ckpt, vocab.size);
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, ENCODER_FILE), graphs.encoder);
-  writeFileSync(join(outDir, DECODER_STEP_FILE), graphs.decoderStep);
+  writeFileAtomicSync(join(outDir, ENCODER_FILE), graphs.encoder);
+  writeFileAtomicSync(join(outDir, DECODER_STEP_FILE), graphs.decoderStep);
   const svg = join(checkpointDir, 'loss.svg');
   const hasSvg = existsSync(svg);
   if (hasSvg && join(checkpointDir, 'loss.svg') !== join(outDir, 'loss.svg')) copyFileSync(svg, join(outDir, 'loss.svg'));
@@ -78,6 +79,6 @@ export function exportTranslator(checkpointDir: string, outDir: string, opts: Ex
     metrics: { ...previous, ...opts.metrics },
     created: new Date().toISOString(),
   };
-  writeFileSync(join(outDir, MODEL_MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
+  writeFileAtomicSync(join(outDir, MODEL_MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
   return manifest;
 }

@@ -1,14 +1,16 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { floatTensor, int64Tensor, openOrtSession, type ort } from '../nn/ort.js';
 import type { PoseSequence } from '../pose/sequence.js';
 import { padSources } from './batch.js';
-import type { TranslatorConfig } from './config.js';
+import { MAX_BATCH, MAX_BEAM, type TranslatorConfig } from './config.js';
+import { SignbenchError } from '../pose/errors.js';
 import { extractFeatures, FEATURE_DIM } from './features.js';
 import { MODEL_MANIFEST_FILE, validateManifest, type TranslatorManifest } from './manifest.js';
 import { beamSearch, type Hypothesis, type StepModel } from './search.js';
 import { BOS, EOS, Vocab } from './vocab.js';
+import { readInputTextSync } from '../pose/fsio.js';
 
 /** Default model directory: models/translator/ in the repository (the committed default). */
 export function defaultModelDir(): string {
@@ -28,6 +30,8 @@ export interface BatchOptions extends TranslateOptions {
   /** Sequences encoded and decoded together. Default 32. */
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Also return each sequence's pooled encoder state (`Translation.embedding`, as `embedBatch` gives) at no extra cost. */
+  embeddings?: boolean;
 }
 
 export interface Translation {
@@ -39,6 +43,8 @@ export interface Translation {
   logProb: number;
   /** All finished beam hypotheses, best first (beam > 1 only). */
   alternatives?: { text: string; score: number }[];
+  /** Pooled encoder state (BatchOptions.embeddings only). */
+  embedding?: Float64Array;
 }
 
 export interface RuntimeOptions {
@@ -94,10 +100,10 @@ export class Translator {
   static async load(dir: string, opts: RuntimeOptions = {}): Promise<Translator> {
     const manifestPath = join(dir, MODEL_MANIFEST_FILE);
     if (!existsSync(manifestPath)) throw new Error(`${manifestPath}: not found (expected a translator model directory)`);
-    if (statSync(manifestPath).size > 64 * 1024 * 1024) throw new Error(`${manifestPath}: too large for a manifest`);
+    const text = readInputTextSync(manifestPath, { maxBytes: 64 * 1024 * 1024 });
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(manifestPath, 'utf8'));
+      json = JSON.parse(text);
     } catch (err) {
       throw new Error(`${manifestPath}: not valid JSON (${(err as Error).message})`);
     }
@@ -217,16 +223,21 @@ export class Translator {
   /** Translates many sequences, batching similar lengths together; results are in input order. */
   async translateBatch(seqs: readonly PoseSequence[], opts: BatchOptions = {}): Promise<Translation[]> {
     const beam = Math.max(1, Math.floor(opts.beam ?? 1));
+    if (!(beam <= MAX_BEAM)) throw new SignbenchError('too-large', `beam width ${opts.beam} is over the limit of ${MAX_BEAM}`, { detail: { option: 'beam', limit: MAX_BEAM } });
     const maxLength = Math.min(this.config.maxTargetTokens + 1, Math.max(1, Math.floor(opts.maxLength ?? this.config.maxTargetTokens + 1)));
-    const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 32));
+    const batchSize = Math.min(MAX_BATCH, Math.max(1, Math.floor(opts.batchSize ?? 32)));
     const order = seqs.map((_, i) => i).sort((a, b) => seqs[a].frames - seqs[b].frames);
     const results: Translation[] = new Array(seqs.length);
     const model = this.stepModel();
     for (let s = 0; s < order.length; s += batchSize) {
       const idx = order.slice(s, s + batchSize);
-      const { cache } = await this.encode(idx.map((i) => seqs[i]));
+      const { cache, pooled } = await this.encode(idx.map((i) => seqs[i]));
       const hyps = await beamSearch(model, cache, idx.length, { bos: BOS, eos: EOS, beam, maxLength, lengthPenalty: opts.lengthPenalty });
-      idx.forEach((i, j) => { results[i] = this.toTranslation(seqs[i].meta.id, hyps[j], beam); });
+      const d = this.config.dModel;
+      idx.forEach((i, j) => {
+        results[i] = this.toTranslation(seqs[i].meta.id, hyps[j], beam);
+        if (opts.embeddings) results[i].embedding = Float64Array.from(pooled.subarray(j * d, (j + 1) * d));
+      });
       opts.onProgress?.(Math.min(order.length, s + batchSize), order.length);
     }
     return results;

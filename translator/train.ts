@@ -3,7 +3,7 @@ import { initBackend, type TrainingBackend } from '../nn/backend.js';
 import { hasCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '../nn/checkpoint.js';
 import { Adam, warmupCosine } from '../nn/optim.js';
 import { Rng } from '../nn/rng.js';
-import { trainLoop, type TrainLoopResult } from '../nn/train-loop.js';
+import { trainLoop, type TrainLoopResult, type TrainProgress } from '../nn/train-loop.js';
 import { createLinear, linear } from '../nn/layers.js';
 import { applyAugmentation, drawAugmentation } from './augment.js';
 import { FeatureCache, padSources, padTargets, rowGlossLabels, smoothedCrossEntropy, type TrainExample } from './batch.js';
@@ -21,8 +21,10 @@ export interface TrainTranslatorOptions {
   batch?: number;
   seed?: number;
   resume?: boolean;
-  progress?: boolean;
-  logEvery?: number;
+  /** Progress after every step (see trainLoop); without it nothing is reported. */
+  onProgress?: (p: TrainProgress) => void;
+  /** Stops between steps, after saving a checkpoint that `resume` continues. */
+  signal?: AbortSignal;
   checkpointEvery?: number;
   /** Recorded in the checkpoint manifest. */
   corpusVersion?: string;
@@ -129,8 +131,8 @@ export async function trainTranslator(opts: TrainTranslatorOptions): Promise<Tra
     },
     resume: opts.resume,
     checkpointEvery: opts.checkpointEvery,
-    progress: opts.progress,
-    logEvery: opts.logEvery ?? 50,
+    onProgress: opts.onProgress ?? (() => undefined),
+    signal: opts.signal,
     title: `translator ${cfg.name}`,
     lossAt: (step) => {
       const rng = new Rng(stepSeed(seed, step));

@@ -2,12 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PoseSequence } from '../../pose/sequence.js';
-import { FRAME_STRIDE } from '../../pose/skeleton.js';
+import type { PoseSequence } from '../../pose/sequence.js';
 import { GeneratorRuntime, defaultModelDir as generatorDir } from '../../generator/runtime.js';
 import { loadTrainingCorpus } from '../../translator/corpus-data.js';
 import { Translator, defaultModelDir as translatorDir } from '../../translator/runtime.js';
-import { wordTokens } from '../../translator/vocab.js';
+import { meanPoseSequence, nearestSentences } from '../baselines/systems.js';
 import { BLEU } from '../metrics/text/bleu.js';
 import { CHRF } from '../metrics/text/chrf.js';
 import { defaultRng } from '../metrics/text/numpyrng.js';
@@ -57,34 +56,6 @@ export function bootstrapMean(values: readonly number[], nSamples = 1000, seed =
     means[b] = sum / n;
   }
   return { mean: values.reduce((a, v) => a + v, 0) / n, ci: estimateCi(means, false).ci };
-}
-
-function meanPoseSequence(train: PoseSequence[], id: string): PoseSequence {
-  const sum = new Float64Array(FRAME_STRIDE);
-  const cnt = new Float64Array(FRAME_STRIDE / 3);
-  let frames = 0;
-  for (const s of train) {
-    frames += s.frames;
-    for (let t = 0; t < s.frames; t++) {
-      const f = s.frame(t);
-      for (let p = 0; p < FRAME_STRIDE / 3; p++) {
-        if (!(f[3 * p + 2] > 0)) continue;
-        sum[3 * p] += f[3 * p]; sum[3 * p + 1] += f[3 * p + 1]; sum[3 * p + 2] += f[3 * p + 2]; cnt[p]++;
-      }
-    }
-  }
-  const L = Math.max(1, Math.round(frames / train.length));
-  const frame = new Float32Array(FRAME_STRIDE);
-  for (let p = 0; p < cnt.length; p++) if (cnt[p] > 0) for (let k = 0; k < 3; k++) frame[3 * p + k] = sum[3 * p + k] / cnt[p];
-  const data = new Float32Array(L * FRAME_STRIDE);
-  for (let t = 0; t < L; t++) data.set(frame, t * FRAME_STRIDE);
-  return new PoseSequence({ ...train[0].meta, id, text: null, glosses: [], gloss: null }, data);
-}
-
-function overlap(a: Set<string>, b: Set<string>): number {
-  let n = 0;
-  for (const x of a) if (b.has(x)) n++;
-  return n / (a.size + b.size - n || 1);
 }
 
 /** The rows evaluateModels can compute. `floor`: each test sentence signed by a training signer (what a generator
@@ -164,14 +135,8 @@ export async function evaluateModels(opts: EvaluateOptions = {}): Promise<System
     }
     if (!want.has('nearest')) return rows;
     t0 = performance.now();
-    const trainSets = corpus.train.map((e) => new Set(wordTokens(e.text)));
-    const nearest = test.map((e) => {
-      const q = new Set(wordTokens(e.text));
-      let best = 0;
-      let bestScore = -1;
-      trainSets.forEach((s, i) => { const o = overlap(q, s); if (o > bestScore) { bestScore = o; best = i; } });
-      return corpus.train[best].sequence();
-    });
+    const picks = nearestSentences(test.map((e) => e.text), corpus.train.map((e) => e.text));
+    const nearest = picks.map((i) => corpus.train[i].sequence());
     const near = await score('nearest training sentence', nearest, t0);
     if (gens.length > 0) {
       const [bleu, chrf] = pairedBootstrap(hyps.get(near) ?? [], gens.map((g) => ({ name: g.system, hyps: hyps.get(g) ?? [] })), [refs], [new BLEU(), new CHRF()]);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -6,6 +6,7 @@ import { corpusBleu } from '../metrics/text/bleu.js';
 import { sltBleu } from '../metrics/text/slt.js';
 import { loadTrainingCorpus } from '../../translator/corpus-data.js';
 import { Translator } from '../../translator/runtime.js';
+import { writeFileAtomicSync } from '../../pose/fsio.js';
 
 export interface TranslatorEvalOptions {
   split?: 'dev' | 'test';
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
     const path = join(values.model!, 'manifest.json');
     const m = JSON.parse(readFileSync(path, 'utf8')) as { metrics?: Record<string, unknown> };
     m.metrics = { ...m.metrics, [`procedural_${res.split}_bleu4${res.beam > 1 ? `_beam${res.beam}` : ''}`]: Number(res.bleu4.toFixed(2)), [`procedural_${res.split}_slt_bleu4${res.beam > 1 ? `_beam${res.beam}` : ''}`]: Number(res.sltBleu4.toFixed(2)), [`procedural_${res.split}_sentences`]: res.sentences, evaluatedCorpusVersion: res.corpusVersion };
-    writeFileSync(path, JSON.stringify(m, null, 1) + '\n');
+    writeFileAtomicSync(path, JSON.stringify(m, null, 1) + '\n');
   }
 }
 

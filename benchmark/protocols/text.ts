@@ -5,7 +5,7 @@
  * - `slt`: cumulative BLEU-1..4 as SLT `raw_corpus_bleu` and COCO ROUGE-L, first reference;
  * - `slrtp`: the SLRTP 2025 evaluator's BLEU-1..4, chrF, ROUGE-L and WER, first reference.
  */
-import { CHRF } from '../metrics/text/chrf.js';
+import { CHRF, corpusChrfScores, type ChrfScore } from '../metrics/text/chrf.js';
 import { BLEU } from '../metrics/text/bleu.js';
 import { checkCorpus, type RefStreams } from '../metrics/text/corpus.js';
 import { cocoRouge } from '../metrics/text/rouge.js';
@@ -56,8 +56,7 @@ export interface TextScores {
 
 export function scoreSacrebleu(hyps: readonly string[], refs: RefStreams): SacrebleuScores {
   const bleu = new BLEU().corpusScore(hyps, refs);
-  const chrf = new CHRF().corpusScore(hyps, refs);
-  const chrfpp = new CHRF({ wordOrder: 2 }).corpusScore(hyps, refs);
+  const [chrf, chrfpp] = corpusChrfScores([new CHRF(), new CHRF({ wordOrder: 2 })], hyps, refs) as [ChrfScore, ChrfScore];
   return {
     bleu: { score: bleu.score, precisions: bleu.precisions, bp: bleu.bp, signature: bleu.signature },
     chrf: { score: chrf.score, signature: chrf.signature },
@@ -72,11 +71,14 @@ export function scoreSlt(hyps: readonly string[], refs: RefStreams): SltScores {
   return { bleu1: b.bleu1, bleu2: b.bleu2, bleu3: b.bleu3, bleu4: b.bleu4, rouge: cocoRouge(hyps, first), signature: protocolSignature('slt') };
 }
 
-/** SLRTP protocol (text part) on the first reference stream; `slt` may be passed to reuse its BLEU and ROUGE. */
-export function scoreSlrtp(hyps: readonly string[], refs: RefStreams, slt?: SltScores): SlrtpTextScores {
+/**
+ * SLRTP protocol (text part) on the first reference stream; `slt` may be passed to reuse its BLEU and ROUGE, and `chrf`
+ * the chrF of the first reference stream alone.
+ */
+export function scoreSlrtp(hyps: readonly string[], refs: RefStreams, slt?: SltScores, chrf?: number): SlrtpTextScores {
   const first = [refs[0]!];
   const s = slt ?? scoreSlt(hyps, first);
-  return { ...s, chrf: new CHRF().corpusScore(hyps, first).score, wer: wer(hyps, first).wer, signature: protocolSignature('slrtp') };
+  return { ...s, chrf: chrf ?? new CHRF().corpusScore(hyps, first).score, wer: wer(hyps, first).wer, signature: protocolSignature('slrtp') };
 }
 
 /** All three protocols; BLEU/chrF use every reference stream, `slt`/`slrtp` the first. */
@@ -84,6 +86,7 @@ export function scoreText(hyps: readonly string[], refs: RefStreams): TextScores
   checkCorpus(hyps, refs);
   const sacrebleu = scoreSacrebleu(hyps, refs);
   const slt = scoreSlt(hyps, refs);
-  const slrtp = scoreSlrtp(hyps, refs, slt);
+  // with one reference stream, sacrebleu's chrF is the SLRTP one
+  const slrtp = scoreSlrtp(hyps, refs, slt, refs.length === 1 ? sacrebleu.chrf.score : undefined);
   return { n: hyps.length, sacrebleu, slt, slrtp };
 }

@@ -1,16 +1,21 @@
 import type { Command } from 'commander';
 import { printJson } from '../output.js';
+import { progressBar, withProgressBar } from '../progress.js';
 
 /**
  * `signbench corpus …`: synthesise the procedural corpus to disk, describe a corpus directory, preview samples.
  */
 
-function intOption(value: string | undefined, flag: string, min: number): number | undefined {
+function intOption(value: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be an integer ≥ ${min}, got "${value}"`);
+  if (n > max) throw new Error(`${flag} must be at most ${max}, got ${value}`);
   return n;
 }
+
+/** Most sentences of a synthesised corpus (its entries are held in memory). */
+const MAX_SENTENCES = 1_000_000;
 
 interface SynthCli { out: string; sentences?: string; seed?: string; force?: boolean; progress?: boolean; json?: boolean }
 interface InfoCli { json?: boolean }
@@ -23,22 +28,13 @@ interface PreviewCli { out: string; n?: string; frames?: string; split?: string;
 async function synth(opts: SynthCli): Promise<void> {
   const { proceduralCorpus } = await import('../../corpus/procedural/index.js');
   const { writeCorpus } = await import('../../corpus/format.js');
-  const sentences = intOption(opts.sentences, '--sentences', 1);
+  const sentences = intOption(opts.sentences, '--sentences', 1, MAX_SENTENCES);
   const seed = intOption(opts.seed, '--seed', 0);
   const corpus = proceduralCorpus({ ...(sentences !== undefined ? { sentences } : {}), ...(seed !== undefined ? { seed } : {}) });
   const total = corpus.entries.length;
-  const showBar = opts.progress !== false && !opts.json && process.stderr.isTTY !== false;
-  const { SingleBar, Presets } = await import('cli-progress');
-  const bar = showBar
-    ? new SingleBar({ format: 'synth [{bar}] {value}/{total} sentences | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic)
-    : null;
-  bar?.start(total, 0);
   const t0 = performance.now();
-  try {
-    await writeCorpus(opts.out, corpus.stream(), { version: corpus.version, overwrite: !!opts.force, onProgress: (n) => bar?.update(n) });
-  } finally {
-    bar?.stop();
-  }
+  await withProgressBar('synth [{bar}] {value}/{total} sentences | {eta_formatted} left', { enabled: opts.progress !== false && !opts.json }, (bar) =>
+    writeCorpus(opts.out, corpus.stream(), { version: corpus.version, overwrite: !!opts.force, onProgress: (n) => bar.update(n, total) }));
   const seconds = (performance.now() - t0) / 1000;
   const frames = corpus.entries.reduce((s, e) => s + e.frames, 0);
   const result = { out: opts.out, version: corpus.version, sentences: total, frames, seconds: Math.round(seconds * 10) / 10 };
@@ -65,10 +61,10 @@ async function info(dir: string, opts: InfoCli): Promise<void> {
 
 async function preview(dir: string, opts: PreviewCli): Promise<void> {
   const { openCorpus } = await import('../../corpus/format.js');
-  const { mkdir } = await import('node:fs/promises');
+  const { ensureDir, writeFileAtomic } = await import('../../pose/fsio.js');
   const { join } = await import('node:path');
-  const n = intOption(opts.n, '--n', 1) ?? 4;
-  const perSample = intOption(opts.frames, '--frames', 1) ?? 8;
+  const n = intOption(opts.n, '--n', 1, 10_000) ?? 4;
+  const perSample = intOption(opts.frames, '--frames', 1, 1_000) ?? 8;
   let render: typeof import('../../render/frame.js');
   try {
     render = await import('../../render/frame.js');
@@ -83,7 +79,7 @@ async function preview(dir: string, opts: PreviewCli): Promise<void> {
   const entries = corpus.entries(split);
   // evenly spaced samples, so that several signers show up
   const picks = Array.from({ length: Math.min(n, entries.length) }, (_, k) => entries[Math.floor((k * entries.length) / Math.min(n, entries.length))]);
-  await mkdir(opts.out, { recursive: true });
+  await ensureDir(opts.out);
   const W = 480;
   const H = 270;
   const cols = 4;
@@ -99,8 +95,9 @@ async function preview(dir: string, opts: PreviewCli): Promise<void> {
       tiles.push({ input: rgb, raw: { width: W, height: H, channels: 3 as const }, left: (k % cols) * W, top: Math.floor(k / cols) * H });
     }
     const file = join(opts.out, `${entry.id}.png`);
-    await sharp({ create: { width: W * Math.min(cols, count), height: H * rows, channels: 3, background: { r: 0, g: 0, b: 0 } } })
-      .composite(tiles).png().toFile(file);
+    const png = await sharp({ create: { width: W * Math.min(cols, count), height: H * rows, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+      .composite(tiles).png().toBuffer();
+    await writeFileAtomic(file, png);
     process.stdout.write(`${file}  ${entry.signer}  "${entry.text}"  ${entry.glosses.map((g) => g.gloss).join(' ')}\n`);
   }
 }
@@ -109,16 +106,8 @@ async function build(kind: string, opts: BuildCli): Promise<void> {
   const builders = await import('../../corpus/builders/index.js');
   const kinds: readonly string[] = builders.BUILD_KINDS;
   if (!kinds.includes(kind)) throw new Error(`unknown corpus kind "${kind}"; known: ${kinds.join(', ')}`);
-  const showBar = opts.progress !== false && !opts.json && process.stderr.isTTY !== false;
-  const { SingleBar, Presets } = await import('cli-progress');
-  const bar = showBar ? new SingleBar({ format: `build ${kind} [{bar}] {value}/{total}`, stream: process.stderr }, Presets.shades_classic) : null;
-  let started = false;
-  const onProgress = (done: number, total?: number) => {
-    if (!bar) return;
-    if (!started) { bar.start(total ?? done, done); started = true; }
-    if (total !== undefined) bar.setTotal(total);
-    bar.update(done);
-  };
+  const bar = await progressBar(`build ${kind} [{bar}] {value}/{total}`, { enabled: opts.progress !== false && !opts.json });
+  const onProgress = (done: number, total?: number) => bar.update(done, total);
   let result: { written: number; version: string };
   try {
     result = await builders.buildCorpus(kind as (typeof builders.BUILD_KINDS)[number], {
@@ -132,7 +121,7 @@ async function build(kind: string, opts: BuildCli): Promise<void> {
       ...(opts.uncaptioned ? { uncaptioned: opts.uncaptioned } : {}),
     } as Parameters<typeof builders.buildCorpus>[1]);
   } finally {
-    bar?.stop();
+    bar.stop();
   }
   if (opts.json) printJson({ kind, out: opts.out, ...result });
   else process.stdout.write(`wrote ${result.written} entries to ${opts.out} as ${result.version}\n`);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { printJson } from '../output.js';
+import { positiveInt } from '../options.js';
 
 export function register(program: Command): void {
   program
@@ -15,7 +16,7 @@ export function register(program: Command): void {
       const { runDemo } = await import('../../benchmark/demo.js');
       if (!['gif', 'webp', 'mp4'].includes(o.format)) throw new Error(`--format must be gif, webp or mp4, got '${o.format}'`);
       const r = await runDemo({
-        out: o.out, samples: Number(o.samples), format: o.format as 'gif' | 'webp' | 'mp4',
+        out: o.out, samples: positiveInt(o.samples, '--samples', 1000) as number, format: o.format as 'gif' | 'webp' | 'mp4',
         generatorDir: o.generator, translatorDir: o.translator,
         onLog: o.json ? undefined : (line) => process.stderr.write(`  ${line}\n`),
       });

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
-import { nonNegativeNumber, positiveInt, seedOption, trainSubcommand, type TrainCliOptions } from '../options.js';
+import { fpsOption, nonNegativeNumber, positiveInt, seedOption, TRAIN_LIMITS, trainSubcommand, type TrainCliOptions } from '../options.js';
 
 /** models/generator in the repository: the committed default model. */
 export const DEFAULT_GENERATOR_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'generator');
@@ -34,7 +34,8 @@ interface GenerateCli {
   model: string;
   glosses?: string;
   out: string;
-  id?: string;
+  id: string;
+  textFile?: string;
   truncate?: boolean;
   fullLength?: boolean;
   threads: string;
@@ -42,24 +43,49 @@ interface GenerateCli {
   json?: boolean;
 }
 
-/** Writes a sequence by extension with the pose writers: .pose, .npz (SignVerse), .json (DWPose JSON). */
-async function writeSequence(seq: PoseSequence, file: string): Promise<void> {
-  const ext = extname(file).toLowerCase();
-  let bytes: Uint8Array | string;
-  if (ext === '.pose') {
-    const { encodePoseFile } = await import('../../pose/formats/pose-format.js');
-    bytes = encodePoseFile(seq);
-  } else if (ext === '.npz') {
-    const { encodeSignVerseNpz } = await import('../../pose/signverse/index.js');
-    bytes = encodeSignVerseNpz(seq);
-  } else if (ext === '.json') {
-    const { encodeDwposeJson } = await import('../../pose/formats/dwpose-json.js');
-    bytes = encodeDwposeJson(seq);
+/** Longest `--id` (a file name elsewhere). */
+const MAX_ID_CHARS = 200;
+/** Most bytes read from `--text-file` (the text itself is then held to the tokenizer's character limit). */
+const MAX_TEXT_FILE_BYTES = 1 << 20;
+const OUT_EXTENSIONS = ['.pose', '.npz', '.json'];
+/** Longest command-line argument while a model loads (onnxruntime-node 1.30 crashes from about 29,000). */
+const MAX_ARG_CHARS = 16_384;
+/** Most ONNX Runtime threads. */
+const MAX_THREADS = 256;
+
+/**
+ * Every input of `generate`, checked before any model loads: onnxruntime-node crashes the process (exit 139, no
+ * message) when it creates a session while process.argv holds a very long argument, so nothing is loaded until the
+ * text, the id and the options are known to be in bounds.
+ */
+async function checkGenerateInputs(textArg: string | undefined, opts: GenerateCli): Promise<{ text: string; fps?: number; threads?: number }> {
+  const { checkText, MAX_TEXT_CHARS } = await import('../../generator/tokenizer.js');
+  if (opts.glosses !== undefined && (textArg !== undefined || opts.textFile !== undefined)) throw new Error('give either a text or --glosses, not both');
+  if (textArg !== undefined && opts.textFile !== undefined) throw new Error('give the text either as an argument or with --text-file, not both');
+  if (textArg === undefined && opts.textFile === undefined && opts.glosses === undefined) throw new Error('no text: give it as an argument, with --text-file, or --glosses');
+  let text = '';
+  if (opts.glosses !== undefined) {
+    if (opts.glosses.trim().length === 0) throw new Error('--glosses: empty (give at least one gloss)');
+  } else if (opts.textFile !== undefined) {
+    const { readInputText } = await import('../../pose/fsio.js');
+    text = (await readInputText(opts.textFile, { maxBytes: MAX_TEXT_FILE_BYTES, fatal: true })).replace(/\r?\n$/, '');
+    checkText(text, `--text-file ${opts.textFile}`);
   } else {
-    throw new Error(`--out ${file}: unknown extension "${ext}" (use .pose, .npz or .json)`);
+    text = textArg as string;
+    if (text.length > MAX_TEXT_CHARS) {
+      throw new Error(`text: ${text.length} characters is over the limit of ${MAX_TEXT_CHARS}; for long input use --text-file`);
+    }
+    checkText(text);
   }
-  mkdirSync(dirname(resolve(file)), { recursive: true });
-  writeFileSync(file, bytes);
+  if (opts.id.length === 0 || opts.id.length > MAX_ID_CHARS) throw new Error(`--id must be 1 to ${MAX_ID_CHARS} characters, got ${opts.id.length}`);
+  const ext = extname(opts.out).toLowerCase();
+  if (!OUT_EXTENSIONS.includes(ext)) throw new Error(`--out ${opts.out}: unknown extension "${ext}" (use .pose, .npz or .json)`);
+  if (!existsSync(join(opts.model, 'manifest.json'))) throw new Error(`--model ${opts.model}: no manifest.json (not a generator model directory)`);
+  // What onnxruntime-node sees is process.argv itself: refuse any argument long enough to crash it.
+  const longest = Math.max(...process.argv.map((arg) => arg.length));
+  if (longest > MAX_ARG_CHARS) throw new Error(`a command-line argument of ${longest} characters is too long (at most ${MAX_ARG_CHARS}); for long text use --text-file`);
+  const { MAX_GENERATE_FPS } = await import('../../generator/config.js');
+  return { text, fps: fpsOption(opts.fps, '--fps', MAX_GENERATE_FPS), threads: positiveInt(opts.threads, '--threads', MAX_THREADS) };
 }
 
 /** `train generator --config nar…`: the non-autoregressive generator, trained with PyTorch (generator/nar/train.ts). */
@@ -137,9 +163,9 @@ export function register(program: Command): void {
       if (opts.counter !== undefined && opts.counter !== 'absolute' && opts.counter !== 'progress') {
         throw new Error(`--counter must be "absolute" or "progress", got "${opts.counter}"`);
       }
-      const frameStride = positiveInt(opts.frameStride, '--frame-stride');
-      const encoderLayers = positiveInt(opts.encoderLayers, '--encoder-layers');
-      const decoderLayers = positiveInt(opts.decoderLayers, '--decoder-layers');
+      const frameStride = positiveInt(opts.frameStride, '--frame-stride', 64);
+      const encoderLayers = positiveInt(opts.encoderLayers, '--encoder-layers', 64);
+      const decoderLayers = positiveInt(opts.decoderLayers, '--decoder-layers', 64);
       const lr = nonNegativeNumber(opts.lr, '--lr');
       if (lr === 0) throw new Error('--lr must be greater than 0');
       const config = getConfig(opts.config, {
@@ -163,11 +189,11 @@ export function register(program: Command): void {
         }
       }
       if (!['auto', 'cuda', 'cpu'].includes(opts.device ?? 'auto')) throw new Error(`--device must be auto, cuda or cpu, got "${opts.device}"`);
-      const timeBudget = positiveInt(opts.timeBudget, '--time-budget');
-      const corpus = await loadGeneratorCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });
+      const timeBudget = positiveInt(opts.timeBudget, '--time-budget', TRAIN_LIMITS.timeBudget);
+      const corpus = await loadGeneratorCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences', TRAIN_LIMITS.sentences) });
       const common = {
         train: corpus.train, dev: corpus.dev, config, outDir: opts.out, seed,
-        steps: positiveInt(opts.steps, '--steps'), batch: positiveInt(opts.batch, '--batch'), resume: Boolean(opts.resume),
+        steps: positiveInt(opts.steps, '--steps', TRAIN_LIMITS.steps), batch: positiveInt(opts.batch, '--batch', TRAIN_LIMITS.batch), resume: Boolean(opts.resume),
         initFrom: opts.init, corpus: corpus.info, command: ['signbench', ...process.argv.slice(2)].join(' '),
       };
       const res = torch
@@ -180,7 +206,8 @@ export function register(program: Command): void {
   program
     .command('generate')
     .description('Generate a pose sequence from text (or, with a non-autoregressive model, from glosses) with a generator model (ONNX Runtime)')
-    .argument('[text]', 'spoken-language text (or give --glosses)')
+    .argument('[text]', 'spoken-language text (or --text-file, or --glosses)')
+    .option('--text-file <file>', 'read the text from a UTF-8 file (for long input)')
     .option('--glosses <glosses>', 'sign glosses instead of text, e.g. "TOMORROW STORE YOU GO ?" (non-autoregressive models; a trailing ? marks a question)')
     .option('--model <dir>', 'generator model directory', DEFAULT_GENERATOR_DIR)
     .requiredOption('--out <file>', 'output file: .pose, .npz (SignVerse) or .json (DWPose)')
@@ -190,12 +217,10 @@ export function register(program: Command): void {
     .option('--fps <rate>', "output frame rate, by linear interpolation (default: the model's)")
     .option('--threads <n>', 'ONNX Runtime intra-op threads', '2')
     .option('--json', 'print one JSON line')
-    .action(async (text: string | undefined, opts: GenerateCli) => {
+    .action(async (textArg: string | undefined, opts: GenerateCli) => {
+      const { text, fps, threads } = await checkGenerateInputs(textArg, opts);
       const { GeneratorRuntime } = await import('../../generator/runtime.js');
-      const fps = nonNegativeNumber(opts.fps, '--fps');
-      if (fps === 0) throw new Error('--fps must be greater than 0');
-      if ((text === undefined) === (opts.glosses === undefined)) throw new Error('give either a text or --glosses');
-      const rt = await GeneratorRuntime.load(opts.model, { threads: positiveInt(opts.threads, '--threads') });
+      const rt = await GeneratorRuntime.load(opts.model, { threads });
       const t0 = performance.now();
       const gopts = { id: opts.id, truncate: opts.truncate, fullLength: opts.fullLength, fps };
       let seq: PoseSequence;
@@ -205,7 +230,7 @@ export function register(program: Command): void {
         await rt.dispose();
       }
       const ms = performance.now() - t0;
-      await writeSequence(seq, opts.out);
+      await (await import('../../pose/io.js')).writePoseFile(opts.out, seq);
       const summary = { out: opts.out, frames: seq.frames, fps: seq.meta.fps, width: seq.meta.width, height: seq.meta.height, ms: Math.round(ms) };
       if (opts.json) printJson(summary);
       else process.stdout.write(`generated ${seq.frames} frames at ${seq.meta.fps} fps (${seq.meta.width}×${seq.meta.height}) in ${Math.round(ms)} ms → ${opts.out}\n`);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { printJson } from '../output.js';
+import { progressBar } from '../progress.js';
 
 interface PoseScoreOptions {
   hyp: string;
@@ -13,25 +14,6 @@ interface PoseScoreOptions {
 }
 
 const PROTOCOLS = ['slrtp', 'dtw'] as const;
-
-type Bar = { start: (total: number, value: number) => void; update: (value: number) => void; stop: () => void };
-
-/** A progress bar on stderr when it is a terminal; a no-op otherwise. */
-async function progressBar(label: string): Promise<{ update: (done: number, total: number) => void; stop: () => void }> {
-  let bar: Bar | undefined;
-  let started = false;
-  if (process.stderr.isTTY) {
-    const { default: cliProgress } = await import('cli-progress');
-    bar = new cliProgress.SingleBar({ stream: process.stderr, format: `${label} {bar} {value}/{total} pairs` }, cliProgress.Presets.shades_classic);
-  }
-  return {
-    update: (done, total) => {
-      if (!bar) return;
-      if (!started) { bar.start(total, done); started = true; } else bar.update(done);
-    },
-    stop: () => { if (bar && started) bar.stop(); },
-  };
-}
 
 function parseHalve(v: string): 'auto' | boolean {
   if (v === 'auto') return 'auto';
@@ -63,14 +45,14 @@ export function register(program: Command): void {
         throw new Error(`--protocol must be one of ${PROTOCOLS.join(', ')}, got '${opts.protocol}'`);
       }
       const radius = Number(opts.radius);
-      if (!Number.isInteger(radius) || radius < 0) throw new Error(`--radius must be a non-negative integer, got '${opts.radius}'`);
+      if (!Number.isInteger(radius) || radius < 0 || radius > 1000) throw new Error(`--radius must be an integer from 0 to 1000, got '${opts.radius}'`);
       const halve = parseHalve(opts.halveHyp);
       if (opts.fastdtw !== 'python' && opts.fastdtw !== 'cython') throw new Error(`--fastdtw must be python or cython, got '${opts.fastdtw}'`);
       const fastdtwVariant = opts.fastdtw;
       const { readPoseInputs } = await import('../../benchmark/metrics/pose/read-inputs.js');
       const hyp = await readPoseInputs(opts.hyp);
       const ref = await readPoseInputs(opts.ref);
-      const bar = await progressBar(opts.protocol);
+      const bar = await progressBar(`${opts.protocol} {bar} {value}/{total} pairs`);
       try {
         if (opts.protocol === 'slrtp') {
           const { slrtpPoseScores } = await import('../../benchmark/protocols/slrtp.js');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { printJson } from '../output.js';
-import { positiveInt } from '../options.js';
+import { fpsOption, positiveInt, SIGNVERSE_HANDS_HELP, signverseHandsOption } from '../options.js';
+import { withProgressBar } from '../progress.js';
 import type { ComparisonItem } from '../../render/index.js';
 
 interface SizeOpts {
@@ -9,46 +10,23 @@ interface SizeOpts {
   fps?: string;
 }
 
-function sizeOpts(o: SizeOpts): { width?: number; height?: number; fps?: number } {
-  const fps = o.fps === undefined ? undefined : Number(o.fps);
-  if (fps !== undefined && !(Number.isFinite(fps) && fps > 0)) throw new Error(`--fps must be a positive number, got '${o.fps}'`);
-  return { width: positiveInt(o.width, '--width'), height: positiveInt(o.height, '--height'), fps };
-}
+/** Largest --width/--height (render/frame.ts MAX_RENDER_SIDE). */
+const MAX_SIDE = 8192;
 
-/** A cli-progress bar on stderr when it is a terminal, else nothing. */
-async function progressBar(label: string): Promise<{ update: (done: number, total: number) => void; stop: () => void }> {
-  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
-  const { SingleBar, Presets } = await import('cli-progress');
-  const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} frames | {eta_formatted} left`, stream: process.stderr }, Presets.shades_classic);
-  let started = false;
-  return {
-    update: (done, total) => {
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(done);
-    },
-    stop: () => {
-      if (started) bar.stop();
-    },
-  };
+function sizeOpts(o: SizeOpts): { width?: number; height?: number; fps?: number } {
+  return { width: positiveInt(o.width, '--width', MAX_SIDE), height: positiveInt(o.height, '--height', MAX_SIDE), fps: fpsOption(o.fps, '--fps') };
 }
 
 /** Runs a render with a progress bar on stderr and times it. */
 async function withProgress<T>(label: string, run: (onProgress: (done: number, total: number) => void) => Promise<T>): Promise<{ result: T; seconds: number }> {
-  const bar = await progressBar(label);
   const t0 = performance.now();
-  try {
-    return { result: await run(bar.update), seconds: (performance.now() - t0) / 1000 };
-  } finally {
-    bar.stop();
-  }
+  const result = await withProgressBar(`${label} [{bar}] {value}/{total} frames | {eta_formatted} left`, {}, (bar) => run((done, total) => bar.update(done, total)));
+  return { result, seconds: (performance.now() - t0) / 1000 };
 }
 
-async function readFirst(path: string) {
+async function readFirst(path: string, signverseHands?: string) {
   const { readFirstPose } = await import('../../pose/io.js');
-  return readFirstPose(path);
+  return readFirstPose(path, { signverseHands: signverseHandsOption(signverseHands) });
 }
 
 export function register(program: Command): void {
@@ -58,17 +36,20 @@ export function register(program: Command): void {
     .argument('<input>', 'any readable pose file or directory (SignVerse shard/npz, .pose, DWPose/OpenPose JSON, …)')
     .requiredOption('--out <dir>', 'output directory: DIR/000000.png, … for png, DIR/<id>.<format> otherwise (or a file ending in .<format>)')
     .option('--style <style>', 'controlnet | signverse-thin | signverse-bold', 'controlnet')
-    .option('--format <format>', 'png | zip | webp | gif | mp4', 'png')
+    .option('--format <format>', 'png | zip | webp | gif | mp4 (default: from an --out ending in .zip/.webp/.gif/.mp4, else png)')
     .option('--width <px>', 'output width (default: the source frame width)')
     .option('--height <px>', 'output height (default: the source frame height)')
     .option('--fps <n>', 'frame rate of webp/gif/mp4 (default: the sequence fps)')
-    .option('--json', 'print {"path", "format", "frames", "width", "height", "fps", "seconds"} as one JSON line')
-    .action(async (input: string, o: SizeOpts & { out: string; style: string; format: string; json?: boolean }) => {
-      const { assertRenderStyle, assertRenderFormat, renderSequence } = await import('../../render/index.js');
+    .option('--json', 'print {"path", "format", "frames", "width", "height", "fps", "seconds"} as one JSON line (width and height as stored; MP4 pads odd sides to even and adds "renderedSize")')
+    .option('--signverse-hands <mode>', SIGNVERSE_HANDS_HELP)
+    .action(async (input: string, o: SizeOpts & { out: string; style: string; format?: string; json?: boolean; signverseHands?: string }) => {
+      const { assertRenderStyle, assertRenderFormat, formatFromPath, renderSequence } = await import('../../render/index.js');
+      const { assertNotInput } = await import('../../pose/fsio.js');
       const style = assertRenderStyle(o.style);
-      const format = assertRenderFormat(o.format);
+      const format = assertRenderFormat(o.format ?? formatFromPath(o.out) ?? 'png');
       const size = sizeOpts(o);
-      const seq = await readFirst(input);
+      await assertNotInput(o.out, [input]);
+      const seq = await readFirst(input, o.signverseHands);
       const { result, seconds } = await withProgress(`render ${style}`, (onProgress) =>
         renderSequence(seq, { style, format, out: o.out, ...size, onProgress }));
       if (o.json) {
@@ -102,13 +83,14 @@ export function register(program: Command): void {
         throw new Error(`--captions has ${captions.length} entries for ${inputs.length} inputs`);
       }
       const size = sizeOpts(o);
+      await (await import('../../pose/fsio.js')).assertNotInput(o.out, inputs);
       const items: ComparisonItem[] = [];
       for (const [k, path] of inputs.entries()) {
         const seq = await readFirst(path);
         items.push({ seq, caption: captions?.[k] ?? seq.id });
       }
       const { result, seconds } = await withProgress(`compare ${style}`, (onProgress) =>
-        renderComparison(items, { style, format, out: o.out, ...size, columns: positiveInt(o.columns, '--columns'), onProgress }));
+        renderComparison(items, { style, format, out: o.out, ...size, columns: positiveInt(o.columns, '--columns', 64), onProgress }));
       if (o.json) {
         printJson({ ...result, seconds });
         return;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { printJson } from '../output.js';
+import { withProgressBar } from '../progress.js';
 
 interface ScoreOptions {
   hyp: string;
@@ -28,13 +29,13 @@ export function register(program: Command): void {
       const { readSegments } = await import('../../benchmark/metrics/text/segments.js');
       const { checkCorpus } = await import('../../benchmark/metrics/text/corpus.js');
       const { scoreText } = await import('../../benchmark/protocols/text.js');
-      const hyps = readSegments(opts.hyp, '--hyp');
-      const refs = opts.ref.map((f) => readSegments(f, '--ref'));
+      const hyps = await readSegments(opts.hyp, '--hyp');
+      const refs = await Promise.all(opts.ref.map((f) => readSegments(f, '--ref')));
       checkCorpus(hyps, refs, { hyp: `--hyp ${opts.hyp}`, refs: opts.ref.map((f) => `--ref ${f}`) });
       const scores = scoreText(hyps, refs);
       let paired: Awaited<ReturnType<typeof runPaired>> | undefined;
       if (opts.baseline) {
-        const base = readSegments(opts.baseline, '--baseline');
+        const base = await readSegments(opts.baseline, '--baseline');
         checkCorpus(base, refs, { hyp: `--baseline ${opts.baseline}`, refs: opts.ref.map((f) => `--ref ${f}`) });
         paired = await runPaired(base, hyps, refs, !opts.json);
       }
@@ -42,7 +43,7 @@ export function register(program: Command): void {
         printJson(paired ? { ...scores, paired_bs: paired } : scores);
         return;
       }
-      const { formatScoreTable, formatPairedTable } = await import('../../benchmark/metrics/text/report.js');
+      const { formatScoreTable, formatPairedTable } = await import('../../benchmark/protocols/text-report.js');
       process.stdout.write(formatScoreTable(scores));
       if (paired) process.stdout.write(formatPairedTable(paired));
     });
@@ -52,16 +53,7 @@ async function runPaired(base: string[], hyps: string[], refs: string[][], progr
   const { pairedBootstrap } = await import('../../benchmark/metrics/text/significance.js');
   const { BLEU } = await import('../../benchmark/metrics/text/bleu.js');
   const { CHRF } = await import('../../benchmark/metrics/text/chrf.js');
-  let bar: { start: (n: number, v: number) => void; update: (v: number) => void; stop: () => void } | undefined;
-  if (progress && process.stderr.isTTY) {
-    const { default: cliProgress } = await import('cli-progress');
-    bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'bootstrap {bar} {value}/{total}' }, cliProgress.Presets.shades_classic);
-  }
   const metrics = [new BLEU(), new CHRF(), new CHRF({ wordOrder: 2 })];
-  bar?.start(metrics.length, 0);
-  const out = pairedBootstrap(base, [{ name: 'system', hyps }], refs, metrics, {
-    onMetric: (i) => bar?.update(i + 1),
-  });
-  bar?.stop();
-  return out;
+  return withProgressBar('bootstrap {bar} {value}/{total}', { enabled: progress }, (bar) =>
+    pairedBootstrap(base, [{ name: 'system', hyps }], refs, metrics, { onMetric: (i) => bar.update(i + 1, metrics.length) }));
 }

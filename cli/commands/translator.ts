@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
-import { nonNegativeNumber, positiveInt, seedOption, trainSubcommand, type TrainCliOptions } from '../options.js';
+import { trainProgress } from '../progress.js';
+import { nonNegativeNumber, positiveInt, seedOption, TRAIN_LIMITS, trainSubcommand, type TrainCliOptions } from '../options.js';
 
 interface TrainOptions extends TrainCliOptions {
   export?: string;
@@ -58,20 +59,22 @@ export function register(program: Command): void {
         ...(augment !== undefined ? { augment } : {}),
         ...(lr !== undefined ? { learningRate: lr } : {}),
       });
-      const corpus = await loadTrainingCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });
+      const corpus = await loadTrainingCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences', TRAIN_LIMITS.sentences) });
       const command = ['signbench', ...process.argv.slice(2)].join(' ');
+      const progress = await trainProgress(`translator ${cfg.name}`);
       const res = await trainTranslator({
         config: cfg,
         examples: corpus.train,
         outDir: opts.out,
-        steps: positiveInt(opts.steps, '--steps'),
-        batch: positiveInt(opts.batch, '--batch'),
+        steps: positiveInt(opts.steps, '--steps', TRAIN_LIMITS.steps),
+        batch: positiveInt(opts.batch, '--batch', TRAIN_LIMITS.batch),
         seed: seedOption(opts.seed),
         resume: Boolean(opts.resume),
         initFrom: opts.init,
         corpusVersion: corpus.version,
         command,
-      });
+        onProgress: progress.onProgress,
+      }).finally(progress.stop);
       let exported: string | null = null;
       if (opts.export) {
         const { exportTranslator } = await import('../../translator/export.js');
@@ -92,8 +95,9 @@ export function register(program: Command): void {
     .option('--max-length <n>', 'most output tokens')
     .option('--json', 'print one JSON line')
     .action(async (file: string, opts: TranslateCliOptions) => {
-      const beam = positiveInt(opts.beam, '--beam') ?? 1;
-      const maxLength = positiveInt(opts.maxLength, '--max-length');
+      const { MAX_BEAM } = await import('../../translator/config.js');
+      const beam = positiveInt(opts.beam, '--beam', MAX_BEAM) ?? 1;
+      const maxLength = positiveInt(opts.maxLength, '--max-length', 1024);
       const seqs = await readPoseFile(file);
       const { Translator, defaultModelDir } = await import('../../translator/runtime.js');
       const t = await Translator.load(opts.model ?? defaultModelDir());

@@ -7,8 +7,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { PoseSequence } from '../../pose/sequence.js';
-import { hashSeed } from '../procedural/prng.js';
-import type { Split } from '../procedural/index.js';
+import { hashSeed } from '../../nn/rng.js';
+import type { Split } from '../entry.js';
 
 /** Bump when any change in a builder alters its output for the same input. */
 export const BUILDER_VERSION = 'signbench-builders/1';

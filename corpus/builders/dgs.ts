@@ -14,14 +14,15 @@
  *   (`train`/`dev`/`test`).
  * - Signer: `dgs-<document_id>` (the metadata names no informant; a document holds two).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PoseFormatError } from '../../pose/errors.js';
+import { readInputText } from '../../pose/fsio.js';
 import { readPoseFile } from '../../pose/formats/pose-format.js';
 import type { GlossSpan, PoseSequence } from '../../pose/sequence.js';
 import { writeCorpus } from '../format.js';
-import type { CorpusEntry, Split } from '../procedural/index.js';
+import type { CorpusEntry, Split } from '../entry.js';
 import { contentVersion, evenSpans, requireDir, safeId, type BuildBaseOptions, type BuildResult } from './common.js';
 
 export const DGS_SOURCE = 'dgs-corpus';
@@ -64,12 +65,10 @@ const FOLDER_SPLITS: Readonly<Record<string, Split>> = { train: 'train', dev: 'd
 
 /** Reads and checks one `_metadata.json`. */
 export async function readDgsMetadata(path: string): Promise<DgsMetadata> {
-  const st = await stat(path).catch(() => null);
-  if (!st?.isFile()) throw new Error(`${path}: no such file`);
-  if (st.size > MAX_METADATA_BYTES) throw new Error(`${path}: ${st.size} bytes, over the ${MAX_METADATA_BYTES}-byte limit for metadata`);
+  const text = await readInputText(path, { maxBytes: MAX_METADATA_BYTES });
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
     throw new Error(`${path}: not JSON (${(err as Error).message})`);
   }

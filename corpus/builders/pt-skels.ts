@@ -16,7 +16,7 @@ import { PoseFormatError } from '../../pose/errors.js';
 import { readPtSkels } from '../../pose/formats/pt-skels.js';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { writeCorpus } from '../format.js';
-import type { CorpusEntry, Split } from '../procedural/index.js';
+import type { CorpusEntry, Split } from '../entry.js';
 import { contentVersion, evenSpans, requireDir, safeId, type BuildBaseOptions, type BuildResult } from './common.js';
 
 export const PT_SOURCE = 'pt-skels';

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { readSignVerse, readSignVerseCaptions } from '../../pose/signverse/index.js';
 import { writeCorpus } from '../format.js';
-import type { CorpusEntry } from '../procedural/index.js';
+import type { CorpusEntry } from '../entry.js';
 import { contentVersion, hashSplit, safeId, type BuildBaseOptions, type BuildResult } from './common.js';
 
 export const SIGNVERSE_SOURCE = 'signverse';

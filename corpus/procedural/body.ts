@@ -1,7 +1,7 @@
 import { BODY, CHANNELS, MIRROR_INDEX, PARTS, POINTS } from '../../pose/skeleton.js';
 import { faceLocal, type FaceState } from './face.js';
 import { handLocal, quatMatrix, type Quat } from './hand.js';
-import type { Rng } from './prng.js';
+import type { Rng } from '../../nn/rng.js';
 import type { Signer } from './signer.js';
 
 /**
@@ -196,9 +196,9 @@ export function renderFrame(signer: Signer, pose: FramePose, rng: Rng, data: Flo
   poseArm(signer, pose.weak, 1, PARTS.leftHand.start, BODY.lElbow, BODY.lWrist, s);
   s.started = true;
   // detector-like confidences: face high, hands lower and noisier; dropped hands 0
-  for (let i = 0; i < 68; i++) conf[f0 + i] = 0.85 + 0.15 * rng.float();
+  for (let i = 0; i < 68; i++) conf[f0 + i] = 0.85 + 0.15 * rng.next();
   for (const [start, dropped] of [[PARTS.rightHand.start, pose.dropDom], [PARTS.leftHand.start, pose.dropWeak]] as const) {
-    for (let j = 0; j < 21; j++) conf[start + j] = dropped ? 0 : 0.45 + 0.5 * rng.float();
+    for (let j = 0; j < 21; j++) conf[start + j] = dropped ? 0 : 0.45 + 0.5 * rng.next();
   }
   // place in the frame: jitter in pixels, mirror for left-handed signers
   const px = signer.pxPerUnit;
@@ -212,8 +212,8 @@ export function renderFrame(signer: Signer, pose: FramePose, rng: Rng, data: Flo
     const j = p < PARTS.face.start ? jit : p < PARTS.leftHand.start ? jit * 0.5 : jit * 0.8;
     const o = base + p * CHANNELS;
     // x = float32(pixel) / width: what a pixel-based file gives back exactly (see pose/formats/pose-format.ts)
-    data[o] = Math.fround(ox + sx * px + j * rng.normal()) / FRAME_WIDTH;
-    data[o + 1] = Math.fround(oy + xy[src * 2 + 1] * px + j * rng.normal()) / FRAME_HEIGHT;
+    data[o] = Math.fround(ox + sx * px + j * rng.normalBounded()) / FRAME_WIDTH;
+    data[o + 1] = Math.fround(oy + xy[src * 2 + 1] * px + j * rng.normalBounded()) / FRAME_HEIGHT;
     data[o + 2] = conf[src];
   }
 }

@@ -1,4 +1,4 @@
-import { Rng } from './prng.js';
+import { Rng } from '../../nn/rng.js';
 import {
   ADJECTIVES, INTRANSITIVE, MOTION, NAMES, OBJECTS, PEOPLE, PLACES, PRONOUNS, TIMES, TRANSITIVE, WH_WORDS,
   type AdjWord, type NounWord, type Person, type TimeWord, type VerbWord, type WhWord,
@@ -184,7 +184,7 @@ const PERSONS: readonly Person[] = ['I', 'you', 'he', 'she', 'we', 'they'];
 const PEOPLE_ADJ = ADJECTIVES.filter((a) => a.of.includes('person'));
 
 function sampleNoun(rng: Rng, noun: NounWord, allowAdj: boolean): NounPhrase {
-  const r = rng.float();
+  const r = rng.next();
   let det: 'the' | 'a' | Person = r < 0.45 ? 'the' : r < 0.6 && noun.cls !== 'person' ? 'a' : rng.pick(PERSONS);
   if (noun.possessable === false && det !== 'a') det = 'the';
   const adjPool = adjectivesFor(noun.cls);
@@ -193,7 +193,7 @@ function sampleNoun(rng: Rng, noun: NounWord, allowAdj: boolean): NounPhrase {
 }
 
 function sampleSubject(rng: Rng): NounPhrase {
-  const r = rng.float();
+  const r = rng.next();
   if (r < 0.3) return { kind: 'pronoun', person: rng.pick(PERSONS) };
   if (r < 0.45) return { kind: 'name', name: rng.pick(NAMES) };
   return sampleNoun(rng, rng.pick(PEOPLE), false);
@@ -226,7 +226,7 @@ function sampleObject(rng: Rng, verb: VerbWord, subject: NounPhrase): NounPhrase
 /** A random sentence frame; every choice comes from `rng`. */
 export function sampleFrame(rng: Rng): SentenceFrame {
   const subject = sampleSubject(rng);
-  const r = rng.float();
+  const r = rng.next();
   let clause: Clause;
   if (r < 0.5) {
     const verb = rng.pick(TRANSITIVE);
@@ -234,7 +234,7 @@ export function sampleFrame(rng: Rng): SentenceFrame {
   } else if (r < 0.7) clause = { kind: 'intransitive', verb: rng.pick(INTRANSITIVE) };
   else if (r < 0.85) clause = { kind: 'motion', verb: rng.pick(MOTION), place: rng.pick(PLACES) };
   else clause = { kind: 'adjective', adj: rng.pick(PEOPLE_ADJ) };
-  const m = rng.float();
+  const m = rng.next();
   let mood: SentenceFrame['mood'] = m < 0.6 ? 'statement' : m < 0.8 ? 'yesno' : 'wh';
   if (mood === 'wh' && clause.kind === 'adjective') mood = 'yesno';
   let wh: WhWord | undefined;

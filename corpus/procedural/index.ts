@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import { PoseSequence, type GlossSpan } from '../../pose/sequence.js';
+import { PoseSequence } from '../../pose/sequence.js';
+import type { CorpusEntry, Split } from '../entry.js';
 import { FRAME_HEIGHT, FRAME_WIDTH } from './body.js';
 import { sampleFrame, sentenceOf, type Sentence } from './grammar.js';
-import { hashSeed, Rng } from './prng.js';
+import { hashSeed, Rng } from '../../nn/rng.js';
 import { SIGNERS, TEST_SIGNERS, type Signer } from './signer.js';
 import { glossSpans, planSentence, renderTimeline } from './timeline.js';
+import { lexicon } from './lexicon.js';
+import { NAMES } from './words.js';
 
 /**
  * The procedural signing corpus: English sentences, their glosses and DWPose-128 pose sequences of a synthetic
@@ -14,20 +17,7 @@ import { glossSpans, planSentence, renderTimeline } from './timeline.js';
  * Sign language code `x-sbp` ("signbench procedural"), source `procedural`.
  */
 
-export type Split = 'train' | 'dev' | 'test';
-
-export interface CorpusEntry {
-  id: string;
-  text: string;
-  glosses: GlossSpan[];
-  language: string;
-  signLanguage: string;
-  signer: string;
-  split: Split;
-  frames: number;
-  fps: number;
-  source: string;
-}
+export type { CorpusEntry, Split } from '../entry.js';
 
 export interface ProceduralOptions {
   /** Number of sentences (default 5000). */
@@ -89,15 +79,15 @@ export function corpusVersion(opts: ProceduralOptions = {}): string {
 }
 
 function planOf(o: Required<ProceduralOptions>, i: number): Plan {
-  const rng = new Rng(hashSeed('sbp-entry', o.seed, i));
-  const r = rng.float();
+  const rng = Rng.fromState(hashSeed('sbp-entry', o.seed, i));
+  const r = rng.next();
   const split: Split = r < o.testFraction ? 'test' : r < o.testFraction + o.devFraction ? 'dev' : 'train';
   const signer = SIGNERS[split === 'test' ? rng.pick(TEST_SIGNERS) : rng.pick(TRAIN_SIGNERS)];
   return { split, signer, sentence: sentenceOf(sampleFrame(rng)) };
 }
 
 function timingRng(o: Required<ProceduralOptions>, i: number): Rng {
-  return new Rng(hashSeed('sbp-timing', o.seed, i));
+  return Rng.fromState(hashSeed('sbp-timing', o.seed, i));
 }
 
 export function proceduralCorpus(opts: ProceduralOptions = {}): ProceduralCorpus {
@@ -124,7 +114,7 @@ export function proceduralCorpus(opts: ProceduralOptions = {}): ProceduralCorpus
     const planned = planOf(o, i);
     const p = signerIndex === undefined ? planned : { ...planned, signer: SIGNERS[signerIndex] };
     const tl = planSentence(p.sentence, p.signer, timingRng(o, i));
-    const data = renderTimeline(tl, p.signer, new Rng(hashSeed('sbp-render', o.seed, i)));
+    const data = renderTimeline(tl, p.signer, Rng.fromState(hashSeed('sbp-render', o.seed, i)));
     const e = entries[i];
     const spans = glossSpans(tl);
     return new PoseSequence({
@@ -141,6 +131,28 @@ export function proceduralCorpus(opts: ProceduralOptions = {}): ProceduralCorpus
     }
   }
   return { version, entries, sequence, sequenceBy: (entry, signer) => sequenceBy(entry, signer), stream };
+}
+
+/**
+ * A gloss string signed by one signer (an index into SIGNERS, or a Signer) without a sentence around it: rest, the glosses with
+ * co-articulation, rest — as the corpus draws its sentences, with gloss timings. Deterministic from `seed`. Used to cut
+ * sign segments of every sign by every signer (recognizer/), in context.
+ */
+export function renderGlosses(glosses: readonly string[], who: number | Signer, seed: number): PoseSequence {
+  const signer = typeof who === 'number' ? SIGNERS[who] : who;
+  if (!signer) throw new Error(`renderGlosses: no signer ${String(who)} (0..${SIGNERS.length - 1})`);
+  const tl = planSentence({ glosses: [...glosses], nonManual: [] }, signer, new Rng(hashSeed('sbp-glosses-timing', seed)));
+  const data = renderTimeline(tl, signer, new Rng(hashSeed('sbp-glosses-render', seed)));
+  const spans = glossSpans(tl);
+  return new PoseSequence({
+    id: `sbp-glosses-${seed}`, fps: FPS, width: FRAME_WIDTH, height: FRAME_HEIGHT, text: null, gloss: glosses.join(' '),
+    glosses: spans, language: null, signLanguage: SIGN_LANGUAGE, signer: signer.id, source: 'procedural',
+  }, data);
+}
+
+/** Every gloss the procedural corpus can produce: the lexicon's signs, then the fingerspelled names (`fs-NAME`). */
+export function corpusGlosses(): string[] {
+  return [...[...lexicon().keys()].sort(), ...NAMES.map((n) => 'fs-' + n.toUpperCase())];
 }
 
 export { SIGNERS, TEST_SIGNERS } from './signer.js';

@@ -1,5 +1,5 @@
 import { LEXICAL_HANDSHAPES, type FingerDir, type PalmDir } from './handshapes.js';
-import { hashSeed, Rng } from './prng.js';
+import { hashSeed, Rng } from '../../nn/rng.js';
 import { lexicalGlosses } from './words.js';
 
 /**
@@ -95,7 +95,7 @@ function buildLexicon(): Map<string, SignDef> {
   }
   for (const gloss of lexicalGlosses().sort()) {
     if (lex.has(gloss)) continue;
-    const rng = new Rng(hashSeed('sbp-lexicon', gloss));
+    const rng = Rng.fromState(hashSeed('sbp-lexicon', gloss));
     for (let attempt = 0; ; attempt++) {
       const handshape = rng.pick(LEXICAL_HANDSHAPES);
       const location = rng.pick(LOCATIONS);
@@ -105,7 +105,7 @@ function buildLexicon(): Map<string, SignDef> {
       let hands: HandUse = 'one';
       if (location === 'otherHand') hands = 'base';
       else {
-        const r = rng.float();
+        const r = rng.next();
         if (r < 0.2 && location !== 'shoulder' && location !== 'neck') hands = 'symmetric';
         else if (r < 0.3 && !onFace && location !== 'shoulder') hands = 'alternating';
       }

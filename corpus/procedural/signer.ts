@@ -1,4 +1,4 @@
-import { hashSeed, Rng } from './prng.js';
+import { hashSeed, Rng } from '../../nn/rng.js';
 
 /**
  * Parametric signers. Lengths are in "shoulder units" (U): the distance between the shoulders of an average signer
@@ -42,27 +42,27 @@ export function signerId(i: number): string {
 
 /** Signer i (0-based), the same on every run. */
 export function makeSigner(i: number): Signer {
-  const r = new Rng(hashSeed('sbp-signer', i));
-  const body = r.range(0.93, 1.07);
+  const r = Rng.fromState(hashSeed('sbp-signer', i));
+  const body = r.uniform(0.93, 1.07);
   return {
     id: signerId(i),
     leftHanded: i % 5 === 2,
-    pxPerUnit: r.range(220, 262),
-    neckX: r.range(0.44, 0.56),
-    neckY: r.range(0.47, 0.53),
+    pxPerUnit: r.uniform(220, 262),
+    neckX: r.uniform(0.44, 0.56),
+    neckY: r.uniform(0.47, 0.53),
     shoulderWidth: 1,
-    shoulderDrop: r.range(0.0, 0.05),
-    upperArm: 0.77 * body * r.range(0.96, 1.04),
-    forearm: 0.7 * body * r.range(0.96, 1.04),
-    handLength: 0.44 * body * r.range(0.94, 1.06),
-    neckLength: r.range(0.4, 0.5),
-    headSize: r.range(0.92, 1.08),
+    shoulderDrop: r.uniform(0.0, 0.05),
+    upperArm: 0.77 * body * r.uniform(0.96, 1.04),
+    forearm: 0.7 * body * r.uniform(0.96, 1.04),
+    handLength: 0.44 * body * r.uniform(0.94, 1.06),
+    neckLength: r.uniform(0.4, 0.5),
+    headSize: r.uniform(0.92, 1.08),
     torsoLength: 1.33 * body,
-    hipWidth: r.range(0.62, 0.75),
-    space: r.range(0.85, 1.2),
-    speed: r.range(0.82, 1.22),
-    jitterPx: r.range(0.4, 1.2),
-    dropRate: r.range(0.05, 0.3),
+    hipWidth: r.uniform(0.62, 0.75),
+    space: r.uniform(0.85, 1.2),
+    speed: r.uniform(0.82, 1.22),
+    jitterPx: r.uniform(0.4, 1.2),
+    dropRate: r.uniform(0.05, 0.3),
   };
 }
 

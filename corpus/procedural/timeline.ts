@@ -9,7 +9,7 @@ import {
   compileFingerspelling, compileSign, ease, letterFrames, restPose, signFrames, type SignMotion,
 } from './motion.js';
 import type { NonManual, Sentence } from './grammar.js';
-import type { Rng } from './prng.js';
+import type { Rng } from '../../nn/rng.js';
 import type { Signer } from './signer.js';
 
 /**
@@ -82,7 +82,7 @@ function motionOf(gloss: string, signer: Signer): { motion: SignMotion; frames: 
   return { motion: compileSign(def, signer), frames: signFrames(def, signer), mouth: def.mouth };
 }
 
-export function planSentence(sentence: Sentence, signer: Signer, rng: Rng): Timeline {
+export function planSentence(sentence: Pick<Sentence, 'glosses' | 'nonManual'>, signer: Signer, rng: Rng): Timeline {
   const segments: Segment[] = [];
   const signs: PlannedSign[] = [];
   const restDom = restPose(signer, false);
@@ -93,7 +93,7 @@ export function planSentence(sentence: Sentence, signer: Signer, rng: Rng): Time
     segments.push({ start: t, frames, sign, pose });
     t += frames;
   };
-  push(rng.int(4, 9), -1, () => rest);
+  push(rng.intBetween(4, 9), -1, () => rest);
   let prevEnd = rest;
   for (const gloss of sentence.glosses) {
     const { motion, frames, mouth } = motionOf(gloss, signer);
@@ -102,7 +102,7 @@ export function planSentence(sentence: Sentence, signer: Signer, rng: Rng): Time
     const from = prevEnd;
     const n = Math.max(transitionFrames(from.dom, first.dom, signer.speed, 3), transitionFrames(from.weak, first.weak, signer.speed, 3));
     push(n, -1, (u) => ({ dom: lerpPose(from.dom, first.dom, ease(u)), weak: lerpPose(from.weak, first.weak, ease(u)) }));
-    const len = Math.max(4, frames + rng.int(-1, 1));
+    const len = Math.max(4, frames + rng.intBetween(-1, 1));
     signs.push({ gloss, start: t, end: t + len, mouth });
     push(len, signs.length - 1, (u) => ({ dom: motion.dom(u), weak: weakOf(u) }));
     prevEnd = { dom: motion.dom(1), weak: weakOf(1) };
@@ -110,7 +110,7 @@ export function planSentence(sentence: Sentence, signer: Signer, rng: Rng): Time
   const last = prevEnd;
   const back = Math.max(transitionFrames(last.dom, restDom, signer.speed, 5), transitionFrames(last.weak, restWeak, signer.speed, 5));
   push(back, -1, (u) => ({ dom: lerpPose(last.dom, restDom, ease(u)), weak: lerpPose(last.weak, restWeak, ease(u)) }));
-  push(rng.int(4, 9), -1, () => rest);
+  push(rng.intBetween(4, 9), -1, () => rest);
   const frames = t;
   const nonManual = sentence.nonManual.map((m) => ({
     kind: m.kind,
@@ -119,17 +119,17 @@ export function planSentence(sentence: Sentence, signer: Signer, rng: Rng): Time
   }));
   const drops: Timeline['drops'] = [];
   if (rng.chance(signer.dropRate)) {
-    const count = rng.int(1, 2);
+    const count = rng.intBetween(1, 2);
     for (let k = 0; k < count; k++) {
-      const len = rng.int(2, 5);
-      const start = rng.int(0, Math.max(0, frames - len));
+      const len = rng.intBetween(2, 5);
+      const start = rng.intBetween(0, Math.max(0, frames - len));
       drops.push({ hand: rng.chance(0.65) ? 'weak' : 'dom', start, end: start + len });
     }
   }
   // blinks every 2-5 s, more often at sign boundaries in real signing; here simply spaced at random
   const blinks: number[] = [];
-  for (let f = rng.int(6, 40); f < frames - BLINK_FRAMES; f += rng.int(48, 120)) blinks.push(f);
-  const sway = { phase: rng.range(0, 2 * Math.PI), period: rng.range(70, 130), amp: rng.range(0.004, 0.012) };
+  for (let f = rng.intBetween(6, 40); f < frames - BLINK_FRAMES; f += rng.intBetween(48, 120)) blinks.push(f);
+  const sway = { phase: rng.uniform(0, 2 * Math.PI), period: rng.uniform(70, 130), amp: rng.uniform(0.004, 0.012) };
   return { frames, signs, segments, nonManual, drops, blinks, sway };
 }
 

@@ -29,10 +29,11 @@
  * - confidence: 1 for a detected landmark, 0 for (0, 0, 0). Frame size: unknown, width = height = 1 unless given
  *   (coordinates are already fractions of the frame).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
+import { DEFAULT_LIMITS, PoseFormatError, isSignbenchError, type ReadLimits } from '../errors.js';
+import { readInputFile, readInputText } from '../fsio.js';
 import { parseNpy } from '../npy.js';
 import { PoseSequence, type GlossSpan } from '../sequence.js';
 import { BODY, CHANNELS, FRAME_STRIDE, PARTS } from '../skeleton.js';
@@ -338,15 +339,14 @@ export async function readEpeeClip(root: string, clipId: string, limitsIn: Parti
   if (!/^[\w.-]+$/.test(clipId)) throw new Error(`readEpeeClip: clip id ${JSON.stringify(clipId)} is not a plain file name`);
   const npyPath = join(root, 'keypoints', `${clipId}.npy`);
   const annPath = join(root, 'annotations', `${clipId}.json`);
-  const npy = await readFile(npyPath);
-  if (npy.length > limits.maxBytes) throw new PoseFormatError(npyPath, `${npy.length} bytes, over the ${limits.maxBytes}-byte limit`);
+  const npy = await readInputFile(npyPath, { maxBytes: limits.maxBytes });
   let ann: EpeeAnnotation | null = null;
   try {
-    ann = parseEpeeAnnotation(await readFile(annPath, 'utf8'), annPath);
+    ann = parseEpeeAnnotation(await readInputText(annPath, { maxBytes: limits.maxBytes }), annPath);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    if (!isSignbenchError(e, 'not-found')) throw e;
   }
-  return parseEpeeClip(new Uint8Array(npy.buffer, npy.byteOffset, npy.byteLength), ann, npyPath, limits, options);
+  return parseEpeeClip(npy, ann, npyPath, limits, options);
 }
 
 /**
@@ -358,11 +358,11 @@ export async function* readClerc(root: string, limits: Partial<ReadLimits> = {},
   const metaPath = join(root, 'metadata.csv');
   let ids: string[];
   try {
-    let rows = parseEpeeMetadata(await readFile(metaPath, 'utf8'), metaPath, full);
+    let rows = parseEpeeMetadata(await readInputText(metaPath, { maxBytes: full.maxBytes }), metaPath, full);
     if (options.signer) rows = rows.filter((r) => (r.signer_id ?? '').toUpperCase() === options.signer!.toUpperCase());
     ids = rows.map((r) => r.clip_id);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    if (!isSignbenchError(e, 'not-found')) throw e;
     const names = await readdir(join(root, 'keypoints'));
     if (names.length > full.maxEntries) throw new PoseFormatError(root, `${names.length} files in keypoints/, over the ${full.maxEntries} limit`);
     ids = names.filter((n) => /^[\w.-]+\.npy$/.test(n)).sort().map((n) => n.slice(0, -4));

@@ -26,8 +26,11 @@ function personKey(frame: Record<string, unknown>, k: number): string | undefine
   return undefined;
 }
 
-/** Writes one easy_dwpose frame dict into `out` (384 floats); returns the number of people. */
-export function decodeDwposeFrame(frame: unknown, file: string, out: Float32Array, maxPeople = 64): number {
+/**
+ * Writes one easy_dwpose frame dict into `out` (384 floats: person 0); returns the number of people. With `others`,
+ * persons 1, 2, … (up to the first one missing) are decoded into it, 384 floats each.
+ */
+export function decodeDwposeFrame(frame: unknown, file: string, out: Float32Array, maxPeople = 64, others?: Float32Array[]): number {
   if (frame === null || typeof frame !== 'object' || Array.isArray(frame)) {
     throw new PoseFormatError(file, 'a DWPose frame must be a JSON object');
   }
@@ -40,7 +43,20 @@ export function decodeDwposeFrame(frame: unknown, file: string, out: Float32Arra
   if (people === 0) return 0;
   const key = personKey(f, 0);
   if (!key) throw new PoseFormatError(file, `num_persons is ${people} but there is no person_0 entry`);
-  const person = f[key];
+  decodePerson(f[key], file, key, out);
+  if (others) {
+    for (let k = 1; k < people; k++) {
+      const kk = personKey(f, k);
+      if (!kk) break;
+      const o = new Float32Array(FRAME_STRIDE);
+      decodePerson(f[kk], file, kk, o);
+      others.push(o);
+    }
+  }
+  return Math.min(people, 255);
+}
+
+function decodePerson(person: unknown, file: string, key: string, out: Float32Array): void {
   if (person === null || typeof person !== 'object') throw new PoseFormatError(file, `${key} must be an object`);
   const p = person as Record<string, unknown>;
   for (const [part, prefix] of PART_KEYS) {
@@ -57,7 +73,6 @@ export function decodeDwposeFrame(frame: unknown, file: string, out: Float32Arra
       out[o + 2] = part === 'body' ? (s >= 0 ? 1 : 0) : s;
     }
   }
-  return Math.min(people, 255);
 }
 
 interface FrameSize { width?: number; height?: number; fps?: number }
@@ -67,10 +82,19 @@ function sequenceFromFrames(frames: unknown[], file: string, meta: SequenceMeta,
   if (frames.length > maxFrames) throw new PoseFormatError(file, `${frames.length} frames, over the ${maxFrames}-frame limit`);
   const data = new Float32Array(frames.length * FRAME_STRIDE);
   const people = new Uint8Array(frames.length);
+  const extra: (Float32Array | undefined)[] = new Array(frames.length);
   for (let t = 0; t < frames.length; t++) {
-    people[t] = decodeDwposeFrame(frames[t], `${file} frame ${t}`, data.subarray(t * FRAME_STRIDE, (t + 1) * FRAME_STRIDE), limits.maxPeople);
+    const others: Float32Array[] = [];
+    people[t] = decodeDwposeFrame(frames[t], `${file} frame ${t}`, data.subarray(t * FRAME_STRIDE, (t + 1) * FRAME_STRIDE), limits.maxPeople, others);
+    if (others.length === 1) extra[t] = others[0];
+    else if (others.length > 1) {
+      extra[t] = new Float32Array(others.length * FRAME_STRIDE);
+      others.forEach((o, k) => extra[t]!.set(o, k * FRAME_STRIDE));
+    }
   }
-  return new PoseSequence(meta, data, people).validate(file);
+  const seq = new PoseSequence(meta, data, people);
+  seq.setExtraPeople(extra);
+  return seq.validate(file);
 }
 
 /** Parses a DWPose JSON document: one frame, an array of frames, or our sequence wrapper. */
@@ -126,29 +150,37 @@ export function looksLikeDwposeJson(doc: unknown): boolean {
 
 const round = (v: number) => Number(v.toPrecision(9)); // float32 → shortest text that parses back to the same float32
 
+/** One person (384 floats) in the easy_dwpose person layout. */
+function encodePerson(f: Float32Array): Record<string, unknown> {
+  const person: Record<string, unknown> = {};
+  for (const [part, prefix] of PART_KEYS) {
+    const { start, count } = PARTS[part];
+    const kps: number[][] = [];
+    const scores: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const o = (start + i) * CHANNELS;
+      kps.push([round(f[o]), round(f[o + 1])]);
+      const c = f[o + 2];
+      scores.push(part === 'body' ? (c > 0 ? i : -1) : round(c));
+    }
+    person[`${prefix}_keypoints`] = kps;
+    person[`${prefix}_scores`] = scores;
+  }
+  return person;
+}
+
 /**
- * Encodes a sequence as our DWPose JSON sequence wrapper (frames in the easy_dwpose layout, person_0 only; body scores
- * written as subset indices j / −1). Every float32 value survives a round trip.
+ * Encodes a sequence as our DWPose JSON sequence wrapper (frames in the easy_dwpose layout: person_0, then person_1…
+ * for the extra people of multi-person frames; body scores written as subset indices j / −1). Every float32 value
+ * survives a round trip.
  */
 export function encodeDwposeJson(seq: PoseSequence): string {
   const frames: unknown[] = [];
   for (let t = 0; t < seq.frames; t++) {
     if (seq.people[t] === 0) { frames.push({ num_persons: 0 }); continue; }
-    const person: Record<string, unknown> = {};
-    for (const [part, prefix] of PART_KEYS) {
-      const { start, count } = PARTS[part];
-      const kps: number[][] = [];
-      const scores: number[] = [];
-      for (let i = 0; i < count; i++) {
-        const p = start + i;
-        kps.push([round(seq.x(t, p)), round(seq.y(t, p))]);
-        const c = seq.c(t, p);
-        scores.push(part === 'body' ? (c > 0 ? i : -1) : round(c));
-      }
-      person[`${prefix}_keypoints`] = kps;
-      person[`${prefix}_scores`] = scores;
-    }
-    frames.push({ num_persons: seq.people[t], person_0: person });
+    const frame: Record<string, unknown> = { num_persons: seq.people[t], person_0: encodePerson(seq.frame(t)) };
+    for (let k = 1; k < seq.peopleWithPoints(t); k++) frame[`person_${k}`] = encodePerson(seq.person(t, k)!);
+    frames.push(frame);
   }
   const m = seq.meta;
   return JSON.stringify({

@@ -11,7 +11,10 @@
  * The first person is taken. Coordinates are normalised to the frame; width/height come from the dict when it has
  * them, else from `meta`, else 1×1.
  */
+import { readInputFile } from '../fsio.js';
+import { basename } from 'node:path';
 import { DWPOSE_JSON_DEFAULT_SIZE } from './dwpose-json.js';
+import { listFrameFiles } from './json-frames.js';
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
 import { npyFromPickled, parseNpy, type NpyArray } from '../npy.js';
 import { NumpyArrayRef, type PyKey, type PyValue } from '../pickle.js';
@@ -137,4 +140,24 @@ export function parseDwposeFrameNpy(bytes: Uint8Array, file: string, meta?: Part
   const v = fromNpy(parseNpy(bytes, file, { ...DEFAULT_LIMITS, ...limits }), file);
   if (!(v instanceof Map)) throw new PoseFormatError(file, 'the .npy does not hold a pickled frame dict');
   return frameFromDict(v, file, meta);
+}
+
+/**
+ * DWPose per-frame `.npz`/`.npy` (a pickled frame dict each): one file is a one-frame sequence; a directory of them
+ * (SignVerse's per-frame mode writes `npz/<frame:08d>.npz`) is one sequence in frame-number order.
+ */
+export async function readDwposeNpz(path: string, frame: { width?: number; height?: number; fps?: number }, limits: Partial<ReadLimits>, dir: boolean): Promise<PoseSequence> {
+  const meta = { ...(frame.width ? { width: frame.width } : {}), ...(frame.height ? { height: frame.height } : {}), ...(frame.fps ? { fps: frame.fps } : {}) };
+  const parseOne = async (f: string) => {
+    const bytes = await readInputFile(f, { maxBytes: limits.maxBytes });
+    return /\.npy$/i.test(f) ? parseDwposeFrameNpy(bytes, f, meta, limits) : parseDwposeFrameNpz(bytes, f, meta, limits);
+  };
+  if (!dir) return parseOne(path);
+  const files = await listFrameFiles(path, /\.(npz|npy)$/i, limits);
+  const maxFrames = limits.maxFrames ?? DEFAULT_LIMITS.maxFrames;
+  if (files.length > maxFrames) throw new PoseFormatError(path, `${files.length} frame files, over the ${maxFrames}-frame limit`);
+  const frames: PoseSequence[] = [];
+  for (const f of files) frames.push(await parseOne(f));
+  if (frames.length === 0) throw new PoseFormatError(path, 'no .npz/.npy frame files in the directory');
+  return PoseSequence.concat(frames, { ...frames[0].meta, id: basename(path) });
 }

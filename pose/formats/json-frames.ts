@@ -1,15 +1,12 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
+import { readInputText } from '../fsio.js';
 
 /** Reads and parses a JSON file with a size bound; errors name the file. */
 export async function readJsonFile(path: string, limits: Partial<ReadLimits> = {}): Promise<unknown> {
   const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-  const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
-    throw new PoseFormatError(path, e.code === 'ENOENT' ? 'no such file' : `cannot read: ${e.message}`);
-  });
-  if (st.size > maxBytes) throw new PoseFormatError(path, `file is ${st.size} bytes, over the ${maxBytes}-byte limit`);
-  const text = await readFile(path, 'utf8');
+  const text = await readInputText(path, { maxBytes });
   try {
     return JSON.parse(text);
   } catch (e) {

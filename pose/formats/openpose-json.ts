@@ -6,8 +6,9 @@
  * (0, 0, 0) for undetected points: they come out with c = 0.
  */
 import { dirname, basename, join } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { PoseFormatError, type ReadLimits } from '../errors.js';
+import { readInputText } from '../fsio.js';
 import { PoseSequence } from '../sequence.js';
 import { CHANNELS, FRAME_STRIDE, PARTS } from '../skeleton.js';
 import { arr, listFrameFiles, num, readJsonFile } from './json-frames.js';
@@ -48,9 +49,14 @@ function decodeOpenPoseFrame(doc: unknown, file: string, out: Float32Array, maxP
   const people = arr((doc as { people?: unknown }).people, file, 'people');
   if (people.length > maxPeople) throw new PoseFormatError(file, `${people.length} people, over the ${maxPeople} limit`);
   out.fill(0);
+  // every person is an object of keypoint arrays: `{"people": [[1, 2]]}` is not one person
+  people.forEach((q, k) => {
+    if (!q || typeof q !== 'object' || Array.isArray(q)) {
+      throw new PoseFormatError(file, `people[${k}] must be an object with pose_keypoints_2d, got ${Array.isArray(q) ? 'an array' : q === null ? 'null' : typeof q}`);
+    }
+  });
   if (people.length === 0) return 0;
   const p = people[0] as Record<string, unknown>;
-  if (!p || typeof p !== 'object') throw new PoseFormatError(file, 'people[0] must be an object');
   for (const [part, key] of KEYS) {
     const { start, count } = PARTS[part];
     if (p[key] === undefined || (Array.isArray(p[key]) && (p[key] as unknown[]).length === 0)) continue; // part not computed
@@ -117,8 +123,8 @@ export function parseOpenPoseFrames(docs: unknown[], file: string, opts: OpenPos
 /** The sentence for a clip from a `text.tsv` (`<clip id>\t<sentence>`) beside its folder, if there is one. */
 async function textFromTsv(dir: string): Promise<string | null> {
   const tsv = join(dirname(dir), 'text.tsv');
-  const content = await readFile(tsv, 'utf8').catch(() => null);
-  if (content === null) return null;
+  if (!(await stat(tsv).then((s) => s.isFile(), () => false))) return null;
+  const content = await readInputText(tsv);
   const id = basename(dir);
   for (const line of content.split(/\r?\n/)) {
     const tab = line.indexOf('\t');

@@ -18,12 +18,12 @@
  * bounds-checked snappy decompressor in place of hyparquet's. Anything that goes wrong there becomes a
  * PoseFormatError naming the file.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
+import { readInputFile } from '../fsio.js';
 import { PoseSequence } from '../sequence.js';
 import {
   emptyHolisticFrames, holisticToDwpose, HOLISTIC_FACE_POINTS, HOLISTIC_HAND_POINTS, HOLISTIC_POSE_POINTS,
@@ -234,6 +234,6 @@ export async function parseIslrParquet(bytes: Uint8Array, file: string, limitsIn
 
 /** Reads a Kaggle-ISLR-schema parquet file from disk. */
 export async function readIslrParquet(path: string, limits: Partial<ReadLimits> = {}, options: IslrParquetOptions = {}): Promise<PoseSequence> {
-  const bytes = await readFile(path);
-  return parseIslrParquet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path, limits, options);
+  const bytes = await readInputFile(path, { maxBytes: limits.maxBytes ?? DEFAULT_LIMITS.maxBytes });
+  return parseIslrParquet(bytes, path, limits, options);
 }

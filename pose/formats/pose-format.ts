@@ -25,10 +25,10 @@
  * Confidences are stored raw (always exact). fps is stored as float32 and read back as the shortest decimal that
  * rounds to it (24, 25, 29.97).
  */
-import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
-import { PoseSequence } from '../sequence.js';
+import { readInputFile } from '../fsio.js';
+import { checkFpsValue, PoseSequence } from '../sequence.js';
 import { BODY_LIMBS, BODY_NAMES, CHANNELS, FRAME_STRIDE, HAND_EDGES, HAND_NAMES, POINT_NAMES, POINTS } from '../skeleton.js';
 import {
   emptyHolisticFrames, holisticToDwpose, HOLISTIC_FACE_POINTS, HOLISTIC_HAND_POINTS, HOLISTIC_POSE_POINTS,
@@ -233,7 +233,8 @@ export function poseFileToSequence(pf: PoseFile, file: string): PoseSequence {
   if (pf.dims < 2) throw new PoseFormatError(file, `points have ${pf.dims} coordinate(s); x and y are needed`);
   if (!(pf.width > 0 && pf.height > 0)) throw new PoseFormatError(file, `header frame size ${pf.width}×${pf.height}: pixel coordinates cannot be normalised`);
   const fps = shortestFloat32(pf.fps);
-  if (!(Number.isFinite(fps) && fps > 0)) throw new PoseFormatError(file, `fps must be a positive number, got ${pf.fps}`);
+  const fpsProblem = checkFpsValue(fps);
+  if (fpsProblem) throw new PoseFormatError(file, fpsProblem);
   const { slot, count } = choosePeople(pf);
   let data: Float32Array;
   let width = pf.width;
@@ -259,16 +260,35 @@ export function poseFileToSequence(pf: PoseFile, file: string): PoseSequence {
     if (size) ({ width, height } = size);
   }
   const id = basename(file, extname(file));
-  return new PoseSequence({ id, fps, width, height, text: null, gloss: null, source: `pose:${layout}` }, data, count);
+  const seq = new PoseSequence({ id, fps, width, height, text: null, gloss: null, source: `pose:${layout}` }, data, count);
+  if (layout === 'dwpose128' && pf.people > 1) seq.setExtraPeople(otherSlots(pf, file, slot));
+  return seq;
+}
+
+/** Our layout's other person slots with any point present (after the signer's slot), per frame. */
+function otherSlots(pf: PoseFile, file: string, slot: Uint16Array): (Float32Array | undefined)[] {
+  const others: Float32Array[][] = Array.from({ length: pf.frames }, () => []);
+  const k = new Uint16Array(pf.frames);
+  for (let s = 1; s < pf.people; s++) {
+    const decoded = dwposeFromOwnLayout(pf, file, k.fill(s)); // one slot at a time: memory of one slot
+    for (let t = 0; t < pf.frames; t++) {
+      if (s <= slot[t]) continue;
+      const f = decoded.subarray(t * FRAME_STRIDE, (t + 1) * FRAME_STRIDE);
+      for (let p = 0; p < POINTS; p++) if (f[p * CHANNELS + 2] > 0) { others[t].push(f.slice()); break; }
+    }
+  }
+  return others.map((o) => {
+    if (o.length === 0) return undefined;
+    const e = new Float32Array(o.length * FRAME_STRIDE);
+    o.forEach((f, i) => e.set(f, i * FRAME_STRIDE));
+    return e;
+  });
 }
 
 /** Reads a `.pose` file from disk into a DWPose-128 `PoseSequence`. */
 export async function readPoseFile(path: string, limits: Partial<ReadLimits> = {}): Promise<PoseSequence> {
-  const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-  const size = (await stat(path)).size;
-  if (size > maxBytes) throw new PoseFormatError(path, `${size} bytes, over the ${maxBytes}-byte limit`);
-  const bytes = await readFile(path);
-  return parsePoseFile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path, limits);
+  const bytes = await readInputFile(path, { maxBytes: limits.maxBytes ?? DEFAULT_LIMITS.maxBytes });
+  return parsePoseFile(bytes, path, limits);
 }
 
 // ───────────────────────────── DWPose-128 writer ─────────────────────────────
@@ -371,40 +391,57 @@ export function dwposeComponents(): PoseComponent[] {
 /**
  * Writes a sequence as `.pose` v0.2 in our DWPose-128 layout, in pixels of its frame, one person per frame; see the
  * module comment for how exactness is kept. Throws on non-finite values or a bad fps/frame size.
+ * `plain`: the four DWPose components only (no exactness or frame-size component; pixels rounded to float32 and the
+ * frame size to integers), for viewers that expect nothing else (sign.mt's `<pose-viewer>`).
  */
-export function encodePoseFile(seq: PoseSequence): Uint8Array {
+export function encodePoseFile(seq: PoseSequence, opts: { plain?: boolean } = {}): Uint8Array {
   seq.validate(seq.meta.id || '<sequence>');
   const { width, height, fps } = seq.meta;
   const frames = seq.frames;
+  // person slots: the signer in slot 0, the extra people of multi-person frames in slots 1… (empty slots: confidence 0)
+  let slots = 1;
+  for (let t = 0; t < frames; t++) slots = Math.max(slots, 1 + (seq.extraPeople?.[t]?.length ?? 0) / FRAME_STRIDE);
+  const source = slots === 1 ? seq.data : slotData(seq, slots);
   const components = dwposeComponents();
   const uint16 = (v: number) => Number.isInteger(v) && v >= 1 && v <= 0xffff;
   const sizeFits = uint16(width) && uint16(height);
   const clampSize = (v: number) => Math.max(1, Math.min(0xffff, Math.round(v)));
   const sx = sizeFits ? width : clampSize(width);
   const sy = sizeFits ? height : clampSize(height);
-  const { pixels, exact } = toPixels(seq.data, sx, sy);
-  const withExact = !(exact && sizeFits);
+  const { pixels, exact } = toPixels(source, sx, sy);
+  const withExact = !opts.plain && !(exact && sizeFits);
   const total = withExact ? 2 * POINTS : POINTS;
-  const xy = new Float32Array(frames * total * 2);
-  const confidence = new Float32Array(frames * total);
-  for (let t = 0; t < frames; t++) {
+  const xy = new Float32Array(frames * slots * total * 2);
+  const confidence = new Float32Array(frames * slots * total);
+  for (let ts = 0; ts < frames * slots; ts++) {
     for (let p = 0; p < POINTS; p++) {
-      const i = t * FRAME_STRIDE + p * CHANNELS;
-      const j = t * total + p;
+      const i = ts * FRAME_STRIDE + p * CHANNELS;
+      const j = ts * total + p;
       xy[j * 2] = pixels[i];
       xy[j * 2 + 1] = pixels[i + 1];
-      confidence[j] = seq.data[i + 2];
+      confidence[j] = source[i + 2];
       if (withExact) {
         // The hidden copy: exact normalised x, y with confidence 0, which every .pose reader treats as masked.
-        xy[(j + POINTS) * 2] = seq.data[i];
-        xy[(j + POINTS) * 2 + 1] = seq.data[i + 1];
+        xy[(j + POINTS) * 2] = source[i];
+        xy[(j + POINTS) * 2 + 1] = source[i + 1];
       }
     }
   }
   // One colour, so that viewers indexing colours by point never divide by zero; its points are never drawn.
   if (withExact) components.push({ name: EXACT_COMPONENT, format: 'XYC', points: [...POINT_NAMES], limbs: [], colors: [[0, 0, 0]] });
-  if (!sizeFits) components.push({ name: `${FRAME_SIZE_MARKER}${width}x${height}`, format: 'XYC', points: [], limbs: [], colors: [] });
+  if (!sizeFits && !opts.plain) components.push({ name: `${FRAME_SIZE_MARKER}${width}x${height}`, format: 'XYC', points: [], limbs: [], colors: [] });
   return encodePoseFileRaw({
-    version: 0.2, width: sx, height: sy, depth: 0, components, fps, frames, people: 1, dims: 2, data: xy, confidence,
+    version: 0.2, width: sx, height: sy, depth: 0, components, fps, frames, people: slots, dims: 2, data: xy, confidence,
   });
+}
+
+/** [frame][slot][384]: the signer, then the frame's extra people, then empty slots. */
+function slotData(seq: PoseSequence, slots: number): Float32Array {
+  const out = new Float32Array(seq.frames * slots * FRAME_STRIDE);
+  for (let t = 0; t < seq.frames; t++) {
+    out.set(seq.frame(t), t * slots * FRAME_STRIDE);
+    const e = seq.extraPeople?.[t];
+    if (e) out.set(e, (t * slots + 1) * FRAME_STRIDE);
+  }
+  return out;
 }

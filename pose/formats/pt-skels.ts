@@ -11,9 +11,10 @@
  * the other body points and the face c = 0. fps is 25 (PHOENIX-2014T). The raw frames (counter included) are
  * available through `parsePtSkelsLine` for metrics that need them (the PT DTW score trims at the counter peak).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
+import { readInputText } from '../fsio.js';
 import { PoseSequence } from '../sequence.js';
 import { CHANNELS, FRAME_STRIDE, PARTS } from '../skeleton.js';
 
@@ -83,10 +84,9 @@ export function ptToSequence(raw: PtSkelsRaw, meta: { id: string; text?: string 
   );
 }
 
-async function readLines(path: string | null): Promise<string[] | null> {
+async function readLines(path: string | null, maxBytes: number): Promise<string[] | null> {
   if (!path) return null;
-  const text = await readFile(path, 'utf8').catch(() => null);
-  if (text === null) return null;
+  const text = await readInputText(path, { maxBytes });
   const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
@@ -116,15 +116,13 @@ export interface PtSkelsItem {
  * sequence per line. A sibling with a different line count is an error naming both counts.
  */
 export async function* readPtSkels(path: string, limits: Partial<ReadLimits> = {}): AsyncGenerator<PtSkelsItem> {
-  const st = await stat(path).catch(() => null);
-  if (!st) throw new PoseFormatError(path, 'no such file');
   const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-  if (st.size > maxBytes) throw new PoseFormatError(path, `file is ${st.size} bytes, over the ${maxBytes}-byte limit`);
-  const lines = (await readLines(path)) ?? [];
+  const lines = (await readLines(path, maxBytes)) ?? [];
+  if (lines.every((l) => l.trim() === '')) throw new PoseFormatError(path, 'holds no sequence (an empty .skels file)');
   const side: Record<'files' | 'text' | 'gloss', string[] | null> = { files: null, text: null, gloss: null };
   for (const ext of ['files', 'text', 'gloss'] as const) {
     const p = await sibling(path, ext);
-    const l = await readLines(p);
+    const l = await readLines(p, maxBytes);
     if (l && l.length !== lines.length) throw new PoseFormatError(path, `${lines.length} sequences but ${p} has ${l.length} lines`);
     side[ext] = l;
   }

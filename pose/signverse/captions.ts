@@ -16,14 +16,50 @@ export interface SignVerseCaptions {
   id: string;
   /** Language tag of the chosen track (`en`, `en-de`, ...), or null when no English track exists. */
   language: string | null;
-  /** Where the text came from: the JSON's `subtitle_en`, a VTT file, or nowhere. */
-  source: 'captions.json' | 'vtt' | null;
+  /** Where the text came from: the card's `caption.json`, the JSON's `subtitle_en`, a VTT file, or nowhere. */
+  source: 'caption.json' | 'captions.json' | 'vtt' | null;
   /** Name of the VTT file whose cues are in `captions` (null when none). */
   file: string | null;
   /** The English text (JSON `subtitle_en`, else the cue texts joined by spaces), or null. */
   text: string | null;
   /** Cues of the chosen English VTT (or the JSON's English segments when there is no VTT). */
   captions: Caption[];
+  /** Sign language code from the card's `caption.json` (`sign_language`), when given. */
+  signLanguage?: string | null;
+}
+
+/**
+ * The dataset card's `caption.json`: `{segments: [{start, end, text}], sign_language, document_text,
+ * english_source}`. Text: `document_text`, else the segment texts joined. Null when it is not such a file.
+ */
+export function parseCardCaption(id: string, json: string): SignVerseCaptions | null {
+  let doc: { segments?: unknown; sign_language?: unknown; document_text?: unknown; english_source?: unknown };
+  try {
+    doc = JSON.parse(json) as typeof doc;
+  } catch {
+    return null;
+  }
+  if (doc === null || typeof doc !== 'object') return null;
+  const captions: Caption[] = [];
+  for (const s of Array.isArray(doc.segments) ? doc.segments : []) {
+    const seg = s as { start?: unknown; end?: unknown; text?: unknown };
+    const start = Number(seg?.start);
+    const end = Number(seg?.end);
+    if (typeof seg?.text === 'string' && seg.text.trim() !== '' && Number.isFinite(start) && end > start) {
+      captions.push({ start, end, text: seg.text.replace(/\s+/g, ' ').trim() });
+    }
+  }
+  const documentText = typeof doc.document_text === 'string' ? doc.document_text.replace(/\s+/g, ' ').trim() : '';
+  const text = documentText || captions.map((c) => c.text).join(' ').trim() || null;
+  return {
+    id,
+    language: text !== null ? 'en' : null,
+    source: text !== null ? 'caption.json' : null,
+    file: 'caption.json',
+    text,
+    captions,
+    signLanguage: typeof doc.sign_language === 'string' && doc.sign_language.trim() !== '' ? doc.sign_language.trim() : null,
+  };
 }
 
 /** Seconds from `h:m:s.ms`, `m:s.ms` or `s` (`,` accepted as decimal separator); NaN when malformed. */
@@ -99,6 +135,9 @@ interface CaptionsJson {
  * file's content): `<id>.captions.json`'s `subtitle_en` when present and non-empty, and the cues of the English VTT.
  */
 export function selectSignVerseCaptions(id: string, files: readonly { name: string; text: string }[]): SignVerseCaptions {
+  const card = files.find((f) => (f.name.split('/').pop() ?? f.name) === 'caption.json');
+  const fromCard = card ? parseCardCaption(id, card.text) : null;
+  if (fromCard) return fromCard;
   const out: SignVerseCaptions = { id, language: null, source: null, file: null, text: null, captions: [] };
   const vtt = selectEnglishVtt(files.filter((f) => f.name.toLowerCase().endsWith('.vtt')).map((f) => f.name), id);
   if (vtt) {

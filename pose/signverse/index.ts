@@ -28,3 +28,4 @@ export {
   type SignVerseCaptions,
 } from './captions.js';
 export { parseCompleteMarker, formatCompleteMarker, type CompleteMarker } from './complete.js';
+export { resolveSignVerseHands, SIGNVERSE_HANDS_MODES, type SignVerseHandsMode } from './hands.js';

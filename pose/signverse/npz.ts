@@ -5,10 +5,8 @@
  * - body: x, y kept as stored; c = 1 where the stored "score" (an OpenPose subset index) is ≥ 0, else 0;
  * - face and hands: c = the raw DWPose score (0 or negative stays "missing");
  * - frames with num_persons = 0 have no person keys: people 0, all points (0, 0, 0);
- * - ≥ 2 persons: the pipeline stored hands as left = hands[2k], right = hands[2k+1] of the stacked
- *   [L0..L(N-1), R0..R(N-1)]. person_000's left hand is right; its true right hand R0 = hands[N] is re-assembled
- *   from person_(N>>1)'s left (N even) or right (N odd) hand when the payload holds that person; otherwise the
- *   stored right hand is kept and one warning per file says so;
+ * - ≥ 2 persons: every person is read (person_001… into `extraPeople`); the pipeline's hand mix-up of multi-person
+ *   frames is undone or not per clip, as `signverseHands` says (hands.ts);
  * - `frame_indices` is ignored (unreliable); frame t is payload t; fps from `fps` (25 when missing, as the trainer
  *   does), size from frame_widths/frame_heights[0] (else the first payload's frame_width/frame_height).
  * Writing mirrors the pipeline (numpy 1.x style: pickle protocol 3, numpy.core globals; protocol 4 with
@@ -17,13 +15,17 @@
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
 import { encodeNpy, npyHeader, parseNpy, parseNpyHeader, type NpyArray } from '../npy.js';
 import { NumpyArrayRef, PickleWriter, unpickle, type NumpyDtype, type PyKey, type PyValue } from '../pickle.js';
-import { PoseSequence, type SequenceMeta } from '../sequence.js';
+import type { PoseSequence, SequenceMeta } from '../sequence.js';
 import { CHANNELS, FRAME_STRIDE, PARTS } from '../skeleton.js';
-import { readZip, writeZip } from '../zip.js';
+import { ZipArchive, writeZip } from '../zip.js';
+import { applyHandLayout, type SignVerseHandsMode } from './hands.js';
+import { encodeCardNpz, isCardNpz, parseCardNpz, pyNumber, signVerseSequence, signVerseStem } from './card.js';
 
 export interface SignVerseParseOptions {
   /** Receives non-fatal findings (default: process.emitWarning). */
   onWarning?: (message: string) => void;
+  /** Hand labelling of frames with ≥ 2 people: decided from the data (default), as stored, or repaired. */
+  signverseHands?: SignVerseHandsMode;
 }
 
 export function defaultWarn(message: string): void {
@@ -44,23 +46,6 @@ function scalarNumber(v: NpyArray | undefined): number | null {
   const x = v.data[0];
   if (typeof x === 'number') return x;
   if (typeof x === 'bigint') return Number(x);
-  return null;
-}
-
-function pyNumber(v: PyValue | undefined): number | null {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (v instanceof NumpyArrayRef && v.size === 1 && v.raw && v.dtype) {
-    const dv = new DataView(v.raw.buffer, v.raw.byteOffset, v.raw.byteLength);
-    const le = v.dtype.byteOrder !== '>';
-    switch (v.dtype.code) {
-      case 'i4': return dv.getInt32(0, le);
-      case 'i8': return Number(dv.getBigInt64(0, le));
-      case 'f4': return dv.getFloat32(0, le);
-      case 'f8': return dv.getFloat64(0, le);
-    }
-  }
   return null;
 }
 
@@ -143,13 +128,55 @@ const P0_KEYS: Record<Part, [string, string]> = {
   right_hand: ['person_000_right_hand_keypoints', 'person_000_right_hand_scores'],
 };
 
+// Keys are built once per person prefix and reused: a frame loop that builds them per frame spends its time making
+// and hashing fresh strings (the payload's own keys are interned by the unpickler).
+const KEY_CACHE = new Map<string, Record<Part, [string, string]>>([['person_000', P0_KEYS]]);
+const PREFIX_CACHE: [string, string][][] = [];
+
+/** The keypoint and score keys of every part for a person prefix. */
+function partKeys(prefix: string): Record<Part, [string, string]> {
+  let keys = KEY_CACHE.get(prefix);
+  if (keys === undefined) {
+    keys = {
+      body: [`${prefix}_body_keypoints`, `${prefix}_body_scores`],
+      face: [`${prefix}_face_keypoints`, `${prefix}_face_scores`],
+      left_hand: [`${prefix}_left_hand_keypoints`, `${prefix}_left_hand_scores`],
+      right_hand: [`${prefix}_right_hand_keypoints`, `${prefix}_right_hand_scores`],
+    };
+    if (KEY_CACHE.size < 1024) KEY_CACHE.set(prefix, keys);
+  }
+  return keys;
+}
+
 /** The person key prefix present in a payload: person_000 (also person_0 / person_00, as the trainer tries). */
 function personPrefix(d: Map<PyKey, PyValue>, k: number): string | null {
   if (k === 0 && d.has(P0_KEYS.body[0])) return 'person_000';
-  for (const p of [`person_${String(k).padStart(3, '0')}`, `person_${k}`, `person_${String(k).padStart(2, '0')}`]) {
-    if (d.has(`${p}_body_keypoints`)) return p;
+  let candidates = PREFIX_CACHE[k];
+  if (candidates === undefined) {
+    candidates = [`person_${String(k).padStart(3, '0')}`, `person_${k}`, `person_${String(k).padStart(2, '0')}`].map((p) => [p, `${p}_body_keypoints`]);
+    if (k < 1024) PREFIX_CACHE[k] = candidates;
   }
+  for (const [p, bodyKey] of candidates) if (d.has(bodyKey)) return p;
   return null;
+}
+
+/**
+ * Hands out zeroed Float32Array views of a few large buffers: one typed array per frame would give the garbage
+ * collector tens of thousands of small off-heap buffers to track per video (it was a third of reading time).
+ */
+class FloatArena {
+  private buf = new Float32Array(0);
+  private used = 0;
+
+  take(n: number): Float32Array {
+    if (this.used + n > this.buf.length) {
+      this.buf = new Float32Array(Math.max(n, 1 << 16));
+      this.used = 0;
+    }
+    const v = this.buf.subarray(this.used, this.used + n);
+    this.used += n;
+    return v;
+  }
 }
 
 /**
@@ -166,8 +193,9 @@ export function parseSignVerseNpz(
   const lim = { ...DEFAULT_LIMITS, ...limits };
   const warn = opts.onWarning ?? defaultWarn;
   const fail = (problem: string): never => { throw new PoseFormatError(file, problem); };
-  const members = new Map<string, Uint8Array>();
-  for (const e of readZip(bytes, file, { limits: lim })) members.set(e.name.replace(/\.npy$/, ''), e.data);
+  // Members are inflated only when read: an unused (or bomb) member costs nothing.
+  const members = new ZipArchive(bytes, file, { limits: lim }).byStem('.npy');
+  if (isCardNpz(members)) return parseCardNpz(members, file, meta, lim, opts);
   const payloadBytes = members.get('frame_payloads');
   if (!payloadBytes) return fail('not a SignVerse poses.npz: no frame_payloads member');
   const small = (key: string): NpyArray | undefined => {
@@ -196,10 +224,26 @@ export function parseSignVerseNpz(
 
   const data = new Float32Array(frames * FRAME_STRIDE);
   const people = new Uint8Array(frames);
+  const extra: (Float32Array | undefined)[] = new Array(frames);
+  const extraArena = new FloatArena();
+  let missingPeople = 0;
   const done = new Uint8Array(frames);
   const copier = new PointCopier(fail);
   let firstSize: [number, number] | null = null;
-  let handsKept = 0;
+
+  /** Person `prefix` of frame dict d into out[base .. base + 384). */
+  const readPerson = (d: Map<PyKey, PyValue>, prefix: string, t: number, out: Float32Array, base: number): void => {
+    const keys = partKeys(prefix);
+    for (const part of PART_ORDER) {
+      const { start, count } = PART_INFO[part];
+      const [kk, ks] = keys[part];
+      const vk = d.get(kk);
+      const vs = d.get(ks);
+      if (vk === undefined || vs === undefined) return fail(`frame ${t}: ${vk === undefined ? kk : ks} is missing`);
+      copier.xy(vk, kk, t, count, out, base + start * CHANNELS);
+      copier.scores(vs, ks, t, count, out, base + start * CHANNELS, part === 'body');
+    }
+  };
 
   /** Frame dict t → data/people (person_000; see the module comment for the quirks). */
   const convert = (d: Map<PyKey, PyValue>, t: number): void => {
@@ -219,24 +263,19 @@ export function parseSignVerseNpz(
     const p0 = personPrefix(d, 0);
     if (p0 === null) return fail(`frame ${t}: num_persons is ${n} but person_000_body_keypoints is missing`);
     people[t] = Math.min(n, 255);
-    const base = t * FRAME_STRIDE;
-    for (const part of PART_ORDER) {
-      const { start, count } = PART_INFO[part];
-      let prefix = p0;
-      let side: Part = part;
-      if (part === 'right_hand' && n >= 2) {
-        // true right hand of person 0 is stacked hand N: stored under person (N >> 1), left if N even else right
-        const holder = personPrefix(d, n >> 1);
-        if (holder !== null) { prefix = holder; side = n % 2 === 0 ? 'left_hand' : 'right_hand'; } else handsKept++;
+    readPerson(d, p0, t, data, t * FRAME_STRIDE);
+    if (n >= 2) {
+      const prefixes: string[] = [];
+      for (let k = 1; k < n; k++) {
+        const pk = personPrefix(d, k);
+        if (pk === null) { missingPeople++; break; } // people are kept in order up to the first one missing
+        prefixes.push(pk);
       }
-      const fast = prefix === 'person_000';
-      const kk = fast ? P0_KEYS[side][0] : `${prefix}_${side}_keypoints`;
-      const ks = fast ? P0_KEYS[side][1] : `${prefix}_${side}_scores`;
-      const vk = d.get(kk);
-      const vs = d.get(ks);
-      if (vk === undefined || vs === undefined) return fail(`frame ${t}: ${vk === undefined ? kk : ks} is missing`);
-      copier.xy(vk, kk, t, count, data, base + start * CHANNELS);
-      copier.scores(vs, ks, t, count, data, base + start * CHANNELS, part === 'body');
+      if (prefixes.length > 0) {
+        const e = extraArena.take(prefixes.length * FRAME_STRIDE);
+        prefixes.forEach((pk, i) => readPerson(d, pk, t, e, i * FRAME_STRIDE));
+        extra[t] = e;
+      }
     }
   };
 
@@ -265,9 +304,7 @@ export function parseSignVerseNpz(
     if (!(d instanceof Map)) return fail(`frame ${t}: payload is not a dict`);
     convert(d, t);
   }
-  if (handsKept > 0) {
-    warn(`${file}: ${handsKept} frame(s) with ≥2 persons lack the person holding person_000's right hand; kept the stored (possibly mislabelled) right hand`);
-  }
+  if (missingPeople > 0) warn(`${file}: ${missingPeople} frame(s) hold fewer person entries than num_persons says; kept those present`);
   if (totalFrames !== null && totalFrames !== frames) warn(`${file}: total_frames is ${totalFrames} but frame_payloads holds ${frames} frames; using ${frames}`);
 
   let width = widths && widths.data.length > 0 ? Number(widths.data[0]) : firstSize?.[0] ?? Number.NaN;
@@ -275,30 +312,9 @@ export function parseSignVerseNpz(
   if (meta?.width !== undefined) width = meta.width;
   if (meta?.height !== undefined) height = meta.height;
   if (!(width > 0 && height > 0)) fail(`no usable frame size (frame_widths/frame_heights give ${width}×${height})`);
-  const base: SequenceMeta = {
-    id: videoId ?? stemOf(file),
-    fps: fps ?? 25,
-    width,
-    height,
-    text: null,
-    gloss: null,
-    language: null,
-    signLanguage: null,
-    signer: null,
-    source: 'signverse',
-  };
-  const merged: SequenceMeta = { ...base };
-  for (const [k, v] of Object.entries(meta ?? {})) if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
-  if (!(merged.fps > 0 && Number.isFinite(merged.fps))) fail(`fps must be positive, got ${merged.fps}`);
-  return new PoseSequence(merged, data, people);
+  return signVerseSequence(file, { id: videoId ?? signVerseStem(file), fps: fps ?? 25, width, height }, meta, data, people, extra, opts.signverseHands);
 }
 
-function stemOf(file: string): string {
-  const parts = file.split(/[/\\]/).filter(Boolean);
-  // <vid>/npz/poses.npz → <vid>
-  if (parts.length >= 3 && parts[parts.length - 2] === 'npz') return parts[parts.length - 3];
-  return (parts.pop() ?? 'poses').replace(/\.npz$/, '');
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Writing
@@ -306,6 +322,22 @@ function stemOf(file: string): string {
 export interface SignVerseEncodeOptions {
   /** 3 (default: numpy 1.x style, numpy.core globals) or 4 (numpy 2.x style, numpy._core globals). */
   protocol?: 3 | 4;
+  /**
+   * Hands of multi-person frames: `own` (default: each person's own hands, as a fixed writer stores them) or
+   * `pipeline` (the released pipeline's mixed-up layout, hands.ts; for reproducing its files).
+   */
+  handLayout?: 'own' | 'pipeline';
+  /** `pipeline` (default: frame_payloads, normalised) or `card` (the dataset card's `frames`, pixels; card.ts). */
+  layout?: 'pipeline' | 'card';
+}
+
+/** The people of frame t to write: the signer, then the extra people (hands laid out as asked). */
+export function framePeopleToWrite(seq: PoseSequence, t: number, handLayout: 'own' | 'pipeline' = 'own'): Float32Array[] {
+  if (seq.people[t] === 0) return [];
+  const persons = [seq.frame(t)];
+  const e = seq.extraPeople?.[t];
+  if (e) for (let o = 0; o < e.length; o += FRAME_STRIDE) persons.push(e.subarray(o, o + FRAME_STRIDE));
+  return handLayout === 'pipeline' ? applyHandLayout(persons) : persons;
 }
 
 const KEY_SUFFIX: Record<Part, [string, string]> = {
@@ -315,18 +347,17 @@ const KEY_SUFFIX: Record<Part, [string, string]> = {
   right_hand: ['_right_hand_keypoints', '_right_hand_scores'],
 };
 
-/** The pickled `frame_payloads` object array of a sequence (person_000 only; empty payloads where people = 0). */
+/** The pickled `frame_payloads` object array of a sequence (every person with points; empty payloads where people = 0). */
 export function encodeSignVersePayloads(seq: PoseSequence, opts: SignVerseEncodeOptions = {}): Uint8Array {
   const protocol = opts.protocol ?? 3;
   // ~2.1 KB per person-frame, ~90 B per empty frame
   let present = 0;
-  for (let t = 0; t < seq.frames; t++) if (seq.people[t] > 0) present++;
+  for (let t = 0; t < seq.frames; t++) present += seq.peopleWithPoints(t);
   const sizeHint = 4096 + present * 2200 + (seq.frames - present) * 128;
   const w = new PickleWriter({ protocol, numpyModule: protocol >= 4 ? 'numpy._core' : 'numpy.core', sizeHint });
   const frames = seq.frames;
   const width = Math.round(seq.meta.width);
   const height = Math.round(seq.meta.height);
-  const d = seq.data;
   w.objectArrayBegin([frames]);
   for (let b = 0; b < frames; b += 1000) {
     const end = Math.min(frames, b + 1000);
@@ -337,20 +368,22 @@ export function encodeSignVersePayloads(seq: PoseSequence, opts: SignVerseEncode
       w.str('num_persons'); w.scalar('<i4', seq.people[t]);
       w.str('frame_width'); w.scalar('<i4', width);
       w.str('frame_height'); w.scalar('<i4', height);
-      if (seq.people[t] > 0) {
-        const base = t * FRAME_STRIDE;
+      const persons = framePeopleToWrite(seq, t, opts.handLayout);
+      for (let k = 0; k < persons.length; k++) {
+        const d = persons[k];
+        const prefix = `person_${String(k).padStart(3, '0')}`;
         for (const part of PART_ORDER) {
           const { start, count } = PART_INFO[part];
-          const o = base + start * CHANNELS;
+          const o = start * CHANNELS;
           const [kSuffix, sSuffix] = KEY_SUFFIX[part];
-          w.str(`person_000${kSuffix}`);
+          w.str(`${prefix}${kSuffix}`);
           w.ndarrayWith('<f4', [count, 2], count * 8, (dv, at) => {
             for (let i = 0; i < count; i++) {
               dv.setFloat32(at + i * 8, d[o + i * CHANNELS], true);
               dv.setFloat32(at + i * 8 + 4, d[o + i * CHANNELS + 1], true);
             }
           });
-          w.str(`person_000${sSuffix}`);
+          w.str(`${prefix}${sSuffix}`);
           w.ndarrayWith('<f4', [count], count * 4, (dv, at) => {
             for (let i = 0; i < count; i++) {
               const c = d[o + i * CHANNELS + 2];
@@ -377,6 +410,7 @@ function i4(shape: number[], values: ArrayLike<number>): NpyArray {
  * `np.load(path, allow_pickle=True)` under numpy 1.x and 2.x (protocol 3, the default) or numpy 2.x (protocol 4).
  */
 export function encodeSignVerseNpz(seq: PoseSequence, opts: SignVerseEncodeOptions = {}): Uint8Array {
+  if (opts.layout === 'card') return encodeCardNpz(seq, (t) => framePeopleToWrite(seq, t, opts.handLayout));
   seq.validate(seq.meta.id || '<sequence>'); // finite values, positive fps and size: what the reader will demand
   const frames = seq.frames;
   const fps = Math.round(seq.meta.fps);

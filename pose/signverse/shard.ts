@@ -3,21 +3,25 @@
  * (`<vid>/npz/poses.npz` + `<vid>/captions/*.vtt`) and bare `poses.npz` files. Reading streams: one video's bytes at
  * a time. Writing produces the shard layout of the pipeline (Python tarfile, PAX headers).
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
+import { checkInputFile, openInputStream, readInputFile, readInputText, withAtomicFile } from '../fsio.js';
 import type { PoseSequence } from '../sequence.js';
 import { readTar, TarWriter } from '../tar.js';
 import { formatVtt, selectSignVerseCaptions, type SignVerseCaptions } from './captions.js';
 import { formatCompleteMarker, parseCompleteMarker } from './complete.js';
 import { defaultWarn, encodeSignVerseNpz, parseSignVerseNpz, type SignVerseEncodeOptions } from './npz.js';
+import type { SignVerseHandsMode } from './hands.js';
 
 export interface SignVerseReadOptions {
   limits?: Partial<ReadLimits>;
   /** Receives non-fatal findings (default: process.emitWarning). */
   onWarning?: (message: string) => void;
+  /** Hand labelling of frames with ≥ 2 people (hands.ts): `auto` (default), `stored` or `repair`. */
+  signverseHands?: SignVerseHandsMode;
 }
 
 /** What one video folder contributes, collected while streaming. */
@@ -25,13 +29,19 @@ interface VideoFiles {
   /** Folder path inside the archive (or on disk): `<vid>`, `dataset/<vid>`, ... */
   folder: string;
   npz: Uint8Array | null;
+  /** poses.npz's path inside the folder when not the pipeline's `npz/poses.npz` (the card's `poses.npz`). */
+  npzName?: string;
   complete: string | null;
   captions: { name: string; text: string }[];
 }
 
 const utf8 = new TextDecoder('utf-8');
 
-/** Classifies an archive path: which video folder it belongs to and what it is; null for anything else. */
+/**
+ * Classifies an archive path: which video folder it belongs to and what it is; null for anything else. The
+ * pipeline's layout is `<vid>/npz/poses.npz`, `<vid>/npz/.complete`, `<vid>/captions/*.vtt`; the dataset card's is
+ * `<vid>/poses.npz`, `<vid>/caption.json` and `<vid>.complete` (beside the folder, or inside it).
+ */
 function classify(path: string): { folder: string; kind: 'npz' | 'complete' | 'caption' } | null {
   const parts = path.split('/');
   const name = parts[parts.length - 1];
@@ -40,6 +50,11 @@ function classify(path: string): { folder: string; kind: 'npz' | 'complete' | 'c
   if (sub === 'npz' && name === 'poses.npz') return { folder, kind: 'npz' };
   if (sub === 'npz' && name === '.complete') return { folder, kind: 'complete' };
   if (sub === 'captions' && (name.toLowerCase().endsWith('.vtt') || name.endsWith('.captions.json'))) return { folder, kind: 'caption' };
+  const parent = parts.slice(0, -1).join('/');
+  if (name === 'poses.npz') return { folder: parent, kind: 'npz' };
+  if (name === 'caption.json') return { folder: parent, kind: 'caption' };
+  const vid = name.endsWith('.complete') ? name.slice(0, -'.complete'.length) : '';
+  if (vid !== '') return { folder: sub === vid ? parent : [...parts.slice(0, -1), vid].join('/'), kind: 'complete' };
   return null;
 }
 
@@ -51,14 +66,15 @@ function videoFromFiles(v: VideoFiles, where: string, opts: SignVerseReadOptions
     return null;
   }
   const folderId = v.folder.split('/').pop() || undefined;
-  const npzFile = `${label}/npz/poses.npz`;
-  const seq = parseSignVerseNpz(v.npz, npzFile, undefined, opts.limits, { onWarning: warn });
+  const npzFile = `${label}/${v.npzName ?? 'npz/poses.npz'}`;
+  const seq = parseSignVerseNpz(v.npz, npzFile, undefined, opts.limits, { onWarning: warn, signverseHands: opts.signverseHands });
   if (!seq.meta.id && folderId) seq.meta.id = folderId;
   const caps = selectSignVerseCaptions(seq.meta.id, v.captions);
   if (caps.text !== null) {
     seq.meta.text = caps.text;
     seq.meta.language = 'en';
   }
+  if (caps.signLanguage) seq.meta.signLanguage = caps.signLanguage;
   if (v.complete !== null) {
     const m = parseCompleteMarker(v.complete);
     if (m.fps !== null && m.fps !== seq.meta.fps) warn(`${label}: .complete says fps=${m.fps}, poses.npz says ${seq.meta.fps}`);
@@ -103,6 +119,7 @@ async function* tarVideos(
     }
     current ??= { folder: c.folder, npz: null, complete: null, captions: [] };
     if (c.kind === 'npz') {
+      if (!m.name.endsWith('/npz/poses.npz')) current.npzName = 'poses.npz';
       if (m.data) current.npz = m.data;
       else current.npz = new Uint8Array(0); // present but not read (captions-only pass)
     } else if (m.data) {
@@ -115,23 +132,39 @@ async function* tarVideos(
 
 async function readFolder(dir: string, withPoses: boolean, limits: ReadLimits): Promise<VideoFiles> {
   const v: VideoFiles = { folder: basename(dir), npz: null, complete: null, captions: [] };
+  if (await isFile(join(dir, 'poses.npz'))) {
+    // the dataset card's layout: <vid>/poses.npz, <vid>/caption.json, <vid>.complete beside (or in) the folder
+    v.npzName = 'poses.npz';
+    if (withPoses) v.npz = await readBounded(join(dir, 'poses.npz'), limits);
+    const marker = `${basename(dir)}.complete`;
+    v.complete = (await readOptionalText(join(dirname(dir), marker))) ?? (await readOptionalText(join(dir, marker)));
+    const caption = await readOptionalText(join(dir, 'caption.json'));
+    if (caption !== null) v.captions.push({ name: 'caption.json', text: caption });
+    return v;
+  }
   const npzPath = join(dir, 'npz', 'poses.npz');
   if (withPoses) v.npz = await readBounded(npzPath, limits);
-  v.complete = await readFile(join(dir, 'npz', '.complete'), 'utf8').catch(() => null);
+  v.complete = await readOptionalText(join(dir, 'npz', '.complete'));
   const capDir = join(dir, 'captions');
   const names = await readdir(capDir).catch(() => [] as string[]);
   for (const name of names.sort()) {
     if (!name.toLowerCase().endsWith('.vtt') && !name.endsWith('.captions.json')) continue;
-    const text = await readFile(join(capDir, name), 'utf8');
+    const text = await readInputText(join(capDir, name), { maxBytes: SMALL_FILE_BYTES });
     v.captions.push({ name, text });
   }
   return v;
 }
 
-async function readBounded(path: string, limits: ReadLimits): Promise<Uint8Array> {
-  const st = await stat(path);
-  if (st.size > limits.maxBytes) throw new PoseFormatError(path, `${st.size} bytes exceed the limit of ${limits.maxBytes}`);
-  return new Uint8Array(await readFile(path));
+/** Largest `.complete` marker or caption file read (they are a few KiB). */
+const SMALL_FILE_BYTES = 64 * 1024 * 1024;
+
+/** A small side file (marker, captions) as text, bounded; null when there is no such file. */
+async function readOptionalText(path: string): Promise<string | null> {
+  return (await isFile(path)) ? readInputText(path, { maxBytes: SMALL_FILE_BYTES }) : null;
+}
+
+function readBounded(path: string, limits: ReadLimits): Promise<Uint8Array> {
+  return readInputFile(path, { maxBytes: limits.maxBytes });
 }
 
 async function isFile(p: string): Promise<boolean> {
@@ -140,6 +173,7 @@ async function isFile(p: string): Promise<boolean> {
 
 /** Whether a file starts like a zip (an npz) rather than a tar. */
 async function looksLikeZip(path: string): Promise<boolean> {
+  await checkInputFile(path);
   const fh = await open(path, 'r');
   try {
     const b = new Uint8Array(4);
@@ -161,7 +195,7 @@ async function sources(path: string, limits: ReadLimits, depth = 0): Promise<Sou
     return [{ kind: 'tar', path }];
   }
   if (!st.isDirectory()) throw new PoseFormatError(path, 'neither a file nor a directory');
-  if (await isFile(join(path, 'npz', 'poses.npz'))) return [{ kind: 'folder', path }];
+  if (await isFile(join(path, 'npz', 'poses.npz')) || (await isFile(join(path, 'poses.npz')))) return [{ kind: 'folder', path }];
   if (depth >= 4) return [];
   const names = (await readdir(path)).sort();
   if (names.length > limits.maxEntries) throw new PoseFormatError(path, `more than ${limits.maxEntries} entries`);
@@ -185,7 +219,7 @@ export async function* readSignVerse(path: string, opts: SignVerseReadOptions = 
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   for (const src of await sources(path, limits)) {
     if (src.kind === 'tar') {
-      yield* readSignVerseTar(createReadStream(src.path, { highWaterMark: 1 << 20 }), src.path, opts);
+      yield* readSignVerseTar(await openInputStream(src.path), src.path, opts);
     } else if (src.kind === 'folder') {
       const v = await readFolder(src.path, true, limits);
       const seq = videoFromFiles({ ...v, folder: '' }, src.path, opts);
@@ -196,7 +230,9 @@ export async function* readSignVerse(path: string, opts: SignVerseReadOptions = 
       const v: VideoFiles = inVideo
         ? { ...(await readFolder(dirname(dirname(src.path)), false, limits)), npz, folder: '' }
         : { folder: '', npz, complete: null, captions: [] };
-      const seq = inVideo ? videoFromFiles(v, dirname(dirname(src.path)), opts) : parseSignVerseNpz(npz, src.path, undefined, opts.limits, { onWarning: opts.onWarning });
+      const seq = inVideo
+        ? videoFromFiles(v, dirname(dirname(src.path)), opts)
+        : parseSignVerseNpz(npz, src.path, undefined, opts.limits, { onWarning: opts.onWarning, signverseHands: opts.signverseHands });
       if (seq) yield seq;
     }
   }
@@ -211,12 +247,12 @@ export async function readSignVerseCaptions(path: string, opts: SignVerseReadOpt
   const out = new Map<string, SignVerseCaptions>();
   for (const src of await sources(path, limits)) {
     if (src.kind === 'tar') {
-      for await (const v of tarVideos(createReadStream(src.path, { highWaterMark: 1 << 20 }), src.path, opts, false)) {
+      for await (const v of tarVideos(await openInputStream(src.path), src.path, opts, false)) {
         const id = v.folder.split('/').pop() ?? v.folder;
         out.set(id, selectSignVerseCaptions(id, v.captions));
       }
     } else {
-      const folder = src.kind === 'folder' ? src.path : dirname(dirname(src.path));
+      const folder = src.kind === 'folder' ? src.path : basename(dirname(src.path)) === 'npz' ? dirname(dirname(src.path)) : dirname(src.path);
       const v = await readFolder(folder, false, limits);
       const id = basename(folder);
       out.set(id, selectSignVerseCaptions(id, v.captions));
@@ -228,6 +264,12 @@ export async function readSignVerseCaptions(path: string, opts: SignVerseReadOpt
 export interface SignVerseShardWriteOptions extends SignVerseEncodeOptions {
   /** Member mtime in seconds since the epoch (default: now). */
   mtime?: number;
+  /**
+   * `pipeline` (default): `<id>/captions/<id>.en.vtt`, `<id>/npz/.complete`, `<id>/npz/poses.npz` with
+   * frame_payloads, as the extraction pipeline writes them. `card`: the dataset card's `<id>.complete`,
+   * `<id>/caption.json` and `<id>/poses.npz` (pixel coordinates, `frames`).
+   */
+  layout?: 'pipeline' | 'card';
 }
 
 /** A video id usable as a folder name in a shard. */
@@ -239,15 +281,23 @@ function checkId(id: string): string {
 /**
  * Writes sequences as a SignVerse-2M tar shard at `outPath`, streaming (one video in memory at a time). Per video:
  * `<id>/`, `<id>/captions/<id>.en.vtt` (when meta.text: one cue spanning the sequence), `<id>/npz/.complete`,
- * `<id>/npz/poses.npz`, in the sorted order and PAX layout of Python's tarfile. On an error the partial file is
- * removed.
+ * `<id>/npz/poses.npz`, in the sorted order and PAX layout of Python's tarfile. The shard is written to a temporary
+ * name beside `outPath` and renamed when complete; on an error nothing is left behind.
  */
 export async function writeSignVerseShard(
   outPath: string,
   seqs: Iterable<PoseSequence> | AsyncIterable<PoseSequence>,
   opts: SignVerseShardWriteOptions = {},
 ): Promise<void> {
-  const out = createWriteStream(outPath);
+  await withAtomicFile(outPath, (tmp) => writeShardTo(tmp, seqs, opts));
+}
+
+async function writeShardTo(
+  outPath: string,
+  seqs: Iterable<PoseSequence> | AsyncIterable<PoseSequence>,
+  opts: SignVerseShardWriteOptions,
+): Promise<void> {
+  const out = createWriteStream(outPath, { flags: 'wx' });
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   failed.catch(() => undefined);
   const tar = new TarWriter(out);
@@ -259,6 +309,10 @@ export async function writeSignVerseShard(
       if (seen.has(id)) throw new Error(`writeSignVerseShard: video id '${id}' appears twice`);
       seen.add(id);
       const mtime = opts.mtime ?? Date.now() / 1000;
+      if (opts.layout === 'card') {
+        await addCardVideo(tar, seq, id, mtime, opts);
+        continue;
+      }
       await tar.addDirectory(id, mtime);
       const text = seq.meta.text?.trim();
       if (text) {
@@ -278,8 +332,29 @@ export async function writeSignVerseShard(
   try {
     await Promise.race([work(), failed]);
   } catch (err) {
-    out.destroy();
-    await rm(outPath, { force: true }).catch(() => undefined); // no half-written shard left behind
-    throw err;
+    // Wait for the stream to close: one destroyed before its file was opened still creates it afterwards, and the
+    // temporary file must exist (or not) for good before withAtomicFile removes it.
+    if (!out.closed) await new Promise<void>((resolve) => { out.once('close', () => resolve()); out.destroy(); });
+    throw err; // withAtomicFile removes the temporary file: no half-written shard is left behind
   }
+}
+
+/** One video in the dataset card's layout (sorted like Python's tarfile: `<id>.complete` sorts before `<id>/`). */
+async function addCardVideo(tar: TarWriter, seq: PoseSequence, id: string, mtime: number, opts: SignVerseShardWriteOptions): Promise<void> {
+  const enc = new TextEncoder();
+  const npz = encodeSignVerseNpz(seq, { ...opts, layout: 'card' });
+  await tar.addFile(`${id}.complete`, enc.encode(formatCompleteMarker(id, seq.meta.fps, seq.frames, new Date(mtime * 1000))), mtime);
+  await tar.addDirectory(id, mtime);
+  const text = seq.meta.text?.trim();
+  if (text) {
+    const caption = {
+      video_id: id,
+      sign_language: seq.meta.signLanguage ?? null,
+      english_source: seq.meta.language === 'en' || !seq.meta.language ? 'manual_or_auto_en' : seq.meta.language,
+      document_text: text,
+      segments: [{ start: 0, end: Number((seq.frames / seq.meta.fps).toFixed(3)), text }],
+    };
+    await tar.addFile(`${id}/caption.json`, enc.encode(`${JSON.stringify(caption, null, 2)}\n`), mtime);
+  }
+  await tar.addFile(`${id}/poses.npz`, npz, mtime);
 }

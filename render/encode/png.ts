@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { ensureDir, writeFileAtomic } from '../../pose/fsio.js';
 import { encodeFramesOrdered, type EncodeOptions, type FrameSource } from './frames.js';
 
 /** PNG bytes of one raw RGB frame. */
@@ -15,12 +15,12 @@ export function pngFrameName(i: number): string {
 
 /** Writes every frame as DIR/000000.png, 000001.png, …; returns the number written. */
 export async function writePngDirectory(source: FrameSource, dir: string, opts: EncodeOptions = {}): Promise<number> {
-  await mkdir(dir, { recursive: true });
+  await ensureDir(dir);
   await encodeFramesOrdered(
     source,
     async (raw, i) => {
       const png = await encodePng(raw, source.width, source.height);
-      await writeFile(join(dir, pngFrameName(i)), png);
+      await writeFileAtomic(join(dir, pngFrameName(i)), png); // temporary name, then rename: no truncated frame
     },
     () => undefined,
     opts,

@@ -5,7 +5,7 @@ import {
 } from '../../corpus/procedural/index.js';
 import { handLocal, handshapeVector } from '../../corpus/procedural/hand.js';
 import { LEXICAL_HANDSHAPES } from '../../corpus/procedural/handshapes.js';
-import { hashSeed, mulberry32, Rng } from '../../corpus/procedural/prng.js';
+import { hashSeed, mulberry32, Rng } from '../../nn/rng.js';
 import { TRANSITIVE, INTRANSITIVE, MOTION, ADJECTIVES, TIMES } from '../../corpus/procedural/words.js';
 
 const W = 1280;
@@ -81,7 +81,7 @@ describe('lexicon and handshapes', () => {
 });
 
 describe('grammar', () => {
-  const rng = new Rng(7);
+  const rng = Rng.fromState(7);
   const sentences = Array.from({ length: 3000 }, () => sentenceOf(sampleFrame(rng)));
   const verbGlosses = new Set([...TRANSITIVE, ...INTRANSITIVE, ...MOTION].map((v) => v.gloss).concat(ADJECTIVES.map((a) => a.gloss)));
   const timeGlosses = new Set(TIMES.map((t) => t.gloss));

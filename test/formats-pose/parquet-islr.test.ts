@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { PoseFormatError } from '../../pose/errors.js';
 import { BODY, PARTS } from '../../pose/skeleton.js';
 import { parseIslrParquet, readIslrParquet } from '../../pose/formats/parquet-islr.js';

@@ -128,7 +128,7 @@ describe('malformed .pose input', () => {
 
   it('zero frame size or fps cannot be normalised', () => {
     expectPoseError(() => parsePoseFile(encodePoseFileRaw(oneComponent({ width: 0 })), 'z.pose'), /frame size 0×100/);
-    expectPoseError(() => parsePoseFile(encodePoseFileRaw(oneComponent({ fps: 0 })), 'z.pose'), /fps must be a positive number/);
+    expectPoseError(() => parsePoseFile(encodePoseFileRaw(oneComponent({ fps: 0 })), 'z.pose'), /fps must be a number from 0\.1 to 1000, got 0/);
   });
 
   it('edge cases: no person slots, zero frames, several people (first present person, people counted)', () => {

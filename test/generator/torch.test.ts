@@ -80,5 +80,5 @@ describe.skipIf(!hasTorch)('generator PyTorch trainer (generator/torch/train.py)
     await rt.dispose();
     expect(seq.frames).toBeGreaterThanOrEqual(8);
     await expect(trainGeneratorTorch({ train: syntheticPairs(8, 1), config: micro, outDir: out, resume: true, corpus, python })).rejects.toThrow(/--resume/);
-  }, 120_000);
+  }, 300_000);
 });

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../corpus/procedural/prng.js';
+import { mulberry32 } from '../../nn/rng.js';
 import { FRAME_STRIDE, POINTS, PoseSequence } from '../../pose/index.js';
 
 /** Deterministic pseudo-random numbers in [0, 1). */

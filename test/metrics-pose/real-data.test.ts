@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { PoseSequence } from '../../pose/index.js';
 import { ptCounter, readPtSkels } from '../../pose/formats/pt-skels.js';
 import { readPoseFile } from '../../pose/formats/pose-format.js';

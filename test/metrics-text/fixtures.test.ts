@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { corpusBleu } from '../../benchmark/metrics/text/bleu.js';
 import { corpusChrf } from '../../benchmark/metrics/text/chrf.js';
 import { cocoRouge } from '../../benchmark/metrics/text/rouge.js';

@@ -16,6 +16,30 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('trainLoop', () => {
+  it('reports every step through onProgress, writing nothing itself, and stops on an abort with a checkpoint to resume', () => {
+    const p = new ParamStore(1);
+    p.add('w', [1], new Float32Array([3]));
+    const opt = new Adam(p, { weightDecay: 0, clipNorm: 10 });
+    const lossAt = () => tf.square(p.get('w')).sum() as tf.Scalar;
+    const seen: number[] = [];
+    const ctl = new AbortController();
+    const spy = vi.spyOn(process.stderr, 'write');
+    try {
+      expect(() => trainLoop({
+        params: p, optimizer: opt, lr: () => 0.1, steps: 20, outDir: join(dir, 'abort'), config: {}, lossAt: () => ({ loss: lossAt() }),
+        signal: ctl.signal, logEvery: 1,
+        onProgress: (q) => { seen.push(q.step); expect(q.steps).toBe(20); expect(q.loss).toMatch(/^\d+\.\d{5}$/); if (q.step === 7) ctl.abort(); },
+      })).toThrow(expect.objectContaining({ kind: 'aborted', message: expect.stringMatching(/step 7 of 20/) }));
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const r = trainLoop({ params: p, optimizer: opt, lr: () => 0.1, steps: 10, outDir: join(dir, 'abort'), config: {}, lossAt: () => ({ loss: lossAt() }), resume: true, onProgress: () => undefined });
+    expect(r.history.map((h) => h.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    p.dispose();
+  });
+
   it('minimises the loss and shows its parts, smoothed, in the log line without leaking tensors', () => {
     const p = new ParamStore(1);
     p.add('w', [2], new Float32Array([3, -2]));

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../shared.js';
 import { BODY_COLORS, HAND_EDGE_HSV } from '../../render/palette.js';
 import { DIM_0_6 } from '../../render/raster/image.js';

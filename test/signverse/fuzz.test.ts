@@ -4,15 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { PoseFormatError } from '../../pose/errors.js';
 import { parseNpy } from '../../pose/npy.js';
 import { unpickle } from '../../pose/pickle.js';
-import { parseSignVerseNpz, readSignVerseTar } from '../../pose/signverse/index.js';
+import { encodeSignVerseNpz, parseSignVerseNpz, readSignVerseTar } from '../../pose/signverse/index.js';
 import { readTar } from '../../pose/tar.js';
 import { readZip, writeZip } from '../../pose/zip.js';
 import { describeShared, sharedPath } from '../shared.js';
-import { npzOf, payload } from './helpers.js';
+import { multiPersonSequence, npzOf, payload } from './helpers.js';
 
 const SHARD = ['fixtures', 'signverse', 'Sign_DWPose_NPZ_000001.tar'] as const;
 const LIMITS = { maxBytes: 8 << 20, maxFrames: 10_000, maxEntries: 100_000, maxPeople: 64 };
@@ -66,6 +66,19 @@ describe('fuzz: restricted unpickler and npy', () => {
         });
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it('survives mutated dataset-card frames (pixels, nested person dicts, several people)', () => {
+    const card = encodeSignVerseNpz(multiPersonSequence(4, 3), { layout: 'card' });
+    const members = readZip(card, 'c');
+    const frames = (members.find((e) => e.name === 'frames.npy') as { data: Uint8Array }).data;
+    fc.assert(
+      fc.property(mutation(frames.length), (m) => {
+        const zip = writeZip(members.map((e) => (e.name === 'frames.npy' ? { name: e.name, data: apply(e.data, m) } : e)));
+        onlyPoseFormatErrors(() => parseSignVerseNpz(zip, 'card.npz', undefined, LIMITS, { onWarning: () => undefined }).validate());
+      }),
+      { numRuns: 800 },
     );
   });
 

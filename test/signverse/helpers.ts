@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { encodeNpy, type NpyArray } from '../../pose/npy.js';
 import { NumpyArrayRef, NumpyDtype, NumpyScalar, type PickleInput, type PyKey } from '../../pose/pickle.js';
 import { writeZip } from '../../pose/zip.js';
+import { PoseSequence } from '../../pose/sequence.js';
+import { CHANNELS, FRAME_STRIDE, PARTS } from '../../pose/skeleton.js';
 
 /** A pickled-style float32 ndarray. */
 export function f4(shape: number[], values: ArrayLike<number>): NumpyArrayRef {
@@ -74,3 +76,49 @@ export function runPython(py: string, code: string, args: string[] = []): string
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
   return r.stdout;
 }
+
+/** Person at horizontal centre cx: body around it, each hand's root at its own wrist, fingers beside it. */
+function personAt(out: Float32Array, cx: number, t: number): void {
+  out.fill(0);
+  for (let j = 0; j < PARTS.body.count; j++) {
+    out[j * CHANNELS] = cx + ((j % 5) - 2) * 0.03 + t * 0.001;
+    out[j * CHANNELS + 1] = 0.3 + Math.floor(j / 5) * 0.1;
+    out[j * CHANNELS + 2] = 1;
+  }
+  const wrists: [number, number][] = [[7, PARTS.leftHand.start], [4, PARTS.rightHand.start]];
+  for (const [w, start] of wrists) {
+    const wx = cx + (w === 4 ? -0.08 : 0.08);
+    const wy = 0.55 + t * 0.002;
+    out[w * CHANNELS] = wx;
+    out[w * CHANNELS + 1] = wy;
+    for (let k = 0; k < PARTS.leftHand.count; k++) {
+      const o = (start + k) * CHANNELS;
+      out[o] = wx + (k === 0 ? 0.004 : 0.01 + (k % 4) * 0.006);
+      out[o + 1] = wy - (k === 0 ? 0.003 : 0.02 + Math.floor(k / 4) * 0.01);
+      out[o + 2] = 0.8 + k / 200;
+    }
+  }
+  for (let k = 0; k < PARTS.face.count; k++) {
+    const o = (PARTS.face.start + k) * CHANNELS;
+    out[o] = cx + (k % 10) * 0.003;
+    out[o + 1] = 0.2 + Math.floor(k / 10) * 0.004;
+    out[o + 2] = 0.7;
+  }
+}
+
+/** `frames` frames; frames 2.. hold `n` people (the signer at 0.3, others further right), frames 0-1 one. */
+export function multiPersonSequence(frames = 6, n = 2): PoseSequence {
+  const seq = PoseSequence.empty({ id: 'two_people', fps: 24, width: 640, height: 480, text: 'two people' }, frames);
+  const extra: (Float32Array | undefined)[] = new Array(frames);
+  for (let t = 0; t < frames; t++) {
+    personAt(seq.frame(t), 0.3, t);
+    seq.people[t] = 1;
+    if (t < 2) continue;
+    const e = new Float32Array((n - 1) * FRAME_STRIDE);
+    for (let k = 1; k < n; k++) personAt(e.subarray((k - 1) * FRAME_STRIDE, k * FRAME_STRIDE), 0.3 + 0.25 * k, t);
+    extra[t] = e;
+  }
+  seq.setExtraPeople(extra);
+  return seq;
+}
+

@@ -188,7 +188,8 @@ describe('SignVerse payload quirks', () => {
   it('re-assembles person_000 right hand with 2 and 3 persons (pipeline hand mislabel)', () => {
     const rh = PARTS.rightHand.start;
     const lh = PARTS.leftHand.start;
-    const s = parseSignVerseNpz(npzOf([payload(2), payload(3), payload(1)]), 'multi.npz', undefined, undefined, noWarn);
+    const s = parseSignVerseNpz(npzOf([payload(2), payload(3), payload(1)]), 'multi.npz', undefined, undefined, { ...noWarn, signverseHands: 'repair' });
+    expect(s.meta.hands).toEqual({ labels: 'repaired', mode: 'repair' });
     expect(Array.from(s.people)).toEqual([2, 3, 1]);
     // hands stacked [L0, L1, R0, R1]: R0 = hands[2] is stored as person_001_left_hand (seed 1, +0.3)
     expect(s.x(0, rh)).toBeCloseTo(1.3, 5);
@@ -201,12 +202,13 @@ describe('SignVerse payload quirks', () => {
     for (const t of [0, 1, 2]) expect(s.x(t, lh)).toBeCloseTo(0.3, 5);
   });
 
-  it('keeps the stored right hand and warns once when the holder person is absent', () => {
+  it('keeps the stored hands and warns once when a frame lacks people num_persons counts', () => {
     const warnings: string[] = [];
-    const s = parseSignVerseNpz(npzOf([payload(2, { persons: 1 }), payload(2, { persons: 1 })]), 'm.npz', undefined, undefined, { onWarning: (m) => warnings.push(m) });
+    const s = parseSignVerseNpz(npzOf([payload(2, { persons: 1 }), payload(2, { persons: 1 })]), 'm.npz', undefined, undefined, { onWarning: (m) => warnings.push(m), signverseHands: 'repair' });
     expect(s.x(0, PARTS.rightHand.start)).toBeCloseTo(0.4, 5);
+    expect(s.extraPeople).toBeNull();
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/m\.npz: 2 frame\(s\) with ≥2 persons/);
+    expect(warnings[0]).toMatch(/m\.npz: 2 frame\(s\) hold fewer person entries than num_persons/);
   });
 
   it('keeps raw hand/face scores including 0 and writes body scores back as j / -1', () => {
@@ -228,7 +230,7 @@ describe('SignVerse payload quirks', () => {
       [npzOf([payload(1, { overrides: { person_000_face_keypoints: f4([60, 2], new Array(120).fill(0)) } })]), /frame 0: person_000_face_keypoints has shape \(60, 2\), expected \(68, 2\)/],
       [npzOf([payload(1, { overrides: { person_000_face_scores: f4([68], new Array(68).fill(Number.POSITIVE_INFINITY)) } })]), /person_000_face_scores\[0\] is not finite/],
       [npzOf([payload(2, { persons: 0 })]), /num_persons is 2 but person_000_body_keypoints is missing/],
-      [npzOf([payload(1)], { fps: 0 }), /fps must be positive/],
+      [npzOf([payload(1)], { fps: 0 }), /fps must be a number from 0\.1 to 1000, got 0/],
     ];
     for (const [bytes, re] of cases) {
       const e = (() => { try { parseSignVerseNpz(bytes, 'bad.npz'); } catch (err) { return err as Error; } return null; })();

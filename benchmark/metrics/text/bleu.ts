@@ -4,7 +4,7 @@
  * (ties → shorter), brevity penalty, smoothing `exp` (default) / `floor` / `add-k` / `none`, optional effective order.
  */
 import { checkCorpus, extractStats, SACREBLEU_VERSION, sumStats, type RefStreams, type SegmentStats, type StatsMetric } from './corpus.js';
-import { capacityHint, IntBuffer, NgramBag, PairInterner, StringInterner } from './interner.js';
+import { IntBuffer, NgramBag, PairInterner, StringInterner } from './interner.js';
 import { pyRstrip } from './pystring.js';
 import { getTokenizer, getTokenSplitter, type TokenizerName } from './tokenizer13a.js';
 
@@ -59,9 +59,8 @@ export class BleuStatsExtractor {
     private readonly maxOrder: number,
     private readonly preprocess: (line: string) => string,
     private readonly splitTokens: (line: string) => string[],
-    capacity = 1 << 10,
   ) {
-    this.ngrams = new PairInterner(capacity);
+    this.ngrams = new PairInterner();
   }
 
   get width(): number {
@@ -99,6 +98,7 @@ export class BleuStatsExtractor {
     // References: per-n-gram maximum count over references; closest length, ties → shorter.
     let closestDiff = -1;
     let closestLen = -1;
+    this.ngrams.reset(); // n-gram ids are per segment
     const hypLen = this.collect(this.preprocess(hyp), this.hypBag);
     for (const ref of refs) {
       const refLen = this.collect(this.preprocess(ref), this.refBag);
@@ -167,18 +167,17 @@ export class BLEU implements StatsMetric {
     return parts.join('|');
   }
 
-  private extractor(capacity: number): BleuStatsExtractor {
+  private extractor(): BleuStatsExtractor {
     const lc = this.lowercase;
     // sacrebleu: lowercase (optional), then tokenizer(line.rstrip()), then Python split() of the result; the
     // splitter returns the tokens of the tokenizer output directly.
     const pre = (s: string): string => pyRstrip(lc ? s.toLowerCase() : s);
-    return new BleuStatsExtractor(this.maxNgramOrder, pre, getTokenSplitter(this.tokenize), capacity);
+    return new BleuStatsExtractor(this.maxNgramOrder, pre, getTokenSplitter(this.tokenize));
   }
 
   segmentStats(hyps: readonly string[], refs: RefStreams): SegmentStats {
     checkCorpus(hyps, refs);
-    // distinct word n-grams of orders 1..4: at most about 4 per 5 characters of text
-    const ex = this.extractor(capacityHint([hyps, ...refs], 0.8));
+    const ex = this.extractor();
     return extractStats(ex, hyps, refs);
   }
 

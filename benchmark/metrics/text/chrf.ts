@@ -5,8 +5,8 @@
  * F-beta of the precision and recall averaged over the orders that have both hypothesis and reference n-grams
  * ("effective order", sacrebleu ≥ 2.0 default) or the eps-smoothed average of per-order F (eps_smoothing).
  */
-import { checkCorpus, extractStats, SACREBLEU_VERSION, sumStats, type RefStreams, type SegmentStats, type StatsMetric } from './corpus.js';
-import { capacityHint, NgramBag, IntBuffer, PairInterner, StringInterner } from './interner.js';
+import { checkCorpus, SACREBLEU_VERSION, sumStats, type RefStreams, type SegmentStats, type StatsMetric } from './corpus.js';
+import { NgramBag, IntBuffer, PairInterner, StringInterner } from './interner.js';
 import { isPyWhitespace, pySplit } from './pystring.js';
 
 export interface ChrfOptions {
@@ -46,7 +46,12 @@ export function chrfWords(sent: string): string[] {
 
 const EPS = 1e-16;
 
-/** Extracts per-segment chrF statistics `[hyp, ref, match] × (charOrder + wordOrder)`. */
+/**
+ * Extracts per-segment chrF statistics `[hyp, ref, match] × (charOrder + wordOrder)` for one or more chrF variants that
+ * differ only in wordOrder (chrF and chrF++): the n-grams are collected once up to the largest word order, and each
+ * variant's statistics are a prefix of the full row (character orders first, then word orders), with the best
+ * reference chosen per variant.
+ */
 class ChrfStatsExtractor {
   private readonly ngrams: PairInterner;
   private readonly words = new StringInterner();
@@ -56,15 +61,25 @@ class ChrfStatsExtractor {
   private readonly hypBag = new NgramBag();
   private readonly refBag = new NgramBag();
   private readonly scratch: Float64Array;
-  readonly width: number;
+  private readonly best: Float64Array;
+  private readonly metric: CHRF;
+  private readonly wordOrder: number;
+  /** Row width of each variant. */
+  readonly widths: number[];
 
-  constructor(
-    private readonly metric: CHRF,
-    capacity = 1 << 10,
-  ) {
-    this.ngrams = new PairInterner(capacity);
-    this.width = 3 * (metric.charOrder + metric.wordOrder);
-    this.scratch = new Float64Array(this.width);
+  constructor(private readonly variants: readonly CHRF[]) {
+    const m = variants[0]!;
+    for (const v of variants) {
+      if (v.charOrder !== m.charOrder || v.beta !== m.beta || v.lowercase !== m.lowercase || v.whitespace !== m.whitespace || v.epsSmoothing !== m.epsSmoothing) {
+        throw new Error('chrF variants computed together may differ only in wordOrder');
+      }
+    }
+    this.metric = m;
+    this.wordOrder = Math.max(...variants.map((v) => v.wordOrder));
+    this.ngrams = new PairInterner();
+    this.widths = variants.map((v) => 3 * (v.charOrder + v.wordOrder));
+    this.scratch = new Float64Array(3 * (m.charOrder + this.wordOrder));
+    this.best = new Float64Array(variants.length);
   }
 
   /** Interns the n-grams 1..maxOrder of seq[0..len) (orders numbered from orderBase) into bag. */
@@ -108,11 +123,11 @@ class ChrfStatsExtractor {
     this.ngramsOf(len, 0, m.charOrder, 0, bag);
     lens[0] = len;
     lens[1] = 0;
-    if (m.wordOrder > 0) {
+    if (this.wordOrder > 0) {
       const words = chrfWords(line);
       seq = this.seq.ensure(words.length);
       for (let i = 0; i < words.length; i++) seq[i] = this.words.id(words[i]!);
-      this.ngramsOf(words.length, 1, m.wordOrder, m.charOrder, bag);
+      this.ngramsOf(words.length, 1, this.wordOrder, m.charOrder, bag);
       lens[1] = words.length;
     }
   }
@@ -120,14 +135,16 @@ class ChrfStatsExtractor {
   private readonly hypLens = new Int32Array(2);
   private readonly refLens = new Int32Array(2);
 
-  segment(hyp: string, refs: readonly string[], out: Float64Array, offset: number): void {
+  /** Writes row `row` of each variant's statistics matrix `outs[k]`. */
+  segment(hyp: string, refs: readonly string[], outs: readonly Float64Array[], row: number): void {
     const m = this.metric;
     const nc = m.charOrder;
-    const order = nc + m.wordOrder;
+    const order = nc + this.wordOrder;
+    this.ngrams.reset(); // n-gram ids are per segment
     this.collect(m.preprocess(hyp), this.hypBag, this.hypLens);
     const hb = this.hypBag;
     const st = this.scratch;
-    let best = -1.0;
+    this.best.fill(-1.0);
     for (const ref of refs) {
       this.collect(m.preprocess(ref), this.refBag, this.refLens);
       st.fill(0);
@@ -150,10 +167,13 @@ class ChrfStatsExtractor {
         st[3 * this.idOrder[id]! + 2] += c < r ? c : r;
       }
       rb.clear();
-      const f = m.fScore(st);
-      if (f > best) {
-        best = f;
-        out.set(st, offset);
+      for (let k = 0; k < this.variants.length; k++) {
+        const f = this.variants[k]!.fScore(st); // reads only the variant's orders, a prefix of st
+        if (f > this.best[k]!) {
+          this.best[k] = f;
+          const w = this.widths[k]!;
+          outs[k]!.set(w === st.length ? st : st.subarray(0, w), row * w);
+        }
       }
     }
     hb.clear();
@@ -290,9 +310,7 @@ export class CHRF implements StatsMetric {
   }
 
   segmentStats(hyps: readonly string[], refs: RefStreams): SegmentStats {
-    checkCorpus(hyps, refs);
-    const ex = new ChrfStatsExtractor(this, capacityHint([hyps, ...refs], 2));
-    return extractStats(ex, hyps, refs);
+    return chrfSegmentStats([this], hyps, refs)[0]!;
   }
 
   scoreOf(sums: ArrayLike<number>, float32 = false): number {
@@ -307,6 +325,30 @@ export class CHRF implements StatsMetric {
   sentenceScore(hyp: string, refs: readonly string[]): ChrfScore {
     return this.corpusScore([hyp], refs.map((r) => [r]));
   }
+}
+
+/**
+ * Per-segment statistics of several chrF variants that differ only in wordOrder (e.g. chrF and chrF++) in one pass
+ * over the corpus: the same numbers as each variant's `segmentStats`, for the price of the largest.
+ */
+export function chrfSegmentStats(variants: readonly CHRF[], hyps: readonly string[], refs: RefStreams): SegmentStats[] {
+  checkCorpus(hyps, refs);
+  const ex = new ChrfStatsExtractor(variants);
+  const outs = ex.widths.map((w) => new Float64Array(hyps.length * w));
+  const segRefs: string[] = new Array<string>(refs.length);
+  for (let i = 0; i < hyps.length; i++) {
+    for (let k = 0; k < refs.length; k++) segRefs[k] = refs[k]![i]!;
+    ex.segment(hyps[i]!, segRefs, outs, i);
+  }
+  return outs.map((data, k) => ({ n: hyps.length, width: ex.widths[k]!, data }));
+}
+
+/** Corpus scores of several chrF variants that differ only in wordOrder, in one pass (see chrfSegmentStats). */
+export function corpusChrfScores(variants: readonly CHRF[], hyps: readonly string[], refs: RefStreams): ChrfScore[] {
+  return chrfSegmentStats(variants, hyps, refs).map((stats, k) => {
+    const v = variants[k]!;
+    return { score: v.fScore(sumStats(stats)), name: v.name, signature: v.signature(refs.length) };
+  });
 }
 
 /** Corpus chrF (wordOrder 0, default) or chrF++ (wordOrder 2), sacrebleu defaults otherwise. */

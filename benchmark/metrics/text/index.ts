@@ -7,6 +7,6 @@ export { wer, werWords, expandCommonEnglishContractions, type WerResult } from '
 export { tokenize13a, tokenize13aTokens, tokenize13aRegex, tokenizeNone, getTokenizer, getTokenSplitter, type TokenizerName } from './tokenizer13a.js';
 export { checkCorpus, sumStats, SACREBLEU_VERSION, type RefStreams, type SegmentStats, type StatsMetric } from './corpus.js';
 export { pySplit, pyStrip, pyRstrip, isPyWhitespace } from './pystring.js';
-export { pairedBootstrap, estimateCi, numpyMean, type PairedBootstrapOptions, type PairedMetricResult, type PairedSystemResult, type BootstrapEstimate } from './significance.js';
+export { pairedBootstrap, pairedBootstrapStats, estimateCi, numpyMean, type PairedBootstrapOptions, type PairedMetricResult, type PairedSystemResult, type BootstrapEstimate } from './significance.js';
 export { PCG64, defaultRng, seedSequenceState } from './numpyrng.js';
 export { readSegments, splitSegments, MAX_SEGMENT_FILE_BYTES } from './segments.js';

@@ -5,24 +5,37 @@
  */
 
 /**
- * Open-addressing hash map from a pair of non-negative int32 to a dense id 0, 1, 2, …
- * Slots are (a, b, id) triples in one Int32Array so that a probe touches one cache line.
+ * Open-addressing hash map from a pair of non-negative int32 to a dense id 0, 1, 2, …, cleared per segment by `reset`.
+ * The metrics only compare n-grams within one segment (hypothesis against its references), so the table holds one
+ * segment's n-grams and stays small enough for the CPU caches; a corpus-wide table grew to millions of slots and
+ * spent most of its time on cache misses. Slots are (a, b, id, generation) quadruples in one Int32Array so that a
+ * probe touches one cache line; a slot is empty unless its generation is the current one, so `reset` is O(1).
  */
 export class PairInterner {
   private table: Int32Array;
   private mask: number;
   private count = 0;
+  private gen = 1;
 
   constructor(initialCapacity = 1 << 10) {
     let cap = 16;
     while (cap < initialCapacity * 2) cap <<= 1;
-    this.table = new Int32Array(cap * 3).fill(-1);
+    this.table = new Int32Array(cap * 4);
     this.mask = cap - 1;
   }
 
-  /** Number of distinct pairs seen. */
+  /** Number of distinct pairs since the last reset. */
   get size(): number {
     return this.count;
+  }
+
+  /** Forgets every pair: ids start again from 0. */
+  reset(): void {
+    this.count = 0;
+    if (++this.gen === 0x7fffffff) {
+      this.table.fill(0);
+      this.gen = 1;
+    }
   }
 
   private static slot(a: number, b: number, mask: number): number {
@@ -35,48 +48,45 @@ export class PairInterner {
   id(a: number, b: number): number {
     const t = this.table;
     const mask = this.mask;
+    const gen = this.gen;
     let h = PairInterner.slot(a, b, mask);
     for (;;) {
-      const i = h * 3;
-      const k = t[i]!;
-      if (k === -1) {
+      const i = h << 2;
+      if (t[i + 3] !== gen) {
         t[i] = a;
         t[i + 1] = b;
         const v = this.count++;
         t[i + 2] = v;
+        t[i + 3] = gen;
         if (this.count * 2 > mask) this.grow();
         return v;
       }
-      if (k === a && t[i + 1] === b) return t[i + 2]!;
+      if (t[i] === a && t[i + 1] === b) return t[i + 2]!;
       h = (h + 1) & mask;
     }
   }
 
   private grow(): void {
     const old = this.table;
+    const gen = this.gen;
     const cap = (this.mask + 1) * 2;
-    const t = new Int32Array(cap * 3).fill(-1);
+    const t = new Int32Array(cap * 4);
     const mask = cap - 1;
-    for (let i = 0; i < old.length; i += 3) {
+    for (let i = 0; i < old.length; i += 4) {
+      if (old[i + 3] !== gen) continue;
       const a = old[i]!;
-      if (a === -1) continue;
       const b = old[i + 1]!;
       let h = PairInterner.slot(a, b, mask);
-      while (t[h * 3] !== -1) h = (h + 1) & mask;
-      t[h * 3] = a;
-      t[h * 3 + 1] = b;
-      t[h * 3 + 2] = old[i + 2]!;
+      while (t[(h << 2) + 3] === gen) h = (h + 1) & mask;
+      const j = h << 2;
+      t[j] = a;
+      t[j + 1] = b;
+      t[j + 2] = old[i + 2]!;
+      t[j + 3] = gen;
     }
     this.table = t;
     this.mask = mask;
   }
-}
-
-/** A capacity hint for an interner from the corpus size: enough for `perChar` n-grams per UTF-16 unit, capped. */
-export function capacityHint(texts: readonly (readonly string[])[], perChar: number): number {
-  let chars = 0;
-  for (const t of texts) for (const s of t) chars += s.length;
-  return Math.min(1 << 22, Math.max(1 << 10, Math.ceil(chars * perChar)));
 }
 
 /** Strings → dense ids. */

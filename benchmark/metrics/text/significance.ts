@@ -103,39 +103,52 @@ export function pairedBootstrap(
   if (!Number.isInteger(nSamples) || nSamples < 1) throw new Error(`nSamples must be a positive integer, got ${nSamples}`);
   checkCorpus(baseline, refs, { hyp: 'baseline' });
   for (const s of systems) checkCorpus(s.hyps, refs, { hyp: `system '${s.name}'` });
-  const n = baseline.length;
   const results: PairedMetricResult[] = [];
   metrics.forEach((metric, mi) => {
-    const f32 = scoresAreFloat32(metric);
     const all: SegmentStats[] = [metric.segmentStats(baseline, refs), ...systems.map((s) => metric.segmentStats(s.hyps, refs))];
-    const actual = all.map((st) => metric.scoreOf(sumStats(st)));
-    const samples = all.map(() => new Float64Array(nSamples));
-    const rng = defaultRng(seed);
-    const idx = new Int32Array(n);
-    for (let b = 0; b < nSamples; b++) {
-      rng.choice(n, idx);
-      for (let s = 0; s < all.length; s++) samples[s]![b] = metric.scoreOf(sumStats(all[s]!, idx), true);
-    }
-    const bl = estimateCi(samples[0]!, f32);
-    const sysResults: PairedSystemResult[] = systems.map((sys, i) => {
-      const sc = samples[i + 1]!;
-      const est = estimateCi(sc, f32);
-      const round = f32 ? Math.fround : (x: number) => x;
-      const diffs = new Float64Array(nSamples);
-      for (let b = 0; b < nSamples; b++) diffs[b] = round(Math.abs(round(sc[b]! - samples[0]![b]!)));
-      const meanDiff = numpyMean(diffs, f32);
-      const realDiff = Math.abs(actual[0]! - actual[i + 1]!);
-      let c = 0;
-      for (let b = 0; b < nSamples; b++) if (round(diffs[b]! - meanDiff) > realDiff) c++;
-      return { name: sys.name, score: actual[i + 1]!, mean: est.mean, ci: est.ci, pValue: (c + 1) / (nSamples + 1) };
-    });
-    results.push({
-      metric: metric.name,
-      signature: metric.signature(refs.length, { bs: nSamples, seed }),
-      baseline: { score: actual[0]!, mean: bl.mean, ci: bl.ci },
-      systems: sysResults,
-    });
+    const r = pairedBootstrapStats(metric, all[0]!, all.slice(1).map((stats, i) => ({ name: systems[i]!.name, stats })), { nSamples, seed });
+    results.push({ ...r, signature: metric.signature(refs.length, { bs: nSamples, seed }) });
     opts.onMetric?.(mi);
   });
   return results;
+}
+
+/**
+ * The paired bootstrap of `pairedBootstrap` on per-segment statistics already computed (e.g. stored with a result,
+ * so two results can be compared later without rescoring). Same resampling, arithmetic and p-value.
+ */
+export function pairedBootstrapStats(
+  metric: Pick<StatsMetric, 'name' | 'scoreOf'>,
+  baseline: SegmentStats,
+  systems: readonly { name: string; stats: SegmentStats }[],
+  opts: { nSamples?: number; seed?: number; float32?: boolean } = {},
+): Omit<PairedMetricResult, 'signature'> {
+  const nSamples = opts.nSamples ?? 1000;
+  const seed = opts.seed ?? 12345;
+  const n = baseline.n;
+  for (const s of systems) if (s.stats.n !== n || s.stats.width !== baseline.width) throw new Error(`system '${s.name}': ${s.stats.n} segments × ${s.stats.width} statistics, the baseline has ${n} × ${baseline.width}`);
+  const f32 = opts.float32 ?? scoresAreFloat32(metric as StatsMetric);
+  const all = [baseline, ...systems.map((s) => s.stats)];
+  const actual = all.map((st) => metric.scoreOf(sumStats(st)));
+  const samples = all.map(() => new Float64Array(nSamples));
+  const rng = defaultRng(seed);
+  const idx = new Int32Array(n);
+  for (let b = 0; b < nSamples; b++) {
+    rng.choice(n, idx);
+    for (let s = 0; s < all.length; s++) samples[s]![b] = metric.scoreOf(sumStats(all[s]!, idx), true);
+  }
+  const bl = estimateCi(samples[0]!, f32);
+  const round = f32 ? Math.fround : (x: number) => x;
+  const sysResults: PairedSystemResult[] = systems.map((sys, i) => {
+    const sc = samples[i + 1]!;
+    const est = estimateCi(sc, f32);
+    const diffs = new Float64Array(nSamples);
+    for (let b = 0; b < nSamples; b++) diffs[b] = round(Math.abs(round(sc[b]! - samples[0]![b]!)));
+    const meanDiff = numpyMean(diffs, f32);
+    const realDiff = Math.abs(actual[0]! - actual[i + 1]!);
+    let c = 0;
+    for (let b = 0; b < nSamples; b++) if (round(diffs[b]! - meanDiff) > realDiff) c++;
+    return { name: sys.name, score: actual[i + 1]!, mean: est.mean, ci: est.ci, pValue: (c + 1) / (nSamples + 1) };
+  });
+  return { metric: metric.name, baseline: { score: actual[0]!, mean: bl.mean, ci: bl.ci }, systems: sysResults };
 }

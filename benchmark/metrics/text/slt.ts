@@ -7,7 +7,6 @@
  */
 import { BleuStatsExtractor, myLog } from './bleu.js';
 import { checkCorpus, extractStats, sumStats, type RefStreams } from './corpus.js';
-import { capacityHint } from './interner.js';
 import { pyRstrip, pySplit } from './pystring.js';
 
 export interface SltBleuScore {
@@ -28,7 +27,7 @@ const ORDER = 4;
 
 export function sltBleu(hyps: readonly string[], refs: RefStreams): SltBleuScore {
   checkCorpus(hyps, refs);
-  const ex = new BleuStatsExtractor(ORDER, pyRstrip, pySplit, capacityHint([hyps, ...refs], 0.8));
+  const ex = new BleuStatsExtractor(ORDER, pyRstrip, pySplit);
   const sums = sumStats(extractStats(ex, hyps, refs));
   const sysLen = sums[0]!;
   const refLen = sums[1]!;

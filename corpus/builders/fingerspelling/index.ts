@@ -20,7 +20,7 @@ import { readPoseFile } from '../../../pose/formats/pose-format.js';
 import type { PoseSequence } from '../../../pose/sequence.js';
 import { resample } from '../../../pose/transforms.js';
 import { writeCorpus } from '../../format.js';
-import type { CorpusEntry } from '../../procedural/index.js';
+import type { CorpusEntry } from '../../entry.js';
 import { contentVersion, hashSplit, requireDir, safeId, shortHash, snapToPixelGrid, type BuildBaseOptions, type BuildResult } from '../common.js';
 import { composeWord, COMPOSE_DEFAULTS, cutLetter, type ComposeOptions, type LetterCut } from './compose.js';
 import { alphabets, foldLetters, readLexiconIndex, spell, type LetterClip, type Spelled } from './lexicon.js';

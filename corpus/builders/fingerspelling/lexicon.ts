@@ -2,8 +2,9 @@
  * The fingerspelling lexicon's `index.csv` (columns path, spoken_language, signed_language, start, end, words,
  * glosses, priority; times in ms) and spelling a word with its letter clips.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readInputText } from '../../../pose/fsio.js';
 import { insideRoot } from '../common.js';
 import { LETTER_FALLBACKS } from './words.js';
 
@@ -58,9 +59,8 @@ export function parseCsv(text: string): string[][] {
 export async function readLexiconIndex(root: string): Promise<LetterClip[]> {
   const indexPath = join(root, 'index.csv');
   const st = await stat(indexPath).catch(() => null);
-  if (!st?.isFile()) throw new Error(`fingerspelling lexicon: ${indexPath} is missing (expected index.csv with columns ${REQUIRED.join(', ')})`);
-  if (st.size > MAX_INDEX_BYTES) throw new Error(`${indexPath}: ${st.size} bytes, over the ${MAX_INDEX_BYTES}-byte limit for an index`);
-  const rows = parseCsv((await readFile(indexPath, 'utf8')).replace(/^\uFEFF/, ''));
+  if (!st) throw new Error(`fingerspelling lexicon: ${indexPath} is missing (expected index.csv with columns ${REQUIRED.join(', ')})`);
+  const rows = parseCsv((await readInputText(indexPath, { maxBytes: MAX_INDEX_BYTES })).replace(/^\uFEFF/, ''));
   if (rows.length === 0) throw new Error(`${indexPath}: empty file`);
   const header = rows[0].map((h) => h.trim());
   const col = (name: string) => header.indexOf(name);

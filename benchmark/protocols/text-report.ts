@@ -1,6 +1,6 @@
-/** Plain-text tables of text scores for the CLI (the JSON contract is the machine-readable form). */
-import type { TextScores } from '../../protocols/text.js';
-import type { PairedMetricResult } from './significance.js';
+/** Plain-text tables of the text protocols' scores for the CLI (the JSON contract is the machine-readable form). */
+import type { TextScores } from './text.js';
+import type { PairedMetricResult } from '../metrics/text/significance.js';
 
 const f2 = (x: number): string => x.toFixed(2);
 

@@ -6,6 +6,7 @@
  */
 import { pairedTest, METRICS, statsOf, type MetricKey } from '../scoring/bootstrap.js';
 import type { EvalResult } from '../scoring/evaluate.js';
+import type { SignBlock } from '../metrics/sign/index.js';
 
 export interface LeaderboardEntry {
   name: string;
@@ -26,6 +27,8 @@ export interface LeaderboardRow {
   pose: EvalResult['pose'];
   ci95: EvalResult['ci95'];
   signature: EvalResult['signature'];
+  /** Sign-level block (aligned sign accuracy, phonological agreement) where the suite has one. */
+  sign?: SignBlock;
   /** Paired bootstrap of the primary metric against the row above (null: first row, or not comparable). */
   vs_above: { p: number; significant: boolean } | null;
   id?: string;
@@ -99,7 +102,7 @@ export function rankLeaderboard(suite: string, entries: readonly LeaderboardEntr
     }
     return {
       rank: i + 1, name: e.name, kind: e.kind, n: r.n, slt: r.slt ?? null, sacrebleu: r.sacrebleu ?? null, pose: r.pose, ci95: r.ci95,
-      signature: r.signature, vs_above: vs, ...(e.id !== undefined ? { id: e.id } : {}), ...(e.submittedAt !== undefined ? { submittedAt: e.submittedAt } : {}),
+      signature: r.signature, ...(r.sign ? { sign: r.sign as SignBlock } : {}), vs_above: vs, ...(e.id !== undefined ? { id: e.id } : {}), ...(e.submittedAt !== undefined ? { submittedAt: e.submittedAt } : {}),
     };
   });
   return { suite, primary, rows };

@@ -25,9 +25,12 @@ import { BOOTSTRAP_SIGNATURE, bootstrapInterval, METRICS, statsOf } from './boot
 import { LENGTH_BUCKETS, lengthBucket, SENTENCE_TYPES, sentenceTypes, wordCount, type SentenceType } from './breakdown.js';
 import { loadJudge, referenceEmbeddings } from './judge.js';
 import { dtwMjeMany } from './pose-pool.js';
+import { signMetrics, type SignBlock } from '../metrics/sign/index.js';
+import { Recognizer } from '../../recognizer/runtime.js';
 
 /** Bump when anything changes what a result holds or how its numbers are computed (cache keys include it). */
-export const SCORING_VERSION = '1';
+/** 2: the `sign` block (aligned sign accuracy, phonological agreement) joined the result. */
+export const SCORING_VERSION = '2';
 
 export interface Progress {
   done: number;
@@ -40,6 +43,8 @@ export interface EvalOptions {
   signal?: AbortSignal;
   /** Submission limits (archive bounds, model time and memory). */
   limits?: Pick<ValidateOptions, 'archive' | 'modelTimeoutMs' | 'modelMemoryMiB'>;
+  /** The sign-level block where the references have gloss timings the recogniser knows (default true). */
+  sign?: boolean;
 }
 
 export interface EvalItem {
@@ -156,6 +161,7 @@ export async function scorePoses(
   const mje = await mjePromise;
   progress(n, 'pose metrics');
   timings.pose_s = poseS;
+  const sign = opts.sign === false ? null : await signBlock(suite, prompts.map((p) => p.id), refs, hyps, timings, opts);
 
   // Text metrics.
   const t = performance.now();
@@ -241,7 +247,31 @@ export async function scorePoses(
     items,
     submission,
     timings,
+    ...(sign ? { sign } : {}),
   };
+}
+
+let recognizer: Promise<Recognizer> | undefined;
+
+/**
+ * The sign-level block (issue 20: aligned sign accuracy, phonological agreement) where every reference has gloss
+ * timings and the committed recogniser knows every gloss; null otherwise (a suite of another sign language).
+ */
+async function signBlock(
+  suite: Suite, ids: readonly string[], refs: readonly PoseSequence[], hyps: readonly PoseSequence[], timings: Record<string, number>, opts: EvalOptions,
+): Promise<SignBlock | null> {
+  const spans = ids.map((id) => suite.referenceGlosses(id));
+  if (spans.length === 0 || spans.some((s) => s.length === 0)) return null;
+  recognizer ??= Recognizer.load();
+  const rec = await recognizer;
+  const known = new Set(rec.glosses);
+  if (spans.some((s) => s.some((g) => !known.has(g.gloss)))) return null;
+  const t = performance.now();
+  const block = await signMetrics(refs.map((sequence, i) => ({ sequence, glosses: spans[i] })), hyps, {
+    recognizer: rec, signal: opts.signal, onProgress: (done, total) => opts.onProgress?.({ done, total, stage: 'sign metrics' }),
+  });
+  timings.sign_s = seconds(t);
+  return block;
 }
 
 /** The judge's greedy back-translations of `hyps`, and the Fréchet distance of their embeddings to the references'. */

@@ -14,11 +14,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { openCorpus, POSES_DIR, writeCorpus } from '../../corpus/format.js';
+import { MANIFEST, openCorpus, POSES_DIR, writeCorpus } from '../../corpus/format.js';
 import { proceduralCorpus, type CorpusEntry, type Split } from '../../corpus/procedural/index.js';
 import { SignbenchError } from '../../pose/errors.js';
 import { parsePoseFile } from '../../pose/formats/pose-format.js';
-import type { PoseSequence } from '../../pose/sequence.js';
+import type { GlossSpan, PoseSequence } from '../../pose/sequence.js';
 import { canonicalJson, modelDirHash, REPO_ROOT, sha256, sha256File } from '../hash.js';
 
 export interface SuitePrompt {
@@ -76,6 +76,7 @@ const TEXT_PROTOCOLS = ['sacrebleu', 'slt', 'slrtp'];
 export class Suite {
   private readonly refs = new Map<string, PoseSequence>();
   private promptList?: SuitePrompt[];
+  private glossSpans?: Map<string, GlossSpan[]>;
 
   constructor(readonly dir: string, readonly info: SuiteInfo, readonly source: SuiteSource | null) {}
 
@@ -92,6 +93,24 @@ export class Suite {
   prompts(): SuitePrompt[] {
     this.promptList ??= readFileSync(join(this.dir, PROMPTS_FILE), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as SuitePrompt);
     return this.promptList;
+  }
+
+  /**
+   * Gloss timings of one reference (frames of its poses), from the reference corpus's manifest; [] where the corpus
+   * has none. The sign-level metrics cut the references here.
+   */
+  referenceGlosses(id: string): GlossSpan[] {
+    if (!this.glossSpans) {
+      this.glossSpans = new Map();
+      const file = join(this.dir, REFERENCES_DIR, MANIFEST);
+      const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
+      for (const line of lines) {
+        if (line.trim() === '') continue;
+        const e = JSON.parse(line) as { id: string; glosses?: GlossSpan[] };
+        this.glossSpans.set(e.id, e.glosses ?? []);
+      }
+    }
+    return this.glossSpans.get(id) ?? [];
   }
 
   /** The reference poses of one item (hidden from submitters; the scorer's side only). */

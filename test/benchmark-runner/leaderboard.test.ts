@@ -6,6 +6,7 @@ import { rankLeaderboard, leaderboardHtml, leaderboardMarkdown, type Leaderboard
 import { evaluateSubmission, type EvalResult } from '../../benchmark/scoring/evaluate.js';
 import { SubmissionRejectedError } from '../../benchmark/submission/index.js';
 import type { Suite } from '../../benchmark/suite/index.js';
+import type { SignBlock } from '../../benchmark/metrics/sign/index.js';
 import { REPO_ROOT } from '../../benchmark/hash.js';
 import { miniSuite, scoresOf, testDataDir, tmp } from './helpers.js';
 
@@ -42,7 +43,7 @@ describe('baselines and the leaderboard', () => {
     // a different generator (here: the same model in another directory with another manifest) gets a new row
     const other = await tmp('sb-gen-');
     const { copyFile } = await import('node:fs/promises');
-    for (const f of ['encoder.onnx', 'decoder_step.onnx']) await copyFile(join(REPO_ROOT, 'models/generator', f), join(other, f));
+    for (const f of (await readdir(join(REPO_ROOT, 'models/generator'))).filter((f) => f.endsWith('.onnx'))) await copyFile(join(REPO_ROOT, 'models/generator', f), join(other, f));
     const manifest = JSON.parse(await readFile(join(REPO_ROOT, 'models/generator/manifest.json'), 'utf8'));
     await writeFile(join(other, 'manifest.json'), JSON.stringify({ ...manifest, note: 'a copy' }));
     const before = (await readdir(join(dataDir, 'cache', 'baselines', suite.info.version))).filter((f) => f.startsWith('default-generator'));
@@ -77,6 +78,16 @@ describe('baselines and the leaderboard', () => {
     const meanRow = lb.rows.find((r) => r.name === 'mean-pose')!;
     expect(meanRow.vs_above!.significant).toBe(true);
     expect(lb.rows.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('carries the sign-level block (issue 20) for suites with gloss timings: ground truth reads, the mean pose does not', () => {
+    const sign = (name: string) => rows.find((r) => r.name === name)!.result.sign as SignBlock;
+    expect(sign('ground-truth').segments).toBeGreaterThan(suite.info.n);
+    expect(sign('ground-truth').accuracy_top1).toBeGreaterThanOrEqual(90);
+    expect(sign('mean-pose').accuracy_top1).toBeLessThanOrEqual(5);
+    expect(sign('ground-truth').ci95!.accuracy_top1[0]).toBeLessThanOrEqual(sign('ground-truth').accuracy_top1);
+    const lb = rankLeaderboard('synthetic-mini', rows.map((r) => ({ name: r.name, kind: 'baseline' as const, result: r.result })));
+    expect(lb.rows.find((r) => r.name === 'ground-truth')!.sign).toEqual(sign('ground-truth'));
   });
 
   it('a submission equal to the row above is not called significantly different (p = 1)', () => {

@@ -3,7 +3,13 @@ import { parsePoseFileRaw } from '../../pose/formats/pose-format.js';
 import { parsePoseBytes } from '../../pose/io.js';
 import { syntheticSequence } from '../../render/synthetic.js';
 import { encodePoseFile } from '../../pose/formats/pose-format.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultModelDir } from '../../generator/runtime.js';
 import { json, parseSse, testServer } from './helpers.js';
+
+/** The frame rate of the committed default generator (the server's default model). */
+const DEFAULT_MODEL_FPS = (JSON.parse(readFileSync(join(defaultModelDir(), 'manifest.json'), 'utf8')) as { normalization: { fps: number } }).normalization.fps;
 
 type S = Awaited<ReturnType<typeof testServer>>;
 let srv: S;
@@ -71,16 +77,17 @@ describe('POST /v1/generate', () => {
     const bytes = new Uint8Array(await res.arrayBuffer());
     const [seq] = await parsePoseBytes(bytes, 'dwpose-json');
     expect(seq.frames).toBeGreaterThanOrEqual(8);
-    expect(seq.meta.fps).toBe(12);
+    expect(seq.meta.fps).toBe(DEFAULT_MODEL_FPS);
   });
 
   it('pose and signverse-npz bytes; fps resamples; glosses accepted', async () => {
     const pose = await req('/v1/generate', json({ text: 'the cat eats', format: 'pose' }));
     expect(pose.headers.get('content-type')).toBe('application/pose');
     const [a] = await parsePoseBytes(new Uint8Array(await pose.arrayBuffer()), 'pose');
-    const npz = await req('/v1/generate', json({ text: 'the cat eats', format: 'signverse-npz', fps: 24 }));
+    // twice the model's own rate: twice the frames over the same duration
+    const npz = await req('/v1/generate', json({ text: 'the cat eats', format: 'signverse-npz', fps: 2 * DEFAULT_MODEL_FPS }));
     const [b] = await parsePoseBytes(new Uint8Array(await npz.arrayBuffer()));
-    expect(b.meta.fps).toBe(24);
+    expect(b.meta.fps).toBe(2 * DEFAULT_MODEL_FPS);
     expect(Math.abs(b.frames - 2 * a.frames)).toBeLessThanOrEqual(1);
     const g = await req('/v1/generate', json({ glosses: ['CAT', 'EAT'] }));
     expect(g.status).toBe(200);

@@ -55,7 +55,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in chromium (skipped without /usr
     await page.fill('#text', 'Why does the brother come to the zoo?');
     await page.click('#go');
     await page.waitForSelector('#status.ok', { timeout: 30_000 });
-    expect(await page.textContent('#status')).toMatch(/\d+ frames at 12 fps/);
+    expect(await page.textContent('#status')).toMatch(/\d+ frames at \d+ fps/);
     const canvas = page.locator('#canvas');
     const a = await canvas.screenshot();
     await page.waitForTimeout(500);

@@ -18,10 +18,10 @@
  * bounds-checked snappy decompressor in place of hyparquet's. Anything that goes wrong there becomes a
  * PoseFormatError naming the file.
  */
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { basename, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
 import { readInputFile } from '../fsio.js';
 import { PoseSequence } from '../sequence.js';
@@ -60,14 +60,17 @@ interface IslrColumns {
 }
 
 /**
- * The worker, as plain JavaScript (CommonJS, run with `eval`): reads the metadata, checks row count and columns,
+ * The decoder, as plain JavaScript (CommonJS, run with `node -e` in a child process: a corrupted page can make
+ * hyparquet allocate without bound, and a worker thread that runs out of heap can abort the whole process, while a
+ * child only ends itself): takes its input over IPC, reads the metadata, checks row count and columns,
  * decodes the five columns with a bounds-checked snappy decompressor and posts them back as typed arrays.
  * Snappy (https://github.com/google/snappy/blob/main/format_description.txt): a varint length, then elements
  * whose tag's low 2 bits say literal / copy with 1-, 2- or 4-byte offset. It cannot expand more than ~22×
  * (a 3-byte copy writes at most 64 bytes), so larger page sizes are refused before allocating.
  */
 const WORKER_SOURCE = String.raw`
-const { parentPort, workerData } = require('node:worker_threads');
+const parentPort = { postMessage: (m) => process.send(m, () => process.exit(0)) };
+process.once('message', (workerData) => {
 function snappy(input, outputLength) {
   if (!(Number.isInteger(outputLength) && outputLength >= 0 && outputLength <= 22 * input.length + 64)) {
     throw new Error('snappy: page claims ' + outputLength + ' bytes from ' + input.length + ' compressed');
@@ -153,27 +156,26 @@ const num = (v) => typeof v === 'bigint' ? (v >= -(2n ** 53n) && v <= 2n ** 53n 
     parentPort.postMessage({ error: String((e && e.message) || e) });
   }
 })();
+});
 `;
 
 let hyparquetUrl: string | undefined;
 
-/** Decodes the ISLR columns in a worker; rejects with a PoseFormatError on refusal, failure, timeout or OOM. */
+/** Decodes the ISLR columns in a child process; rejects with a PoseFormatError on refusal, failure, timeout or OOM. */
 function decodeInWorker(bytes: Uint8Array, file: string, maxRows: number, timeoutMs: number, maxHeapMb: number): Promise<IslrColumns> {
   hyparquetUrl ??= pathToFileURL(createRequire(import.meta.url).resolve('hyparquet')).href;
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { url: hyparquetUrl, buffer, maxRows, columns: REQUIRED, types: TYPES },
-      transferList: [buffer],
-      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 64 },
+    const worker = spawn(process.execPath, [`--max-old-space-size=${maxHeapMb}`, '-e', WORKER_SOURCE], {
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'advanced', env: { ...process.env, NODE_OPTIONS: '' },
     });
+    worker.send({ url: hyparquetUrl, buffer, maxRows, columns: REQUIRED, types: TYPES });
     let settled = false;
     const finish = (err: PoseFormatError | null, cols?: IslrColumns) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      void worker.terminate();
+      if (worker.exitCode === null) worker.kill('SIGKILL');
       if (err) reject(err);
       else resolve(cols as IslrColumns);
     };
@@ -184,7 +186,7 @@ function decodeInWorker(bytes: Uint8Array, file: string, maxRows: number, timeou
       else finish(new PoseFormatError(file, `unreadable parquet: ${m.error ?? 'unknown error'}`));
     });
     worker.on('error', (e) => finish(new PoseFormatError(file, `unreadable parquet: ${e.message}`, { cause: e })));
-    worker.on('exit', (code) => finish(new PoseFormatError(file, `parquet decoder stopped (exit code ${code})`)));
+    worker.on('exit', (code, signal) => finish(new PoseFormatError(file, `parquet decoder stopped (${signal ?? `exit code ${code}`}; out of memory or a corrupted file)`)));
   });
 }
 

@@ -6,27 +6,12 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { deflateRawSync } from 'node:zlib';
-import { vi } from 'vitest';
 import yazl from 'yazl';
-import { main } from '../../cli/main.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = resolve(ROOT, 'bin', 'signbench.js');
 
-/** Runs the CLI in this process (cli/main.ts `main`, so its error mapping is what is tested); captures the output. */
-export async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { err += String(s); return true; });
-  try {
-    const code = await main(['node', 'signbench', ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+export { cli } from '../cli.js';
 
 /** Runs `node bin/signbench.js ARGS` as a real child process (signals and exit statuses as a shell sees them). */
 export function child(args: string[], opts: { timeoutMs?: number; cwd?: string } = {}): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {

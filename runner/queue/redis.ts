@@ -76,7 +76,9 @@ export class RedisQueue implements RunQueue {
   }
 
   private async add(runId: string, attempt: number): Promise<void> {
-    await this.queue().add('run', { runId }, { jobId: `${runId}_${attempt}` });
+    // A run coming back (its worker died or stopped) goes to the head of the line, as the local queue's oldest-first
+    // order does, rather than behind every run submitted since.
+    await this.queue().add('run', { runId }, { jobId: `${runId}_${attempt}`, lifo: attempt > 0 });
   }
 
   /** Re-queues expired leases in the store and makes sure every queued run has its job. */

@@ -14,10 +14,11 @@ import { REPO, startServer, startWorker, type Proc } from './cluster.js';
 
 /**
  * Scale-out with real processes: 2 API servers + 3 workers (+ 1 restarted) on PostgreSQL + Redis (BullMQ). The issue
- * asks for 60 submissions; on CI's 2 shared cores a synthetic-mini run costs ~1–2 s of CPU, so the default is 24
- * (2 of them malformed models), which keeps this test near 2–3 minutes; SIGNBENCH_SCALEOUT_N sets another count.
+ * asks for 60 submissions; on CI's 2 shared cores a synthetic-mini run costs ~2 s, and 60 took 150 s alone here, so the
+ * default is 40 (2 of them malformed models), ~100 s alone, to stay inside ~3–4 minutes while `npm test` runs other
+ * files beside it; SIGNBENCH_SCALEOUT_N=60 runs the issue's count.
  */
-const N = Number(process.env.SIGNBENCH_SCALEOUT_N || 24);
+const N = Number(process.env.SIGNBENCH_SCALEOUT_N || 40);
 const MALFORMED = new Set([5, N - 3]);
 const LEASE_MS = 4000;
 const TOKEN_LIMIT = 8; // submissions per token per minute: the shared limit checked at the end
@@ -99,11 +100,11 @@ const ready = hasPostgres() && hasRedis();
     const restarted = startWorker(dataDir, env, LEASE_MS);
     procs.push(restarted);
 
-    const deadline = Date.now() + 300_000;
+    const deadline = Date.now() + 300_000 + N * 3000;
     for (;;) {
       const live = (await store.listRuns({ state: 'queued', limit: 1 })).length + (await store.listRuns({ state: 'running', limit: 1 })).length;
       if (live === 0) break;
-      if (Date.now() > deadline) throw new Error(`runs still live after 300 s; workers:\n${[...workers, restarted].map((w) => w.tail()).join('\n---\n')}`);
+      if (Date.now() > deadline) throw new Error(`runs still live after ${Math.round((Date.now() - t0) / 1000)} s; workers:\n${[...workers, restarted].map((w) => w.tail()).join('\n---\n')}`);
       await sleep(500);
     }
     const minutes = (Date.now() - t0) / 60_000;
@@ -147,7 +148,7 @@ const ready = hasPostgres() && hasRedis();
     for (const s of subs) if (!s.malformed) expect(names.has(`sys-${String(subs.indexOf(s)).padStart(2, '0')}`)).toBe(true);
 
     process.stderr.write(`[scale-out] ${N} submissions, 3 workers (1 killed, 1 restarted): ${(N / minutes).toFixed(1)} per minute; SIGKILL → finished elsewhere in ${takeoverS.toFixed(1)} s (lease ${LEASE_MS} ms)\n`);
-  }, 420_000);
+  }, 600_000);
 
   it('the per-token rate limit holds across both servers (counted in Redis)', async () => {
     const { token } = await store.createToken('burst');

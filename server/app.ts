@@ -13,7 +13,7 @@ import { timeout } from 'hono/timeout';
 import { HTTPException } from 'hono/http-exception';
 import type { ServerConfig } from './config.js';
 import { errorResponse, onError } from './errors.js';
-import { clientIp, RateLimiter, rateLimit } from './limits.js';
+import { clientIp, RateLimiter, rateLimit, type WindowCounter } from './limits.js';
 import { createMetrics, jsonLog, requestLog, type LogFn, type Metrics } from './observability.js';
 import type { InferencePool } from './pool/index.js';
 import { formatIssues, registerInference } from './routes/inference.js';
@@ -30,6 +30,8 @@ export interface AppDeps {
   readyChecks?: Record<string, () => Promise<boolean | string>>;
   /** Registers more routes (the benchmark routes) on the app before the catch-alls. */
   extraRoutes?: (app: OpenAPIHono<AppEnv>, ctx: { metrics: Metrics; log: LogFn; tokenLimiter: RateLimiter }) => void;
+  /** Where rate limits count: in this process by default; Redis when several servers share the limits. */
+  rateCounter?: WindowCounter;
 }
 
 export interface SignbenchApp {
@@ -90,8 +92,8 @@ export function createApp(deps: AppDeps): SignbenchApp {
     exposeHeaders: ['X-Request-Id', 'X-Model-Tag', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Content-Disposition', 'X-Frames'],
     maxAge: 600,
   });
-  const ipLimiter = new RateLimiter(config.rateLimit);
-  const tokenLimiter = new RateLimiter(config.tokenRateLimit);
+  const ipLimiter = new RateLimiter(config.rateLimit, 60_000, deps.rateCounter, 'ip');
+  const tokenLimiter = new RateLimiter(config.tokenRateLimit, 60_000, deps.rateCounter, 'token');
   const limited = rateLimit(ipLimiter, (c) => c.get('clientIp'), 'per client IP');
   const deadline = timeout(config.requestTimeoutMs, () => new HTTPException(504, { message: `the request ran over ${config.requestTimeoutMs} ms` }));
   for (const path of ['/v1/*', '/spoken_text_to_signed_pose', '/api/*']) {

@@ -3,25 +3,42 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { SignbenchError } from '../pose/errors.js';
 
-export class RateLimiter {
+/**
+ * Where a limiter counts: in this process (the default, one server) or somewhere every API server shares (Redis,
+ * server/limits-redis.ts), so that a limit holds across several servers behind a load balancer.
+ */
+export interface WindowCounter {
+  /** Counts one hit of `key` in its fixed window of `windowMs`: the count so far and the ms left in the window. */
+  incr(key: string, windowMs: number, now: number): Promise<{ count: number; resetMs: number }>;
+}
+
+/** The in-process counter: one window per key, swept when the map grows large. */
+export class MemoryCounter implements WindowCounter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
-  constructor(readonly limit: number, readonly windowMs = 60_000) {}
-
-  /** Counts one request for `key`: whether it is allowed, what is left, and when the window resets (ms). */
-  hit(key: string, now = Date.now()): { allowed: boolean; remaining: number; resetMs: number } {
+  async incr(key: string, windowMs: number, now: number): Promise<{ count: number; resetMs: number }> {
     let w = this.windows.get(key);
-    if (!w || now - w.start >= this.windowMs) {
-      if (this.windows.size > 100_000) this.sweep(now);
+    if (!w || now - w.start >= windowMs) {
+      if (this.windows.size > 100_000) this.sweep(now, windowMs);
       w = { start: now, count: 0 };
       this.windows.set(key, w);
     }
     w.count++;
-    return { allowed: w.count <= this.limit, remaining: Math.max(0, this.limit - w.count), resetMs: w.start + this.windowMs - now };
+    return { count: w.count, resetMs: w.start + windowMs - now };
   }
 
-  private sweep(now: number): void {
-    for (const [k, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(k);
+  private sweep(now: number, windowMs: number): void {
+    for (const [k, w] of this.windows) if (now - w.start >= windowMs) this.windows.delete(k);
+  }
+}
+
+export class RateLimiter {
+  constructor(readonly limit: number, readonly windowMs = 60_000, private readonly counter: WindowCounter = new MemoryCounter(), readonly name = 'rl') {}
+
+  /** Counts one request for `key`: whether it is allowed, what is left, and when the window resets (ms). */
+  async hit(key: string, now = Date.now()): Promise<{ allowed: boolean; remaining: number; resetMs: number }> {
+    const { count, resetMs } = await this.counter.incr(`${this.name}:${key}`, this.windowMs, now);
+    return { allowed: count <= this.limit, remaining: Math.max(0, this.limit - count), resetMs };
   }
 }
 
@@ -40,7 +57,7 @@ export function rateLimit(limiter: RateLimiter, keyOf: (c: Context) => string | 
     if (limiter.limit <= 0) return next();
     const key = keyOf(c);
     if (key === null) return next();
-    const r = limiter.hit(key);
+    const r = await limiter.hit(key);
     const reset = Math.ceil(r.resetMs / 1000);
     c.header('X-RateLimit-Limit', String(limiter.limit));
     c.header('X-RateLimit-Remaining', String(r.remaining));

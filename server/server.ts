@@ -57,6 +57,10 @@ export async function createServer(opts: { config?: Partial<ServerConfig>; env?:
   const runner = runnerConfig({ dataDir: config.dataDir, quota: config.quota }, env);
   const store = await openStore({ db: runner.db });
   const queue = await openQueue(runner, store);
+  // With a Redis queue, rate limits count in the same Redis, so they hold across every API server.
+  const rateCounter = /^rediss?:\/\//.test(runner.queue)
+    ? new (await import('./limits-redis.js')).RedisCounter(runner.queue, (err) => log({ level: 'error', msg: 'rate-limit counter', error: err.message }))
+    : undefined;
   let metrics: Metrics | undefined;
   // Run durations (submitted → finished/failed) for /metrics, from the store's timestamps.
   const recordRun = async (runId: string, state: string) => {
@@ -79,9 +83,9 @@ export async function createServer(opts: { config?: Partial<ServerConfig>; env?:
     : Promise.resolve();
   if (opts.waitReady !== false) await pool.whenReady();
   const app = createApp({
-    config, pool, log: opts.log,
+    config, pool, log: opts.log, rateCounter,
     readyChecks: { store: async () => { await store.listSuites(); return true; } },
-    extraRoutes: (a, ctx) => registerBench(a, { store, dataDir: config.dataDir, quota: config.quota, maxArchiveBytes: config.maxArchiveBytes, tokenLimiter: ctx.tokenLimiter,
+    extraRoutes: (a, ctx) => registerBench(a, { store, queue, dataDir: config.dataDir, quota: config.quota, maxArchiveBytes: config.maxArchiveBytes, tokenLimiter: ctx.tokenLimiter,
       warmOnStart: config.warmSuites,
       prepare: (suite, what) => prepareSuite(suite, what, config.dataDir, env, preparing).catch((err: Error) => { log({ level: 'error', msg: err.message }); throw err; }),
     }),
@@ -94,6 +98,8 @@ export async function createServer(opts: { config?: Partial<ServerConfig>; env?:
       for (const child of preparing) child.kill('SIGKILL'); // a half-prepared suite is redone on the next start
       await worker;
       await pool.close();
+      await queue.close();
+      await rateCounter?.close();
       await store.close();
     },
   };

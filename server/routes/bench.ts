@@ -15,6 +15,7 @@ import { validateSubmission } from '../../benchmark/submission/index.js';
 import { BUILTIN_SUITES, loadSuite, type Suite } from '../../benchmark/suite/index.js';
 import { SignbenchError } from '../../pose/errors.js';
 import type { PoseSequence } from '../../pose/sequence.js';
+import type { RunQueue } from '../../runner/queue/types.js';
 import { subscribe } from '../../runner/events.js';
 import type { Store } from '../../runner/store/types.js';
 import { leaderboard, submit } from '../../runner/submit.js';
@@ -28,6 +29,8 @@ export interface BenchDeps {
   quota: number;
   maxArchiveBytes: number;
   tokenLimiter: RateLimiter;
+  /** Announces each new run to the workers (BullMQ); absent or local: the store's runs table is the queue. */
+  queue?: RunQueue;
   /** Materialises a suite and caches its baselines out of process (see prepareSuite in server/server.ts). */
   prepare: (suite: string, what: 'suite' | 'baselines') => Promise<void>;
   /** How long a request waits for a suite being prepared before 503 (default 20 s). */
@@ -177,7 +180,7 @@ export function registerBench(app: OpenAPIHono<AppEnv>, deps: BenchDeps): void {
     if (file.size > deps.maxArchiveBytes) throw new SignbenchError('too-large', `the archive is over ${deps.maxArchiveBytes} bytes`);
     await getSuite(suiteName);
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const common = { store, dataDir, suite: suiteName, name, token, quota: deps.quota, uploadLimits: { maxBytes: deps.maxArchiveBytes, maxFiles: 100_000 }, signal: c.req.raw.signal };
+    const common = { store, queue: deps.queue, dataDir, suite: suiteName, name, token, quota: deps.quota, uploadLimits: { maxBytes: deps.maxArchiveBytes, maxFiles: 100_000 }, signal: c.req.raw.signal };
     let res;
     if (kind === 'predictions') {
       res = await submit({ ...common, input: { kind: 'predictions', bytes, filename: file.name || 'predictions.zip' } });

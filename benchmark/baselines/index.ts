@@ -32,7 +32,7 @@ export interface BaselineOptions {
   only?: readonly BaselineName[];
   /** The default generator (default: models/generator). */
   generatorDir?: string;
-  /** Training sequences averaged for the mean pose (default 300, as benchmark/eval/models.ts). */
+  /** Training sequences averaged for the mean pose (default 300, as scripts/eval/models.ts). */
   meanPoseSample?: number;
 }
 

@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { GeneratorRuntime, defaultModelDir as generatorDir } from '../../generator/runtime.js';
 import { loadTrainingCorpus } from '../../translator/corpus-data.js';
@@ -71,6 +69,8 @@ export interface EvaluateOptions {
   translator?: string;
   meanPoseSample?: number;
   systems?: readonly SystemName[];
+  /** Called with what was skipped and why (a generator directory without a model). */
+  onWarning?: (message: string) => void;
 }
 
 export async function evaluateModels(opts: EvaluateOptions = {}): Promise<SystemRow[]> {
@@ -103,7 +103,7 @@ export async function evaluateModels(opts: EvaluateOptions = {}): Promise<System
     const genDirs = opts.generators ?? [opts.generator ?? generatorDir()];
     for (const genDir of want.has('generator') ? genDirs : []) {
       if (!existsSync(join(genDir, 'manifest.json'))) {
-        process.stderr.write(`[eval] ${genDir}: no generator model; its row is skipped\n`);
+        opts.onWarning?.(`${genDir}: no generator model; its row is skipped`);
         continue;
       }
       t0 = performance.now();
@@ -160,25 +160,4 @@ export function formatTable(rows: SystemRow[], judge = 'models/translator'): str
     ...rows.map((r) => `| ${r.system} | ${pm(r.bleu4, r.bleu4Ci, 2)} | ${pm(r.chrf, r.chrfCi, 2)} | ${pm(r.dtwMje, r.dtwMjeCi, 4)} | ${r.pValueVsNearest !== undefined ? `${r.pValueVsNearest.toFixed(4)} / ${r.chrfPValueVsNearest?.toFixed(4)}` : ''} | ${r.seconds.toFixed(1)} |`),
   ];
   return lines.join('\n') + '\n';
-}
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      limit: { type: 'string', default: '100' }, generator: { type: 'string' }, translator: { type: 'string' },
-      systems: { type: 'string', default: SYSTEMS.join(',') }, json: { type: 'boolean', default: false },
-    },
-  });
-  const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer, got "${values.limit}"`);
-  const systems = values.systems.split(',').map((x) => x.trim());
-  const unknown = systems.filter((x) => !(SYSTEMS as readonly string[]).includes(x));
-  if (unknown.length > 0) throw new Error(`--systems: unknown ${unknown.join(', ')} (known: ${SYSTEMS.join(', ')})`);
-  const generators = values.generator?.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
-  const rows = await evaluateModels({ limit, generators, translator: values.translator, systems: systems as SystemName[] });
-  process.stdout.write(values.json ? JSON.stringify(rows) + '\n' : formatTable(rows, values.translator ?? 'models/translator'));
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err) => { process.stderr.write(`eval models: ${(err as Error).message}\n`); process.exitCode = 1; });
 }

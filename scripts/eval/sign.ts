@@ -1,7 +1,7 @@
 /**
  * Aligned sign accuracy and phonological agreement (benchmark/metrics/sign) on the procedural test split (held-out
  * signers) for ground truth, the committed generator and the mean pose:
- *   npx tsx benchmark/eval/sign.ts [--limit 200] [--systems truth,truth-square,generator,mean] [--recognizer DIR] [--generator DIR] [--write]
+ *   npx tsx scripts/eval/sign.ts [--limit 200] [--systems truth,truth-square,generator,mean] [--recognizer DIR] [--generator DIR] [--write]
  * --write stores the table in the recogniser's manifest.json (metrics.sign).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,8 +12,8 @@ import type { PoseSequence } from '../../pose/sequence.js';
 import { centreSquareCrop } from '../../pose/transforms.js';
 import { Recognizer, defaultModelDir as recognizerDir } from '../../recognizer/runtime.js';
 import { loadTrainingCorpus } from '../../translator/corpus-data.js';
-import { signMetrics, type SignBlock } from '../metrics/sign/index.js';
-import { meanPoseSequence } from '../baselines/systems.js';
+import { signMetrics, type SignBlock } from '../../benchmark/metrics/sign/index.js';
+import { meanPoseSequence } from '../../benchmark/baselines/systems.js';
 
 const { values } = parseArgs({
   options: {
@@ -65,7 +65,7 @@ if (values.json) console.log(JSON.stringify(rows, null, 1));
 if (values.write) {
   const file = join(values.recognizer ?? recognizerDir(), 'manifest.json');
   const m = JSON.parse(readFileSync(file, 'utf8'));
-  m.metrics = { ...m.metrics, sign: { protocol: `benchmark/eval/sign.ts: first ${test.length} sentences of the procedural test split (${corpus.version}, held-out signers)`, command: `npx tsx benchmark/eval/sign.ts --limit ${values.limit}`, rows } };
+  m.metrics = { ...m.metrics, sign: { protocol: `scripts/eval/sign.ts: first ${test.length} sentences of the procedural test split (${corpus.version}, held-out signers)`, command: `npx tsx scripts/eval/sign.ts --limit ${values.limit}`, rows } };
   writeFileSync(file, JSON.stringify(m, null, 1) + '\n');
 }
 await rec.release();

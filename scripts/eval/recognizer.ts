@@ -1,6 +1,6 @@
 /**
  * Trains (optionally) and evaluates the isolated sign recogniser on held-out procedural signers.
- *   npx tsx benchmark/eval/recognizer.ts --model models/recognizer [--per-sign 4] [--corpus-test 500] [--write]
+ *   npx tsx scripts/eval/recognizer.ts --model models/recognizer [--per-sign 4] [--corpus-test 500] [--write]
  * --write stores the figures in the model's manifest.json (metrics).
  */
 import { readFileSync, writeFileSync } from 'node:fs';

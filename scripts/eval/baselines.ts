@@ -1,15 +1,15 @@
 /**
- * The baseline leaderboard of a suite, without the store: `npx tsx benchmark/eval/baselines.ts --suite synthetic-v1
+ * The baseline leaderboard of a suite, without the store: `npx tsx scripts/eval/baselines.ts --suite synthetic-v1
  * [--data DIR] [--json | --html FILE]` computes (or reads from the cache) the four baseline rows and prints them
  * ranked, as Markdown by default. `signbench leaderboard` (runner/) shows the same rows beside the submissions.
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { baselineResults } from '../baselines/index.js';
-import { leaderboardHtml, leaderboardMarkdown, rankLeaderboard } from '../leaderboard/index.js';
-import { releaseJudges } from '../scoring/judge.js';
-import { loadSuite } from '../suite/index.js';
+import { baselineResults } from '../../benchmark/baselines/index.js';
+import { leaderboardHtml, leaderboardMarkdown, rankLeaderboard } from '../../benchmark/leaderboard/index.js';
+import { releaseJudges } from '../../benchmark/scoring/judge.js';
+import { loadSuite } from '../../benchmark/suite/index.js';
 
 const { values } = parseArgs({ options: { suite: { type: 'string', default: 'synthetic-v1' }, data: { type: 'string' }, json: { type: 'boolean', default: false }, html: { type: 'string' } } });
 const dataDir = resolve(values.data ?? process.env.SIGNBENCH_DATA ?? 'data');

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GlossSpan, PoseSequence } from '../../pose/sequence.js';
 import { BODY } from '../../pose/skeleton.js';
@@ -136,7 +136,11 @@ export function writeNarPack(opts: WriteNarPackOptions): NarPackManifest {
   const splits: Record<string, NarPackSplit> = {};
   for (const [name, pairs] of Object.entries(opts.splits)) {
     if (!/^[a-z]+$/.test(name)) throw new Error(`pack split name "${name}" must be lower-case letters`);
-    const parts: Record<'text' | 'gloss' | 'dur' | 'frames', ArrayBufferView[]> = { text: [], gloss: [], dur: [], frames: [] };
+    // Streamed to <file>.tmp as examples are made: a large corpus's frames exceed what one Buffer holds (2 GiB).
+    const kinds = ['text', 'gloss', 'dur', 'frames'] as const;
+    const fileOf = (kind: (typeof kinds)[number]) => join(opts.dir, `${name}.${kind}.${kind === 'frames' ? 'f32' : 'i32'}`);
+    const fds = Object.fromEntries(kinds.map((k) => [k, openSync(fileOf(k) + '.tmp', 'w')])) as Record<(typeof kinds)[number], number>;
+    const put = (kind: (typeof kinds)[number], a: ArrayBufferView) => { writeSync(fds[kind], new Uint8Array(a.buffer, a.byteOffset, a.byteLength)); };
     const split: NarPackSplit = { examples: 0, text: [], gloss: [], frames: [] };
     pairs.forEach((p, i) => {
       const seq = trainingView(p.load(), cfg);
@@ -147,20 +151,19 @@ export function writeNarPack(opts: WriteNarPackOptions): NarPackManifest {
       const ids = textVocab.encode(p.text, cfg.maxTextLen);
       const toks = glossTokens(p.glosses!.map((g) => g.gloss), p.text);
       if (toks.length > cfg.maxGlosses) return;
-      parts.text.push(Int32Array.from(ids));
-      parts.gloss.push(Int32Array.from(toks, (t) => glossId.get(t) ?? 1));
-      parts.dur.push(Int32Array.from(glossDurations(p.glosses!, f.length, toks)));
-      parts.frames.push(f.frames);
+      put('text', Int32Array.from(ids));
+      put('gloss', Int32Array.from(toks, (t) => glossId.get(t) ?? 1));
+      put('dur', Int32Array.from(glossDurations(p.glosses!, f.length, toks)));
+      put('frames', f.frames.subarray(0, f.length * POSE_DIM));
       split.examples++;
       split.text.push(ids.length);
       split.gloss.push(toks.length);
       split.frames.push(f.length);
       opts.onProgress?.(name, i + 1, pairs.length);
     });
-    for (const [kind, list] of Object.entries(parts)) {
-      const file = `${name}.${kind}.${kind === 'frames' ? 'f32' : 'i32'}`;
-      writeFileSync(join(opts.dir, file + '.tmp'), Buffer.concat(list.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
-      renameSync(join(opts.dir, file + '.tmp'), join(opts.dir, file));
+    for (const kind of kinds) {
+      closeSync(fds[kind]);
+      renameSync(fileOf(kind) + '.tmp', fileOf(kind));
     }
     splits[name] = split;
   }

@@ -66,6 +66,8 @@ export interface EvalItem {
   length_ratio: number;
   /** Sufficient statistics for corpus scores and the paired bootstrap: sacrebleu BLEU (10) and chrF (18) rows. */
   stats: { bleu: number[]; chrf: number[] } | null;
+  /** The item's sign language, in a suite whose prompts carry one (several languages). */
+  sign_language?: string;
 }
 
 export interface BreakdownRow {
@@ -73,6 +75,14 @@ export interface BreakdownRow {
   bleu: number | null;
   chrf: number | null;
   dtw_mje: number;
+}
+
+/** One sign language of a multilingual suite: its items' mean DTW-MJE with a 95% bootstrap interval, and length ratio. */
+export interface LanguageRow {
+  n: number;
+  dtw_mje: number;
+  ci95_dtw_mje: [number, number];
+  length_ratio: number;
 }
 
 export interface EvalSignature {
@@ -97,7 +107,8 @@ export interface EvalResult {
   slrtp: { bleu1: number; bleu2: number; bleu3: number; bleu4: number; rouge: number; chrf: number; wer: number } | null;
   pose: { dtw_mje: number; fpd: number | null; parts: Record<MjePart, number | null>; length_ratio: number };
   ci95: { bleu: [number, number] | null; chrf: [number, number] | null; dtw_mje: [number, number] };
-  breakdown: { type: Record<string, BreakdownRow>; length: Record<string, BreakdownRow> };
+  /** `sign_language`: only where the prompts carry sign languages (the fingerspelling suite). */
+  breakdown: { type: Record<string, BreakdownRow>; length: Record<string, BreakdownRow>; sign_language?: Record<string, LanguageRow> };
   items: EvalItem[];
   submission: { sha256: string; kind: 'predictions' | 'model' | 'baseline' };
   timings: Record<string, number>;
@@ -202,6 +213,7 @@ export async function scorePoses(
       parts: mje[i]!.parts,
       length_ratio: mje[i]!.lengthRatio,
       stats: bleuStats && chrfStats ? { bleu: bleuStats[i]!, chrf: chrfStats[i]! } : null,
+      ...(p.signLanguage ? { sign_language: p.signLanguage } : {}),
     };
   });
   const dtwStats = statsOf(items.map((it) => [it.dtw_mje, 1]));
@@ -232,6 +244,19 @@ export async function scorePoses(
   const breakdown: EvalResult['breakdown'] = { type: {}, length: {} };
   for (const ty of SENTENCE_TYPES) { const r = breakdownOf((it) => it.types.includes(ty)); if (r) breakdown.type[ty] = r; }
   for (const b of LENGTH_BUCKETS) { const r = breakdownOf((it) => it.length === b); if (r) breakdown.length[b] = r; }
+  const signLanguages = [...new Set(items.map((it) => it.sign_language).filter((l): l is string => !!l))].sort();
+  if (signLanguages.length > 0) {
+    breakdown.sign_language = {};
+    for (const lang of signLanguages) {
+      const sel = items.filter((it) => it.sign_language === lang);
+      breakdown.sign_language[lang] = {
+        n: sel.length,
+        dtw_mje: mean(sel.map((it) => it.dtw_mje)),
+        ci95_dtw_mje: bootstrapInterval(statsOf(sel.map((it) => [it.dtw_mje, 1])), METRICS.dtw_mje),
+        length_ratio: mean(sel.map((it) => it.length_ratio)),
+      };
+    }
+  }
 
   return {
     suite: suite.info.name,

@@ -25,6 +25,9 @@ export interface SuitePrompt {
   id: string;
   text: string;
   glosses?: string[];
+  /** Spoken and sign language of this item: given only in a suite that spans several (the fingerspelling suite). */
+  language?: string;
+  signLanguage?: string;
 }
 
 export interface SuiteInfo {
@@ -54,6 +57,8 @@ export interface SuiteInfo {
   normalization: { space: 'centre-square'; resample: 'none' };
   /** Why a suite is pose-only, when it is. */
   note?: string;
+  /** Set where every item is of one task with its own baselines: `fingerspelling` (benchmark/baselines/fingerspelling.ts). */
+  task?: 'fingerspelling';
 }
 
 /** Where a suite's items came from: what baselines that need training data (mean pose, nearest sentence) read. */
@@ -249,7 +254,13 @@ export async function buildSuite(opts: BuildSuiteOptions): Promise<Suite> {
     }
     await writeCorpus(join(tmp, REFERENCES_DIR), items(), { version: corpusInfo?.version ?? 'unversioned' });
     for (const e of entries) refHashes.push(await sha256File(join(tmp, REFERENCES_DIR, POSES_DIR, `${e.id}.pose`)));
-    const prompts: SuitePrompt[] = entries.map((e) => ({ id: e.id, text: e.text, ...(e.glosses.length > 0 ? { glosses: e.glosses.map((g) => g.gloss) } : {}) }));
+    // A suite of several languages says each prompt's (the same word is spelled differently in each sign language).
+    const multilingual = languages.length > 1 || signLanguages.length > 1;
+    const prompts: SuitePrompt[] = entries.map((e) => ({
+      id: e.id, text: e.text, ...(e.glosses.length > 0 ? { glosses: e.glosses.map((g) => g.gloss) } : {}),
+      ...(multilingual ? { language: e.language, signLanguage: e.signLanguage } : {}),
+    }));
+    const task = entries.every((e) => e.source === 'fingerspelling') ? { task: 'fingerspelling' as const } : {};
     const body = {
       n: entries.length,
       split,
@@ -265,6 +276,7 @@ export async function buildSuite(opts: BuildSuiteOptions): Promise<Suite> {
       publicReferences,
       normalization: { space: 'centre-square' as const, resample: 'none' as const },
       ...(note ? { note } : {}),
+      ...task,
     };
     const version = 'sv-' + sha256(canonicalJson({ format: SUITE_FORMAT, formatVersion: FORMAT_VERSION, ...body, judge: judge?.hash ?? null, prompts, refHashes })).slice(0, 16);
     const info: SuiteInfo = { name: opts.name ?? defaultName(opts.out), version, ...body };

@@ -5,7 +5,7 @@
  * bootstrap of its primary metric against the row above (α = 0.05), from the per-item statistics the results store.
  */
 import { pairedTest, METRICS, statsOf, type MetricKey } from '../scoring/bootstrap.js';
-import type { EvalResult } from '../scoring/evaluate.js';
+import type { EvalResult, LanguageRow } from '../scoring/evaluate.js';
 import type { SignBlock } from '../metrics/sign/index.js';
 
 export interface LeaderboardEntry {
@@ -29,6 +29,10 @@ export interface LeaderboardRow {
   signature: EvalResult['signature'];
   /** Sign-level block (aligned sign accuracy, phonological agreement) where the suite has one. */
   sign?: SignBlock;
+  /** Per sign language DTW-MJE and length ratio, in a multilingual suite (the fingerspelling suite). */
+  languages?: Record<string, LanguageRow>;
+  /** The model a baseline row was made by, where it records one (the fingerspelling char generator: its hash). */
+  model?: { hash: string; [key: string]: unknown };
   /** Paired bootstrap of the primary metric against the row above (null: first row, or not comparable). */
   vs_above: { p: number; significant: boolean } | null;
   id?: string;
@@ -77,6 +81,10 @@ export function comparePaired(baseline: EvalResult, system: EvalResult, metric: 
   return pairedTest(a, b, METRICS[metric]);
 }
 
+function isModel(m: unknown): m is { hash: string } {
+  return typeof m === 'object' && m !== null && typeof (m as { hash?: unknown }).hash === 'string';
+}
+
 export function rankLeaderboard(suite: string, entries: readonly LeaderboardEntry[]): Leaderboard {
   const poseOnly = entries.length > 0 && entries.every((e) => bleuOf(e.result) === null);
   const primary: Leaderboard['primary'] = poseOnly ? 'pose.dtw_mje' : 'sacrebleu.bleu';
@@ -102,7 +110,9 @@ export function rankLeaderboard(suite: string, entries: readonly LeaderboardEntr
     }
     return {
       rank: i + 1, name: e.name, kind: e.kind, n: r.n, slt: r.slt ?? null, sacrebleu: r.sacrebleu ?? null, pose: r.pose, ci95: r.ci95,
-      signature: r.signature, ...(r.sign ? { sign: r.sign as SignBlock } : {}), vs_above: vs, ...(e.id !== undefined ? { id: e.id } : {}), ...(e.submittedAt !== undefined ? { submittedAt: e.submittedAt } : {}),
+      signature: r.signature, ...(r.sign ? { sign: r.sign as SignBlock } : {}),
+      ...(r.breakdown?.sign_language ? { languages: r.breakdown.sign_language } : {}),
+      ...(isModel(r.model) ? { model: r.model } : {}), vs_above: vs, ...(e.id !== undefined ? { id: e.id } : {}), ...(e.submittedAt !== undefined ? { submittedAt: e.submittedAt } : {}),
     };
   });
   return { suite, primary, rows };

@@ -67,6 +67,27 @@ ${mje}
 </svg>`;
 }
 
+/** A multilingual suite's DTW-MJE per sign language and system (as the Markdown one); '' for other suites. */
+function languageTable(lb: Leaderboard, ci: (c: [number, number] | null | undefined, d?: number) => string): string {
+  const rows = lb.rows.filter((r) => r.languages);
+  if (rows.length === 0) return '';
+  const langs = [...new Set(rows.flatMap((r) => Object.keys(r.languages!)))].sort();
+  const n = (lang: string) => rows.find((r) => r.languages![lang])?.languages![lang]!.n ?? 0;
+  const body = langs.map((lang) => `<tr><td>${esc(lang)}</td><td>${n(lang)}</td>${rows.map((r) => {
+    const l = r.languages![lang];
+    return `<td>${l ? `${f(l.dtw_mje, 4)}${ci(l.ci95_dtw_mje, 4)}` : 'n/a'}</td>`;
+  }).join('')}</tr>`);
+  body.push(`<tr><th>all</th><th>${rows[0]!.n}</th>${rows.map((r) => `<th>${f(r.pose?.dtw_mje, 4)}${ci(r.ci95?.dtw_mje, 4)}</th>`).join('')}</tr>`);
+  body.push(`<tr><td>length ratio</td><td></td>${rows.map((r) => `<td>${f(r.pose?.length_ratio, 3)}</td>`).join('')}</tr>`);
+  const models = rows.filter((r) => r.model).map((r) => `<p>${esc(r.name)}: model sha256 <code>${esc(r.model!.hash)}</code></p>`).join('\n');
+  return `<h2>DTW-MJE ↓ per sign language (95% interval)</h2>
+<table><thead><tr><th>sign language</th><th>n</th>${rows.map((r) => `<th>${esc(r.name)}</th>`).join('')}</tr></thead>
+<tbody>
+${body.join('\n')}
+</tbody></table>
+${models}`;
+}
+
 export function leaderboardHtml(lb: Leaderboard): string {
   const sig = lb.rows[0]?.signature;
   const ci = (c: [number, number] | null | undefined, d = 2) => (c ? ` <span class="ci">[${f(c[0], d)}, ${f(c[1], d)}]</span>` : '');
@@ -82,6 +103,7 @@ ${leaderboardSvg(lb)}
 ${rows}
 </tbody></table>
 <p>Primary metric: ${lb.primary === 'sacrebleu.bleu' ? 'sacrebleu BLEU' : 'DTW-MJE'}; ties by chrF, DTW-MJE, then the earlier submission; a row without the primary metric never ranks above one with it. Intervals: 95% bootstrap; vs row above: paired bootstrap (1,000 resamples), * = significant at α = 0.05.</p>
+${languageTable(lb, ci)}
 ${sig ? `<p>Signature: <code>${esc(sig.text)}</code></p>` : ''}
 </body></html>
 `;

@@ -73,8 +73,10 @@ export function register(program: Command): void {
     .option('--seed <n>', 'procedural corpus seed (default 1)')
     .option('--limit <n>', 'keep only the first N items')
     .option('--overwrite', 'replace an existing suite in --out')
+    .option('--baselines', 'then compute the baseline rows (a fingerspelling suite fits its char model here) and print them as Markdown')
+    .option('--data <dir>', 'data directory for --baselines (default: $SIGNBENCH_DATA or ./data)')
     .option('--json', 'print the suite info as one JSON line')
-    .action(async (o: { corpus: string; split: string; judge?: string; out: string; name?: string; sentences?: string; seed?: string; limit?: string; overwrite?: boolean; json?: boolean }) => {
+    .action(async (o: { corpus: string; split: string; judge?: string; out: string; name?: string; sentences?: string; seed?: string; limit?: string; overwrite?: boolean; baselines?: boolean; data?: string; json?: boolean }) => {
       const { buildSuite } = await import('../../benchmark/suite/index.js');
       const bar = await progressBar(true);
       try {
@@ -86,6 +88,13 @@ export function register(program: Command): void {
         bar.stop();
         if (o.json) printJson(s.info);
         else process.stdout.write(`suite ${s.info.name} ${s.info.version}: ${s.info.n} items, ${s.info.scoring}${s.info.note ? ` (${s.info.note})` : ''} → ${s.dir}\n`);
+        if (o.baselines) {
+          const { baselineResults } = await import('../../benchmark/baselines/index.js');
+          const { leaderboardMarkdown, rankLeaderboard } = await import('../../benchmark/leaderboard/index.js');
+          const bar2 = await progressBar(true);
+          const rows = await baselineResults(s, { dataDir: dataDirOption(o.data), onProgress: (p) => bar2.update(p.done, p.total, `${p.baseline}: ${p.stage}`) }).finally(() => bar2.stop());
+          if (!o.json) process.stdout.write('\n' + leaderboardMarkdown(rankLeaderboard(s.info.name, rows.map((r) => ({ name: r.name, kind: 'baseline' as const, result: r.result })))));
+        }
       } finally {
         bar.stop();
       }

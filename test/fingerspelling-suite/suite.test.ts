@@ -2,14 +2,15 @@
  * The fingerspelling suite end to end on real letter clips (../shared/corpus/fingerspelling-lexicon): a smoke build of
  * two sign languages (seconds), scored pose-only, with its four baseline rows.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { baselineResults, type BaselineRow } from '../../benchmark/baselines/index.js';
 import { charModelDir } from '../../benchmark/baselines/fingerspelling.js';
-import { sha256Dir } from '../../benchmark/hash.js';
-import { leaderboardMarkdown, rankLeaderboard } from '../../benchmark/leaderboard/index.js';
+import { REPO_ROOT, sha256Dir } from '../../benchmark/hash.js';
+import { leaderboardHtml, leaderboardMarkdown, rankLeaderboard } from '../../benchmark/leaderboard/index.js';
 import { buildSuite, type Suite } from '../../benchmark/suite/index.js';
 import { buildCorpus } from '../../corpus/builders/index.js';
 import { openCorpus } from '../../corpus/format.js';
@@ -99,5 +100,22 @@ describeShared(['corpus', 'fingerspelling-lexicon'], 'fingerspelling suite (smok
     expect(md).toMatch(/\| gsg \| \d+ \| 0\.0000 /);
     expect(md).toContain(`model sha256 \`${(row('char-generator').result.model as { hash: string }).hash}\``);
     expect(md).not.toContain('BLEU ↑');
+    const html = leaderboardHtml(lb);
+    expect(html).toContain('DTW-MJE ↓ per sign language');
+    expect(html).toMatch(/<tr><td>gsg<\/td><td>\d+<\/td><td>0\.0000/);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/i);
   });
+
+  it('builds from the command line: corpus build, then suite build --baselines prints the per-language table', () => {
+    const bin = `node ${join(REPO_ROOT, 'bin', 'signbench.js')}`;
+    const run = (args: string) => spawnSync('bash', ['-c', `${bin} ${args}`], { cwd: tmp.dir, encoding: 'utf8', timeout: 120_000 });
+    const c = run(`corpus build fingerspelling --src ${sharedPath('corpus', 'fingerspelling-lexicon')} --sign-languages ase,gsg --out cli-corpus --no-progress`);
+    expect(c.status, c.stderr).toBe(0);
+    const s = run('suite build --corpus cli-corpus --split test --out cli-suite --baselines --data cli-data');
+    expect(s.status, s.stderr).toBe(0);
+    expect(s.stdout).toMatch(/suite cli-suite sv-[0-9a-f]{16}: \d+ items, pose-only/);
+    expect(s.stdout).toContain('DTW-MJE ↓ per sign language');
+    expect(s.stdout).toMatch(/\| \d \| char-generator \| baseline \| /);
+    expect(existsSync(join(tmp.dir, 'cli-data', 'models', 'fingerspelling-char'))).toBe(true);
+  }, 120_000);
 });

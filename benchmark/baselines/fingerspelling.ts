@@ -13,12 +13,13 @@
  *   the letter's embedding in pose space) and a hold duration; per language a rest pose at the start and end of a
  *   word, rise/drop durations and the transition length between letters. It spells a word by holding each letter's
  *   pose for its duration, joined by smoothstep transitions, from rest and back to rest. A letter never seen in the
- *   training words of its language is the language's mean letter pose (counted in the manifest). Weights (float32)
- *   and a manifest go under `<dataDir>/models/fingerspelling-char/<corpus version>/`; nothing is committed; the
- *   row records the directory's hash.
+ *   training words of its language is the language's mean letter pose (counted in the row). Weights (float32)
+ *   and a manifest go under `<dataDir>/models/fingerspelling-char/<corpus version>-v<N>/`; nothing is committed;
+ *   the row records their hash (deterministic: the same corpus gives the same hash on any machine).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { transition } from '../../corpus/builders/fingerspelling/compose.js';
 import type { CorpusEntry } from '../../corpus/entry.js';
@@ -126,6 +127,7 @@ export const CHAR_MODEL_FORMAT = 'signbench-fingerspelling-char';
 export const CHAR_MODEL_VERSION = 1;
 const WEIGHTS = 'weights.bin';
 const MANIFEST = 'manifest.json';
+const TRAIN_LOG = 'train-log.json';
 
 interface LanguageModel {
   /** Letters in weight order. */
@@ -150,7 +152,6 @@ export interface CharModelManifest {
   /** The corpus it was fitted on (its train split). */
   corpusVersion: string;
   trainWords: number;
-  trainSeconds: number;
   languages: Record<string, LanguageModel>;
 }
 
@@ -158,8 +159,10 @@ export interface CharModel {
   dir: string;
   manifest: CharModelManifest;
   weights: Float32Array;
-  /** sha256 over the model directory's files (manifest and weights). */
+  /** sha256 over the manifest and the weights: the same train split gives the same hash on any machine. */
   hash: string;
+  /** Seconds the fit took (kept beside the model, outside the hash). */
+  trainSeconds: number | null;
 }
 
 /** Point-wise mean of frames: x, y over the frames where a point is seen; c its mean there, 0 if seen in under half. */
@@ -190,7 +193,6 @@ const avg = (xs: readonly number[], fallback: number) => (xs.length ? xs.reduce(
 
 /** Fits the model on training words (deterministic: the same words give the same weights). */
 export function fitCharModel(words: readonly TrainWord[], corpusVersion: string, signal?: AbortSignal): { manifest: CharModelManifest; weights: Float32Array } {
-  const t0 = performance.now();
   const groups = [...byLanguage(words)].sort(([a], [b]) => a.localeCompare(b));
   const blocks: Float32Array[] = [];
   let offset = 0;
@@ -240,10 +242,7 @@ export function fitCharModel(words: readonly TrainWord[], corpusVersion: string,
   if (offset === 0) throw new SignbenchError('invalid-input', 'char model: no training word has letter glosses');
   const weights = new Float32Array(offset * FRAME_STRIDE);
   blocks.forEach((b, i) => weights.set(b, i * FRAME_STRIDE));
-  const manifest: CharModelManifest = {
-    format: CHAR_MODEL_FORMAT, version: CHAR_MODEL_VERSION, corpusVersion, trainWords: words.length,
-    trainSeconds: Math.round((performance.now() - t0) / 10) / 100, languages,
-  };
+  const manifest: CharModelManifest = { format: CHAR_MODEL_FORMAT, version: CHAR_MODEL_VERSION, corpusVersion, trainWords: words.length, languages };
   return { manifest, weights };
 }
 
@@ -259,7 +258,8 @@ export async function loadCharModel(dir: string): Promise<CharModel> {
   }
   const buf = await readFile(join(dir, WEIGHTS));
   const weights = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  return { dir, manifest, weights, hash: await sha256Dir(dir) };
+  const log = existsSync(join(dir, TRAIN_LOG)) ? JSON.parse(await readFile(join(dir, TRAIN_LOG), 'utf8')) as { trainSeconds?: number } : {};
+  return { dir, manifest, weights, hash: await sha256Dir(dir, (rel) => rel === MANIFEST || rel === WEIGHTS), trainSeconds: log.trainSeconds ?? null };
 }
 
 /**
@@ -269,12 +269,15 @@ export async function loadCharModel(dir: string): Promise<CharModel> {
 export async function charModel(dataDir: string, corpusVersion: string, words: () => Promise<readonly TrainWord[]>, signal?: AbortSignal): Promise<CharModel> {
   const dir = charModelDir(dataDir, corpusVersion);
   if (existsSync(join(dir, MANIFEST))) return loadCharModel(dir);
+  const t0 = performance.now();
   const { manifest, weights } = fitCharModel(await words(), corpusVersion, signal);
+  const trainSeconds = Math.round((performance.now() - t0) / 10) / 100;
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });
   try {
     await writeFile(join(tmp, WEIGHTS), new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength));
     await writeFile(join(tmp, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
+    await writeFile(join(tmp, TRAIN_LOG), JSON.stringify({ trainSeconds, cpus: availableParallelism() }) + '\n');
     await rename(tmp, dir).catch(async (err: unknown) => {
       if (!existsSync(join(dir, MANIFEST))) throw err;
     });

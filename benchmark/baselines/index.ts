@@ -122,7 +122,7 @@ export async function baselineResults(suite: Suite, opts: BaselineOptions): Prom
         const g = charGeneratorPoses(model!, prompts);
         poses = g.poses;
         const m = model!.manifest;
-        extra = { model: { format: m.format, version: m.version, hash: model!.hash, dir: model!.dir, corpusVersion: m.corpusVersion, trainWords: m.trainWords, trainSeconds: m.trainSeconds, unseenLetters: g.unseen, letters: g.letters } };
+        extra = { model: { format: m.format, version: m.version, hash: model!.hash, dir: model!.dir, corpusVersion: m.corpusVersion, trainWords: m.trainWords, trainSeconds: model!.trainSeconds, unseenLetters: g.unseen, letters: g.letters } };
       } else if (name === 'mean-pose') {
         poses = meanPosePerLanguage(prompts, (await getWords()).words);
       } else {

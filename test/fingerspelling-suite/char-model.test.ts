@@ -62,11 +62,16 @@ describe('fingerspelling baselines', () => {
     expect(weights.length).toBe((3 + 3 + 3 + 2) * FRAME_STRIDE);
     const b = weights.subarray((ase.offset + 3 + 1) * FRAME_STRIDE);
     expect(b[3 * PARTS.rightHand.start]).toBeCloseTo(LETTER_X.B!, 6);
+    // deterministic: a second fit gives the same manifest and weights
+    const again = fitCharModel(train, 'test-corpus');
+    expect(again.manifest).toEqual(manifest);
+    expect(Buffer.from(again.weights.buffer).equals(Buffer.from(weights.buffer))).toBe(true);
   });
 
   it('spells an unseen word from its letters, and the mean letter for a letter never seen in that language', async () => {
     const model = await charModel(tmp.dir, 'test-corpus', async () => train);
     expect(await readFile(join(model.dir, 'manifest.json'), 'utf8')).toContain('"test-corpus"');
+    expect(model.trainSeconds).toBeGreaterThanOrEqual(0);
     const seq = generateWord(model, 'ase', ['C', 'A'], 'x');
     // 1 rest + 1 rise + 4 C + 2 transition + 4 A + 1 drop + 1 rest
     expect(seq.frames).toBe(14);

@@ -14,7 +14,7 @@
  *   word, rise/drop durations and the transition length between letters. It spells a word by holding each letter's
  *   pose for its duration, joined by smoothstep transitions, from rest and back to rest. A letter never seen in the
  *   training words of its language is the language's mean letter pose (counted in the row). Weights (float32)
- *   and a manifest go under `<dataDir>/models/fingerspelling-char/<corpus version>-v<N>/`; nothing is committed;
+ *   and a manifest go under `<dataDir>/models/fingerspelling-char/<corpus version>-v<N>-<hash of the word ids>/`; nothing is committed;
  *   the row records their hash (deterministic: the same corpus gives the same hash on any machine).
  */
 import { existsSync } from 'node:fs';
@@ -27,7 +27,7 @@ import { openCorpus } from '../../corpus/format.js';
 import { SignbenchError } from '../../pose/errors.js';
 import { PoseSequence, type SequenceMeta } from '../../pose/sequence.js';
 import { FRAME_STRIDE, POINTS } from '../../pose/skeleton.js';
-import { sha256Dir } from '../hash.js';
+import { sha256, sha256Dir } from '../hash.js';
 import type { SuitePrompt } from '../suite/index.js';
 import { meanPoseSequence } from './systems.js';
 
@@ -36,13 +36,19 @@ export interface TrainWord {
   seq: PoseSequence;
 }
 
-/** The train split of a fingerspelling corpus directory, read whole (a few hundred short words). */
-export async function readTrainWords(dir: string, signal?: AbortSignal): Promise<{ version: string; words: TrainWord[] }> {
+/**
+ * The train split of a fingerspelling corpus directory, read whole (a few hundred short words), without any word of
+ * `heldOut` (the suite's prompts: the builder's split already keeps them out; this holds for a suite cut from
+ * another split too).
+ */
+export async function readTrainWords(dir: string, heldOut: readonly Pick<SuitePrompt, 'text'>[], signal?: AbortSignal): Promise<{ version: string; words: TrainWord[] }> {
   const corpus = await openCorpus(dir);
+  const fold = (s: string) => s.trim().toLowerCase();
+  const held = new Set(heldOut.map((p) => fold(p.text)));
   const words: TrainWord[] = [];
   for await (const { entry, seq } of corpus.stream('train')) {
     if (signal?.aborted) throw new SignbenchError('aborted', 'baselines cancelled');
-    words.push({ entry, seq });
+    if (!held.has(fold(entry.text))) words.push({ entry, seq });
   }
   return { version: corpus.version, words };
 }
@@ -246,9 +252,10 @@ export function fitCharModel(words: readonly TrainWord[], corpusVersion: string,
   return { manifest, weights };
 }
 
-/** Where the model fitted on a corpus lives under the data directory. */
-export function charModelDir(dataDir: string, corpusVersion: string): string {
-  return join(dataDir, 'models', 'fingerspelling-char', `${corpusVersion}-v${CHAR_MODEL_VERSION}`);
+/** Where the model fitted on these words of a corpus lives under the data directory. */
+export function charModelDir(dataDir: string, corpusVersion: string, words: readonly TrainWord[]): string {
+  const ids = sha256(words.map((w) => w.entry.id).sort().join('\n')).slice(0, 8);
+  return join(dataDir, 'models', 'fingerspelling-char', `${corpusVersion}-v${CHAR_MODEL_VERSION}-${ids}`);
 }
 
 export async function loadCharModel(dir: string): Promise<CharModel> {
@@ -266,11 +273,11 @@ export async function loadCharModel(dir: string): Promise<CharModel> {
  * The model fitted on `words` (of corpus `corpusVersion`): loaded from `<dataDir>/models/…` when there, else fitted
  * and written there (a directory moved into place in one rename).
  */
-export async function charModel(dataDir: string, corpusVersion: string, words: () => Promise<readonly TrainWord[]>, signal?: AbortSignal): Promise<CharModel> {
-  const dir = charModelDir(dataDir, corpusVersion);
+export async function charModel(dataDir: string, corpusVersion: string, words: readonly TrainWord[], signal?: AbortSignal): Promise<CharModel> {
+  const dir = charModelDir(dataDir, corpusVersion, words);
   if (existsSync(join(dir, MANIFEST))) return loadCharModel(dir);
   const t0 = performance.now();
-  const { manifest, weights } = fitCharModel(await words(), corpusVersion, signal);
+  const { manifest, weights } = fitCharModel(words, corpusVersion, signal);
   const trainSeconds = Math.round((performance.now() - t0) / 10) / 100;
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });

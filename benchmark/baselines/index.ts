@@ -79,7 +79,7 @@ export async function baselineResults(suite: Suite, opts: BaselineOptions): Prom
   // Fingerspelling: the train words with their sign languages, and the char model fitted on them.
   const fsDir = suite.source?.kind === 'corpus' && existsSync(suite.source.dir) ? suite.source.dir : null;
   let words: Promise<{ version: string; words: TrainWord[] }> | undefined;
-  const getWords = () => (words ??= readTrainWords(fsDir!, opts.signal));
+  const getWords = () => (words ??= readTrainWords(fsDir!, suite.prompts(), opts.signal));
   let model: CharModel | undefined;
   const rows: BaselineRow[] = [];
   for (const name of names) {
@@ -93,7 +93,8 @@ export async function baselineResults(suite: Suite, opts: BaselineOptions): Prom
     } else if (fingerspelling && name !== 'ground-truth') {
       if (!fsDir) continue;
       if (name === 'char-generator') {
-        model ??= await charModel(opts.dataDir, (await getWords()).version, async () => (await getWords()).words, opts.signal);
+        const w = await getWords();
+        model ??= await charModel(opts.dataDir, w.version, w.words, opts.signal);
         what = { source: suite.source, model: model.hash };
       } else {
         what = { source: suite.source, corpus: (await getWords()).version, perLanguage: true };

@@ -25,7 +25,7 @@ export interface SuitePrompt {
   id: string;
   text: string;
   glosses?: string[];
-  /** Spoken and sign language of this item: given only in a suite that spans several (the fingerspelling suite). */
+  /** Spoken and sign language of this item: given in a suite that spans several, and in a fingerspelling suite. */
   language?: string;
   signLanguage?: string;
 }
@@ -254,13 +254,14 @@ export async function buildSuite(opts: BuildSuiteOptions): Promise<Suite> {
     }
     await writeCorpus(join(tmp, REFERENCES_DIR), items(), { version: corpusInfo?.version ?? 'unversioned' });
     for (const e of entries) refHashes.push(await sha256File(join(tmp, REFERENCES_DIR, POSES_DIR, `${e.id}.pose`)));
-    // A suite of several languages says each prompt's (the same word is spelled differently in each sign language).
-    const multilingual = languages.length > 1 || signLanguages.length > 1;
+    // A suite of several languages (or of fingerspelling, whose baselines work per alphabet) says each prompt's: the
+    // same word is spelled differently in each sign language.
+    const task = entries.every((e) => e.source === 'fingerspelling') ? { task: 'fingerspelling' as const } : {};
+    const withLanguage = languages.length > 1 || signLanguages.length > 1 || 'task' in task;
     const prompts: SuitePrompt[] = entries.map((e) => ({
       id: e.id, text: e.text, ...(e.glosses.length > 0 ? { glosses: e.glosses.map((g) => g.gloss) } : {}),
-      ...(multilingual ? { language: e.language, signLanguage: e.signLanguage } : {}),
+      ...(withLanguage ? { language: e.language, signLanguage: e.signLanguage } : {}),
     }));
-    const task = entries.every((e) => e.source === 'fingerspelling') ? { task: 'fingerspelling' as const } : {};
     const body = {
       n: entries.length,
       split,

@@ -69,7 +69,7 @@ describe('fingerspelling baselines', () => {
   });
 
   it('spells an unseen word from its letters, and the mean letter for a letter never seen in that language', async () => {
-    const model = await charModel(tmp.dir, 'test-corpus', async () => train);
+    const model = await charModel(tmp.dir, 'test-corpus', train);
     expect(await readFile(join(model.dir, 'manifest.json'), 'utf8')).toContain('"test-corpus"');
     expect(model.trainSeconds).toBeGreaterThanOrEqual(0);
     const seq = generateWord(model, 'ase', ['C', 'A'], 'x');

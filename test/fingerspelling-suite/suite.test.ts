@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { baselineResults, type BaselineRow } from '../../benchmark/baselines/index.js';
-import { charModelDir } from '../../benchmark/baselines/fingerspelling.js';
+import { charModelDir, readTrainWords } from '../../benchmark/baselines/fingerspelling.js';
 import { REPO_ROOT, sha256Dir } from '../../benchmark/hash.js';
 import { leaderboardHtml, leaderboardMarkdown, rankLeaderboard } from '../../benchmark/leaderboard/index.js';
 import { buildSuite, type Suite } from '../../benchmark/suite/index.js';
@@ -79,7 +79,9 @@ describeShared(['corpus', 'fingerspelling-lexicon'], 'fingerspelling suite (smok
   it('writes the char model under the data dir and records its hash in its row; a second call reuses it', async () => {
     const model = row('char-generator').result.model as { hash: string; dir: string; unseenLetters: number; trainWords: number };
     expect(model.dir.startsWith(join(tmp.dir, 'data'))).toBe(true);
-    expect(model.dir).toBe(charModelDir(join(tmp.dir, 'data'), (await openCorpus(corpusDir)).version));
+    const words = await readTrainWords(corpusDir, suite.prompts());
+    expect(words.words.length).toBe(model.trainWords);
+    expect(model.dir).toBe(charModelDir(join(tmp.dir, 'data'), words.version, words.words));
     expect(existsSync(join(model.dir, 'weights.bin'))).toBe(true);
     expect(existsSync(join(model.dir, 'train-log.json'))).toBe(true);
     expect(model.hash).toBe(await sha256Dir(model.dir, (rel) => rel !== 'train-log.json'));
@@ -89,6 +91,15 @@ describeShared(['corpus', 'fingerspelling-lexicon'], 'fingerspelling suite (smok
     expect(Object.keys(manifest.languages)).toEqual(['ase', 'gsg']);
     const again = await baselineResults(suite, { dataDir: join(tmp.dir, 'data'), only: ['char-generator'] });
     expect((again[0]!.result.model as { hash: string }).hash).toBe(model.hash);
+  });
+
+  it('keeps a suite\'s own words out of the baselines\' training even when it is cut from the train split', async () => {
+    const trainSuite = await buildSuite({ corpus: corpusDir, split: 'train', out: join(tmp.dir, 'train-suite'), limit: 6 });
+    expect(trainSuite.prompts().every((p) => p.signLanguage)).toBe(true);
+    const [nearest] = await baselineResults(trainSuite, { dataDir: join(tmp.dir, 'data'), only: ['nearest-word'] });
+    const retrieved = nearest!.result.retrieved as Record<string, string>;
+    for (const p of trainSuite.prompts()) expect(retrieved[p.id]!.toLowerCase()).not.toBe(p.text.toLowerCase());
+    expect(nearest!.result.pose.dtw_mje).toBeGreaterThan(0);
   });
 
   it('puts the per-language table and the model hash in the Markdown leaderboard', () => {

@@ -26,7 +26,8 @@ export type PyValue =
   | Map<PyKey, PyValue>
   | NumpyArrayRef
   | NumpyDtype
-  | PyGlobal;
+  | PyGlobal
+  | DictStandIn;
 
 /** Python bytes: a slice [start, end) of the pickle input, not copied (bytes() gives a view). */
 export class PyBytes {
@@ -158,6 +159,46 @@ export interface UnpickleOptions {
    * output buffer and store null), so that the items die young instead of all living until the end.
    */
   onAppend?: (list: PyValue[], item: PyValue) => PyValue;
+  /**
+   * Reads dicts of numpy arrays and scalars (numpy's frame payloads) straight from the bytes, without building a
+   * Map and its arrays; dicts it declines, or that do not fit the pattern, are built as usual. See FastDictReader.
+   */
+  dictReader?: FastDictReader;
+}
+
+/** FastDictReader.slot: the reader declines the dict (the general interpreter builds it as a Map instead). */
+export const FAST_DICT_DECLINE = -2;
+/** FastDictReader.slot: the value of this key is not wanted (it is still matched, then dropped). */
+export const FAST_DICT_IGNORE = -1;
+/** Most items a dict read by the fast path may have (larger ones are built as Maps). */
+const FAST_DICT_MAX_ITEMS = 4096;
+
+/**
+ * Receives the items of a dict that the unpickler's fast path reads (see UnpickleOptions.dictReader): begin(), then
+ * per item slot(key) and array(...) or number(...), then end(), whose value stands for the dict on the stack (in
+ * the list the dict is appended to). Any call may decline the dict (slot returns FAST_DICT_DECLINE, array/number
+ * return false, end returns undefined): the unpickler then reads the same bytes as a Map, so a reader declines
+ * whatever it would not read exactly as it would read the Map. Array bytes are [offset, offset + byteLength) of the
+ * unpickler's input. Values are only what the general path also reads without error: numeric arrays, numpy
+ * scalars of numeric and bool dtypes, and ints.
+ */
+export interface FastDictReader {
+  begin(): void;
+  /** A slot number (≥ 0) the reader files the key's value under, FAST_DICT_IGNORE or FAST_DICT_DECLINE. */
+  slot(key: string): number;
+  /** A numeric array (dims[0 .. nd) is its shape; `dims` is only valid during the call). */
+  array(slot: number, dtype: NumpyDtype, dims: readonly number[], nd: number, fortranOrder: boolean, offset: number, byteLength: number): boolean;
+  /** An int, float or bool (as 0/1) value; a numpy scalar as the general path decodes it. */
+  number(slot: number, value: number): boolean;
+  end(): PyValue | undefined;
+}
+
+/**
+ * What a FastDictReader made of a dict it read (its items [first, end) in the reader's own record): the unpickler
+ * passes it on like the Map it stands for.
+ */
+export class DictStandIn {
+  constructor(readonly first: number, readonly end: number) {}
 }
 
 /**
@@ -274,6 +315,7 @@ class Unpickler implements Failer {
   private readonly referenced: Uint8Array | null;
   private readonly maxItems: number;
   private readonly appender: ((list: PyValue[], item: PyValue) => PyValue) | null;
+  private readonly dictReader: FastDictReader | null;
   private pos = 0;
 
   constructor(bytes: Uint8Array, private readonly file: string, opts: UnpickleOptions) {
@@ -286,6 +328,7 @@ class Unpickler implements Failer {
     this.referenced = referencedMemoIndices(bytes, this.maxMemoIndex);
     this.maxItems = { ...DEFAULT_LIMITS, ...opts.limits }.maxEntries;
     this.appender = opts.onAppend ?? null;
+    this.dictReader = opts.dictReader ?? null;
   }
 
   fail(problem: string): never {
@@ -347,135 +390,273 @@ class Unpickler implements Failer {
   //   MARK, K 1, <shape>, [put], GET dtype, NEWFALSE, <bytes>, [put], TUPLE, [put], BUILD
   // and every scalar as GET scalar, GET dtype, SHORT_BINBYTES, [put], TUPLE2, [put], REDUCE, [put] — each building
   // half a dozen throwaway tuples in the general interpreter. The fast path matches that sequence byte by byte from
-  // just after the first GET and builds the NumpyArrayRef (or the number) directly. Anything else — another layout,
-  // a FRAME opcode in between, a memo entry that a later GET reads, a first-time dtype — returns false having changed
-  // nothing, and the general interpreter reads the same bytes (with all its checks).
+  // just after the first GET and builds the NumpyArrayRef (or the number) directly. FRAME opcodes (protocol 4) are
+  // skipped wherever they stand, as the general interpreter does. Anything else — another layout, a memo entry that
+  // a later GET reads, a first-time dtype — returns false having changed nothing, and the general interpreter reads
+  // the same bytes (with all its checks).
 
-  /** Memo indices the current fast match writes, and how many. */
-  private readonly fastPuts = new Int32Array(8);
-  private nFastPuts = 0;
+  /** The memo length as it will be once the puts of the current fast match are committed. */
+  private pendLen = 0;
 
-  /** An optional memo put at p: the position after it, or -1 when the match must be abandoned. */
-  private fastPut(p: number): number {
+  /** p past any FRAME opcodes (no-ops when reading from memory); -1 for a FRAME the general path must report. */
+  private skipFrames(p: number): number {
     const b = this.b;
-    if (p >= this.n) return -1;
+    while (p < this.n && b[p] === 0x95) {
+      if (p + 9 > this.n) return -1;
+      const len = this.dv.getUint32(p + 1, true) + this.dv.getUint32(p + 5, true) * 2 ** 32;
+      if (len > this.n - (p + 9)) return -1;
+      p += 9;
+    }
+    return p;
+  }
+
+  /** An optional memo put at p (after FRAMEs): the position after it, or -1 when the match must be abandoned. */
+  private fastPut(p: number): number {
+    p = this.skipFrames(p);
+    if (p < 0 || p >= this.n) return -1;
+    const b = this.b;
     const op = b[p];
     let idx: number;
     let next: number;
-    if (op === 0x94) { idx = this.memoLen; for (let i = 0; i < this.nFastPuts; i++) if (this.fastPuts[i]! >= idx) idx = this.fastPuts[i]! + 1; next = p + 1; }
+    if (op === 0x94) { idx = this.pendLen; next = p + 1; }
     else if (op === 0x71) { if (p + 2 > this.n) return -1; idx = b[p + 1]; next = p + 2; }
     else if (op === 0x72) { if (p + 5 > this.n) return -1; idx = this.dv.getUint32(p + 1, true); next = p + 5; }
     else return p;
-    if (idx > this.maxMemoIndex || this.isReferenced(idx) || this.nFastPuts === this.fastPuts.length) return -1;
-    this.fastPuts[this.nFastPuts++] = idx;
+    if (idx > this.maxMemoIndex || this.isReferenced(idx)) return -1;
+    if (idx >= this.pendLen) this.pendLen = idx + 1;
     return next;
   }
 
-  /** The memo value a GET at p reads and the position after it, or null. */
+  /** The memo value a GET at p (after FRAMEs) reads, with the position after it in fastPos; undefined if none. */
   private fastGet(p: number): PyValue | undefined {
+    p = this.skipFrames(p);
+    if (p < 0) return undefined;
     const b = this.b;
     if (p + 2 <= this.n && b[p] === 0x68) { this.fastPos = p + 2; return this.memo.get(b[p + 1]); }
     if (p + 5 <= this.n && b[p] === 0x6a) { this.fastPos = p + 5; return this.memo.get(this.dv.getUint32(p + 1, true)); }
     return undefined;
   }
   private fastPos = 0;
-  private readonly fastDims = [0, 0, 0];
 
-  private commitFastPuts(): void {
-    for (let i = 0; i < this.nFastPuts; i++) if (this.fastPuts[i]! >= this.memoLen) this.memoLen = this.fastPuts[i]! + 1;
+  /** What matchArray found: dtype, shape (fastDims[0 .. fastNd)), order and the element bytes [fastStart, + fastLen). */
+  private readonly fastDims = [0, 0, 0];
+  private fastNd = 0;
+  private fastDtype: NumpyDtype | null = null;
+  private fastFortran = false;
+  private fastStart = 0;
+  private fastLen = 0;
+  /** What matchScalar found. */
+  private fastValue: PyValue = null;
+
+  /** An opcode at p (after FRAMEs) equal to `op`: the position after it, or -1. */
+  private fastOp(p: number, op: number): number {
+    p = this.skipFrames(p);
+    return p >= 0 && p < this.n && this.b[p] === op ? p + 1 : -1;
   }
 
-  private fastArray(): boolean {
+  /**
+   * Matches numpy's array pattern from p (just after the GET of _reconstruct) to its BUILD; returns the position
+   * after BUILD, or -1. Puts are checked (fastPut) but only committed by the caller.
+   */
+  private matchArray(p: number): number {
     const b = this.b;
     const n = this.n;
-    this.nFastPuts = 0;
-    let p = this.pos;
     const cls = this.fastGet(p);
-    if (!(cls instanceof PyGlobal) || cls.name !== 'ndarray') return false;
-    p = this.fastPos;
-    if (p + 3 > n || b[p] !== 0x4b || b[p + 1] !== 0 || b[p + 2] !== 0x85) return false; // K 0, TUPLE1
-    if ((p = this.fastPut(p + 3)) < 0) return false;
-    if (!(this.fastGet(p) instanceof PyBytes)) return false;
-    p = this.fastPos;
-    if (p >= n || b[p] !== 0x87) return false; // TUPLE3
-    if ((p = this.fastPut(p + 1)) < 0) return false;
-    if (p >= n || b[p] !== 0x52) return false; // REDUCE
-    if ((p = this.fastPut(p + 1)) < 0) return false;
-    if (p + 3 > n || b[p] !== 0x28 || b[p + 1] !== 0x4b || b[p + 2] !== 1) return false; // MARK, K 1
-    p += 3;
+    if (!(cls instanceof PyGlobal) || cls.name !== 'ndarray') return -1;
+    p = this.skipFrames(this.fastPos);
+    if (p < 0 || p + 2 > n || b[p] !== 0x4b || b[p + 1] !== 0) return -1; // K 0
+    if ((p = this.fastOp(p + 2, 0x85)) < 0) return -1; // TUPLE1
+    if ((p = this.fastPut(p)) < 0) return -1;
+    if (!(this.fastGet(p) instanceof PyBytes)) return -1;
+    if ((p = this.fastOp(this.fastPos, 0x87)) < 0) return -1; // TUPLE3
+    if ((p = this.fastPut(p)) < 0) return -1;
+    if ((p = this.fastOp(p, 0x52)) < 0) return -1; // REDUCE
+    if ((p = this.fastPut(p)) < 0) return -1;
+    if ((p = this.fastOp(p, 0x28)) < 0) return -1; // MARK
+    p = this.skipFrames(p);
+    if (p < 0 || p + 2 > n || b[p] !== 0x4b || b[p + 1] !== 1) return -1; // K 1
+    p += 2;
     // shape: (), or 1-3 small non-negative ints and TUPLE1/2/3
     const dims = this.fastDims;
     let nd = 0;
-    if (p < n && b[p] === 0x29) p++;
+    p = this.skipFrames(p);
+    if (p < 0 || p >= n) return -1;
+    if (b[p] === 0x29) p++;
     else {
       for (;;) {
-        if (p >= n) return false;
+        p = this.skipFrames(p);
+        if (p < 0 || p >= n) return -1;
         const op = b[p];
-        if (nd === 3 && (op === 0x4b || op === 0x4d || op === 0x4a)) return false;
-        if (op === 0x4b) { if (p + 2 > n) return false; dims[nd++] = b[p + 1]; p += 2; }
-        else if (op === 0x4d) { if (p + 3 > n) return false; dims[nd++] = this.dv.getUint16(p + 1, true); p += 3; }
-        else if (op === 0x4a) { if (p + 5 > n) return false; const v = this.dv.getInt32(p + 1, true); if (v < 0) return false; dims[nd++] = v; p += 5; }
+        if (nd === 3 && (op === 0x4b || op === 0x4d || op === 0x4a)) return -1;
+        if (op === 0x4b) { if (p + 2 > n) return -1; dims[nd++] = b[p + 1]; p += 2; }
+        else if (op === 0x4d) { if (p + 3 > n) return -1; dims[nd++] = this.dv.getUint16(p + 1, true); p += 3; }
+        else if (op === 0x4a) { if (p + 5 > n) return -1; const v = this.dv.getInt32(p + 1, true); if (v < 0) return -1; dims[nd++] = v; p += 5; }
         else break;
       }
-      if (nd === 0 || p >= n || b[p] !== 0x84 + nd) return false; // TUPLE1 0x85, TUPLE2 0x86, TUPLE3 0x87
+      if (nd === 0 || b[p] !== 0x84 + nd) return -1; // TUPLE1 0x85, TUPLE2 0x86, TUPLE3 0x87
       p++;
     }
-    if ((p = this.fastPut(p)) < 0) return false;
+    if ((p = this.fastPut(p)) < 0) return -1;
     const dtype = this.fastGet(p);
-    if (!(dtype instanceof NumpyDtype) || dtype.code.startsWith('O')) return false;
-    p = this.fastPos;
-    if (p >= n || (b[p] !== 0x89 && b[p] !== 0x88)) return false;
+    if (!(dtype instanceof NumpyDtype) || dtype.code.startsWith('O')) return -1;
+    p = this.skipFrames(this.fastPos);
+    if (p < 0 || p >= n || (b[p] !== 0x89 && b[p] !== 0x88)) return -1;
     const fortran = b[p] === 0x88;
-    p++;
+    p = this.skipFrames(p + 1);
+    if (p < 0) return -1;
     let len: number;
     if (p + 2 <= n && b[p] === 0x43) { len = b[p + 1]; p += 2; }
     else if (p + 5 <= n && b[p] === 0x42) { len = this.dv.getUint32(p + 1, true); p += 5; }
-    else return false;
+    else return -1;
     const start = p;
     p += len;
-    if (p > n) return false;
-    if ((p = this.fastPut(p)) < 0) return false;
-    if (p >= n || b[p] !== 0x74) return false; // TUPLE
-    if ((p = this.fastPut(p + 1)) < 0) return false;
-    if (p >= n || b[p] !== 0x62) return false; // BUILD
+    if (p > n) return -1;
+    if ((p = this.fastPut(p)) < 0) return -1;
+    if ((p = this.fastOp(p, 0x74)) < 0) return -1; // TUPLE
+    if ((p = this.fastPut(p)) < 0) return -1;
+    if ((p = this.fastOp(p, 0x62)) < 0) return -1; // BUILD
     let count = 1;
     for (let i = 0; i < nd; i++) count *= dims[i]!;
     const size = dtype.itemSize;
-    if (size === 0 || len !== count * size) return false; // the general path names the problem
+    if (size === 0 || len !== count * size) return -1; // the general path names the problem
+    this.fastNd = nd;
+    this.fastDtype = dtype.canonical();
+    this.fastFortran = fortran;
+    this.fastStart = start;
+    this.fastLen = len;
+    return p;
+  }
+
+  /** Matches numpy's scalar pattern from p (just after the GET of scalar) to its REDUCE; the position after, or -1. */
+  private matchScalar(p: number): number {
+    const b = this.b;
+    const n = this.n;
+    const dt = this.fastGet(p);
+    if (!(dt instanceof NumpyDtype)) return -1;
+    p = this.skipFrames(this.fastPos);
+    if (p < 0 || p + 2 > n || b[p] !== 0x43) return -1; // SHORT_BINBYTES
+    const len = b[p + 1];
+    const start = p + 2;
+    p = start + len;
+    if (p > n || len !== dt.itemSize) return -1;
+    if ((p = this.fastPut(p)) < 0) return -1;
+    if ((p = this.fastOp(p, 0x86)) < 0) return -1; // TUPLE2
+    if ((p = this.fastPut(p)) < 0) return -1;
+    if ((p = this.fastOp(p, 0x52)) < 0) return -1; // REDUCE
+    this.fastValue = decodeScalar(dt, b, start, len, this);
+    return p;
+  }
+
+  private fastArray(): boolean {
+    this.pendLen = this.memoLen;
+    const p = this.matchArray(this.pos);
+    if (p < 0) return false;
     const a = new NumpyArrayRef();
-    a.shape = sharedShape(dims, nd);
-    a.dtype = dtype.canonical();
-    a.fortranOrder = fortran;
-    a.src = b;
-    a.offset = start;
-    a.byteLength = len;
-    this.commitFastPuts();
+    a.shape = sharedShape(this.fastDims, this.fastNd);
+    a.dtype = this.fastDtype;
+    a.fortranOrder = this.fastFortran;
+    a.src = this.b;
+    a.offset = this.fastStart;
+    a.byteLength = this.fastLen;
+    this.memoLen = this.pendLen;
     this.stack.push(a);
-    this.pos = p + 1;
+    this.pos = p;
     return true;
   }
 
   private fastScalar(): boolean {
+    this.pendLen = this.memoLen;
+    const p = this.matchScalar(this.pos);
+    if (p < 0) return false;
+    this.memoLen = this.pendLen;
+    this.stack.push(this.fastValue);
+    this.pos = p;
+    return true;
+  }
+
+  /**
+   * Fast path for a dict (called just after EMPTY_DICT) when a FastDictReader is given: numpy's frame payloads are
+   * dicts of string keys to arrays and scalars, `} [put] MARK (key [put] value [put])* SETITEMS`. The keys and values
+   * go straight to the reader (no Map, no NumpyArrayRef), which returns what stands for the dict on the stack. The
+   * dict must end there: the next opcode starts another dict or appends to a list (a second SETITEMS on the same
+   * dict, or any other use, is left to the general path). Returns false having changed nothing but the reader's
+   * scratch state when anything differs; the general interpreter then reads the same bytes.
+   */
+  private fastDict(r: FastDictReader): boolean {
     const b = this.b;
     const n = this.n;
-    this.nFastPuts = 0;
-    let p = this.pos;
-    const dt = this.fastGet(p);
-    if (!(dt instanceof NumpyDtype)) return false;
-    p = this.fastPos;
-    if (p + 2 > n || b[p] !== 0x43) return false; // SHORT_BINBYTES
-    const len = b[p + 1];
-    const start = p + 2;
-    p = start + len;
-    if (p > n || len !== dt.itemSize) return false;
-    if ((p = this.fastPut(p)) < 0) return false;
-    if (p >= n || b[p] !== 0x86) return false; // TUPLE2
-    if ((p = this.fastPut(p + 1)) < 0) return false;
-    if (p >= n || b[p] !== 0x52) return false; // REDUCE
-    const v = decodeScalar(dt, b, start, len, this);
-    this.commitFastPuts();
+    this.pendLen = this.memoLen;
+    if (this.marks.length >= this.maxItems) return false; // the general path reports the MARK
+    let p = this.fastPut(this.pos);
+    if (p < 0 || (p = this.fastOp(p, 0x28)) < 0) return false; // MARK
+    r.begin();
+    const maxItems = Math.min(FAST_DICT_MAX_ITEMS, this.maxItems);
+    let items = 0;
+    for (;;) {
+      p = this.skipFrames(p);
+      if (p < 0 || p >= n) return false;
+      let op = b[p];
+      if (op === 0x75) { p++; break; } // SETITEMS
+      if (++items > maxItems) return false;
+      // the key: a string, or a GET of a memoised one
+      let key: string;
+      if (op === 0x8c || op === 0x58) {
+        let len: number;
+        if (op === 0x8c) { if (p + 2 > n) return false; len = b[p + 1]; p += 2; }
+        else { if (p + 5 > n) return false; len = this.dv.getUint32(p + 1, true); p += 5; }
+        if (len > n - p) return false;
+        key = decodeUtf8(b, p, p + len);
+        p += len;
+      } else {
+        const k = this.fastGet(p);
+        if (typeof k !== 'string') return false;
+        key = k;
+        p = this.fastPos;
+      }
+      if ((p = this.fastPut(p)) < 0) return false;
+      const slot = r.slot(key);
+      if (slot === FAST_DICT_DECLINE) return false;
+      // the value: an array, a numpy scalar, a small int, or a GET of a memoised number or array
+      p = this.skipFrames(p);
+      if (p < 0 || p >= n) return false;
+      op = b[p];
+      if (op === 0x68 || op === 0x6a) {
+        const v = this.fastGet(p);
+        p = this.fastPos;
+        if (v instanceof PyGlobal) {
+          if (v.name === '_reconstruct') {
+            if ((p = this.matchArray(p)) < 0) return false;
+            if (!r.array(slot, this.fastDtype as NumpyDtype, this.fastDims, this.fastNd, this.fastFortran, this.fastStart, this.fastLen)) return false;
+          } else if (v.name === 'scalar') {
+            if ((p = this.matchScalar(p)) < 0) return false;
+            const x = this.fastValue;
+            if (!(typeof x === 'number' ? r.number(slot, x) : typeof x === 'bigint' ? r.number(slot, Number(x)) : typeof x === 'boolean' && r.number(slot, x ? 1 : 0))) return false;
+          } else return false;
+        } else if (typeof v === 'number') {
+          if (!r.number(slot, v)) return false;
+        } else if (v instanceof NumpyArrayRef && v.src === b && v.dtype !== null && v.items === null) {
+          if (!r.array(slot, v.dtype, v.shape, v.shape.length, v.fortranOrder, v.offset, v.byteLength)) return false;
+        } else return false;
+      } else if (op === 0x4b) {
+        if (p + 2 > n || !r.number(slot, b[p + 1])) return false;
+        p += 2;
+      } else if (op === 0x4d) {
+        if (p + 3 > n || !r.number(slot, this.dv.getUint16(p + 1, true))) return false;
+        p += 3;
+      } else if (op === 0x4a) {
+        if (p + 5 > n || !r.number(slot, this.dv.getInt32(p + 1, true))) return false;
+        p += 5;
+      } else return false;
+      if ((p = this.fastPut(p)) < 0) return false;
+    }
+    // nothing may use this dict after its SETITEMS but the list it goes into
+    const q = this.skipFrames(p);
+    if (q < 0 || q >= n || (b[q] !== 0x7d && b[q] !== 0x65 && b[q] !== 0x61)) return false;
+    const v = r.end();
+    if (v === undefined) return false;
+    this.memoLen = this.pendLen;
     this.stack.push(v);
-    this.pos = p + 1;
+    this.pos = p;
     return true;
   }
 
@@ -568,7 +749,9 @@ class Unpickler implements Failer {
           break;
         case 0x8c: stack.push(this.readString(this.readLen(1, 'SHORT_BINUNICODE'))); break;
         case 0x58: stack.push(this.readString(this.readLen(4, 'BINUNICODE'))); break;
-        case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
+        case 0x7d: // EMPTY_DICT
+          if (this.dictReader === null || !this.fastDict(this.dictReader)) stack.push(new Map());
+          break;
         case 0x75: this.setItemsFromMark(); break; // SETITEMS
         case 0x71: this.need(1, 'BINPUT'); this.put(b[this.pos]); this.pos += 1; break;
         case 0x72: this.need(4, 'LONG_BINPUT'); this.put(dv.getUint32(this.pos, true)); this.pos += 4; break;
@@ -714,6 +897,7 @@ function describe(v: PyValue | undefined): string {
   if (v instanceof NumpyArrayRef) return 'ndarray';
   if (v instanceof NumpyDtype) return 'dtype';
   if (v instanceof PyGlobal) return v.qualifiedName;
+  if (v instanceof DictStandIn) return 'dict';
   return typeof v;
 }
 

@@ -14,7 +14,18 @@
  */
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
 import { encodeNpy, npyHeader, parseNpy, parseNpyHeader, type NpyArray } from '../npy.js';
-import { NumpyArrayRef, PickleWriter, unpickle, type NumpyDtype, type PyKey, type PyValue } from '../pickle.js';
+import {
+  DictStandIn,
+  FAST_DICT_DECLINE,
+  FAST_DICT_IGNORE,
+  NumpyArrayRef,
+  PickleWriter,
+  unpickle,
+  type FastDictReader,
+  type NumpyDtype,
+  type PyKey,
+  type PyValue,
+} from '../pickle.js';
 import type { PoseSequence, SequenceMeta } from '../sequence.js';
 import { CHANNELS, FRAME_STRIDE, PARTS } from '../skeleton.js';
 import { ZipArchive, writeZip } from '../zip.js';
@@ -160,6 +171,147 @@ function personPrefix(d: Map<PyKey, PyValue>, k: number): string | null {
   return null;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Fast path: frame dicts read straight from the pickle bytes (pickle.ts FastDictReader). Every item of a frame dict
+// is filed under a slot; the dict's items go into one growing record (slot, value or byte offset, dtype kind), and
+// the frame is converted from that record when the dict is appended to the payload list, exactly as `convert`
+// converts the Map (same order, same checks, same messages). Dicts with anything else (other person key spellings,
+// values of other types, more than FAST_PEOPLE people) are declined and built as Maps.
+
+const SLOT_NUM_PERSONS = 0;
+const SLOT_WIDTH = 1;
+const SLOT_HEIGHT = 2;
+const SLOT_PERSON = 3;
+/** People a fast-read frame may hold (person_000 … person_015). */
+const FAST_PEOPLE = 16;
+const N_SLOTS = SLOT_PERSON + FAST_PEOPLE * 8;
+/** Slot of person k's part (PART_ORDER index) keypoints (+1: scores). */
+const personSlot = (k: number, part: number): number => SLOT_PERSON + k * 8 + part * 2;
+const PERSON_KEY = /^person_(\d{3})_(body|face|left_hand|right_hand)_(keypoints|scores)$/;
+const KEY_SLOTS = new Map<string, number>();
+
+function keySlot(key: string): number {
+  let s = KEY_SLOTS.get(key);
+  if (s === undefined) {
+    if (key === 'num_persons') s = SLOT_NUM_PERSONS;
+    else if (key === 'frame_width') s = SLOT_WIDTH;
+    else if (key === 'frame_height') s = SLOT_HEIGHT;
+    else if (!key.startsWith('person_')) s = FAST_DICT_IGNORE;
+    else {
+      // other spellings (person_0_…, person_00_…) take the general path, which tries them in the trainer's order
+      const m = PERSON_KEY.exec(key);
+      const k = m ? Number(m[1]) : FAST_PEOPLE;
+      s = m && k < FAST_PEOPLE ? personSlot(k, PART_ORDER.indexOf(m[2] as Part)) + (m[3] === 'scores' ? 1 : 0) : FAST_DICT_DECLINE;
+    }
+    if (KEY_SLOTS.size < 4096) KEY_SLOTS.set(key, s);
+  }
+  return s;
+}
+
+/** dtype kinds in the record: bit 0 big-endian, bit 1 float64. */
+const KIND_F4LE = 0;
+
+class FrameRecords implements FastDictReader {
+  /** Items: [slot, value (a number, or an array's byte offset), dtype kind] each. */
+  rec = new Float64Array(3 * 4096);
+  top = 0;
+  private first = 0;
+
+  begin(): void {
+    this.first = this.top;
+  }
+
+  slot(key: string): number {
+    return keySlot(key);
+  }
+
+  private push(slot: number, value: number, kind: number): void {
+    if (3 * this.top + 3 > this.rec.length) {
+      const next = new Float64Array(this.rec.length * 2);
+      next.set(this.rec);
+      this.rec = next;
+    }
+    const i = 3 * this.top++;
+    this.rec[i] = slot;
+    this.rec[i + 1] = value;
+    this.rec[i + 2] = kind;
+  }
+
+  array(slot: number, dtype: NumpyDtype, dims: readonly number[], nd: number, fortranOrder: boolean, offset: number): boolean {
+    if (slot === FAST_DICT_IGNORE) return true;
+    if (slot < SLOT_PERSON) return false; // a size or count given as an array: the general path reads it
+    const code = dtype.code;
+    if (code !== 'f4' && code !== 'f8') return false;
+    const rel = slot - SLOT_PERSON;
+    const count = PART_INFO[PART_ORDER[(rel >> 1) & 3]].count;
+    const pairs = (rel & 1) === 0;
+    const okShape = pairs
+      ? (nd === 2 && dims[0] === count && dims[1] === 2) || (nd === 3 && dims[0] === 1 && dims[1] === count && dims[2] === 2)
+      : (nd === 1 && dims[0] === count) || (nd === 2 && dims[0] === 1 && dims[1] === count);
+    if (!okShape || (fortranOrder && pairs)) return false; // the general path names the problem
+    this.push(slot, offset, (code === 'f8' ? 2 : 0) | (dtype.byteOrder === '>' ? 1 : 0));
+    return true;
+  }
+
+  number(slot: number, value: number): boolean {
+    if (slot === FAST_DICT_IGNORE) return true;
+    if (slot >= SLOT_PERSON) return false; // the general path reports "not a numeric array"
+    this.push(slot, value, 0);
+    return true;
+  }
+
+  end(): PyValue {
+    return new DictStandIn(this.first, this.top);
+  }
+}
+
+/** A float of kind `kind` at byte o. */
+function floatAt(dv: DataView, o: number, kind: number): number {
+  return kind & 2 ? dv.getFloat64(o, (kind & 1) === 0) : dv.getFloat32(o, (kind & 1) === 0);
+}
+
+/** count (x, y) pairs from byte o into out[p], out[p + 1] (stride CHANNELS); the index of a non-finite pair, else -1. */
+function copyPairs(dv: DataView, o: number, kind: number, count: number, out: Float32Array, p: number): number {
+  if (kind === KIND_F4LE) {
+    for (let i = 0; i < count; i++, o += 8, p += CHANNELS) {
+      const x = dv.getFloat32(o, true);
+      const y = dv.getFloat32(o + 4, true);
+      if (x - x !== 0 || y - y !== 0) return i; // NaN and ±Infinity
+      out[p] = x;
+      out[p + 1] = y;
+    }
+    return -1;
+  }
+  const step = kind & 2 ? 8 : 4;
+  for (let i = 0; i < count; i++, o += 2 * step, p += CHANNELS) {
+    const x = floatAt(dv, o, kind);
+    const y = floatAt(dv, o + step, kind);
+    if (x - x !== 0 || y - y !== 0) return i;
+    out[p] = x;
+    out[p + 1] = y;
+  }
+  return -1;
+}
+
+/** count scores from byte o into out[p] (stride CHANNELS), as presence (≥ 0 → 1) when `presence`; bad index or -1. */
+function copyScores(dv: DataView, o: number, kind: number, count: number, out: Float32Array, p: number, presence: boolean): number {
+  if (kind === KIND_F4LE) {
+    for (let i = 0; i < count; i++, o += 4, p += CHANNELS) {
+      const s = dv.getFloat32(o, true);
+      if (s - s !== 0) return i;
+      out[p] = presence ? (s >= 0 ? 1 : 0) : s;
+    }
+    return -1;
+  }
+  const step = kind & 2 ? 8 : 4;
+  for (let i = 0; i < count; i++, o += step, p += CHANNELS) {
+    const s = floatAt(dv, o, kind);
+    if (s - s !== 0) return i;
+    out[p] = presence ? (s >= 0 ? 1 : 0) : s;
+  }
+  return -1;
+}
+
 /**
  * Hands out zeroed Float32Array views of a few large buffers: one typed array per frame would give the garbage
  * collector tens of thousands of small off-heap buffers to track per video (it was a third of reading time).
@@ -279,18 +431,92 @@ export function parseSignVerseNpz(
     }
   };
 
+  // The frame dicts the unpickler reads itself (FrameRecords), converted from their record as `convert` converts
+  // a Map: same order, same checks, same messages.
+  const pickleBytes = payloadBytes.subarray(header.dataOffset);
+  const pdv = new DataView(pickleBytes.buffer, pickleBytes.byteOffset, pickleBytes.byteLength);
+  const records = new FrameRecords();
+  const at = new Int32Array(N_SLOTS);
+
+  /** Person k of a fast-read frame into out[base .. base + 384). */
+  const readPersonFast = (k: number, t: number, out: Float32Array, base: number): void => {
+    const rec = records.rec;
+    for (let part = 0; part < 4; part++) {
+      const { start, count } = PART_INFO[PART_ORDER[part]];
+      const ik = at[personSlot(k, part)];
+      const is = at[personSlot(k, part) + 1];
+      if (ik < 0 || is < 0) {
+        const [kk, ks] = partKeys(`person_${String(k).padStart(3, '0')}`)[PART_ORDER[part]];
+        return fail(`frame ${t}: ${ik < 0 ? kk : ks} is missing`);
+      }
+      const p = base + start * CHANNELS;
+      const ok = rec[3 * ik + 1];
+      const kk = rec[3 * ik + 2];
+      let bad = copyPairs(pdv, ok, kk, count, out, p);
+      if (bad >= 0) {
+        const key = partKeys(`person_${String(k).padStart(3, '0')}`)[PART_ORDER[part]][0];
+        const step = kk & 2 ? 8 : 4;
+        fail(`frame ${t}: ${key}[${bad}] is not finite (${floatAt(pdv, ok + 2 * step * bad, kk)}, ${floatAt(pdv, ok + 2 * step * bad + step, kk)})`);
+      }
+      const os = rec[3 * is + 1];
+      const ks = rec[3 * is + 2];
+      bad = copyScores(pdv, os, ks, count, out, p + 2, part === 0);
+      if (bad >= 0) {
+        const key = partKeys(`person_${String(k).padStart(3, '0')}`)[PART_ORDER[part]][1];
+        fail(`frame ${t}: ${key}[${bad}] is not finite (${floatAt(pdv, os + (ks & 2 ? 8 : 4) * bad, ks)})`);
+      }
+    }
+  };
+
+  /** A fast-read frame t → data/people, as `convert` does for a Map. */
+  const convertFast = (f: DictStandIn, t: number): void => {
+    done[t] = 1;
+    at.fill(-1);
+    const rec = records.rec;
+    for (let i = f.first; i < f.end; i++) at[rec[3 * i]] = i; // a repeated key: the last one counts, as in a dict
+    const num = (slot: number): number | null => (at[slot] < 0 ? null : rec[3 * at[slot] + 1]);
+    const np = num(SLOT_NUM_PERSONS);
+    let n: number;
+    if (np === null) n = at[SLOT_PERSON] >= 0 ? 1 : 0;
+    else if (!Number.isInteger(np) || np < 0) return fail(`frame ${t}: num_persons is ${np}`);
+    else n = np;
+    if (n > lim.maxPeople) fail(`frame ${t}: ${n} persons exceed the limit of ${lim.maxPeople}`);
+    if (firstSize === null) {
+      const w = num(SLOT_WIDTH);
+      const h = num(SLOT_HEIGHT);
+      if (w !== null && h !== null) firstSize = [w, h];
+    }
+    if (n === 0) return;
+    if (at[SLOT_PERSON] < 0) return fail(`frame ${t}: num_persons is ${n} but person_000_body_keypoints is missing`);
+    people[t] = Math.min(n, 255);
+    readPersonFast(0, t, data, t * FRAME_STRIDE);
+    if (n >= 2) {
+      let m = 1; // people are kept in order up to the first one missing
+      while (m < n && m < FAST_PEOPLE && at[personSlot(m, 0)] >= 0) m++;
+      if (m < n) missingPeople++;
+      if (m > 1) {
+        const e = extraArena.take((m - 1) * FRAME_STRIDE);
+        for (let k = 1; k < m; k++) readPersonFast(k, t, e, (k - 1) * FRAME_STRIDE);
+        extra[t] = e;
+      }
+    }
+  };
+
   // Convert each frame dict as the unpickler appends it to the payload list (the first list that receives a dict)
   // and store null in its place: the dicts die young instead of all living until the end.
   let payloadList: PyValue[] | null = null;
-  const result = unpickle(payloadBytes.subarray(header.dataOffset), payloadFile, {
+  const result = unpickle(pickleBytes, payloadFile, {
     limits: lim,
+    dictReader: records,
     onAppend: (list, item) => {
-      if (!(item instanceof Map)) return item;
+      const fast = item instanceof DictStandIn;
+      if (!fast && !(item instanceof Map)) return item;
       payloadList ??= list;
       if (list !== payloadList) return item;
       const t = list.length;
       if (t >= frames) fail(`frame_payloads holds more than the ${frames} frames its header declares`);
-      convert(item, t);
+      if (fast) convertFast(item, t);
+      else convert(item as Map<PyKey, PyValue>, t);
       return null;
     },
   });
@@ -301,8 +527,9 @@ export function parseSignVerseNpz(
   for (let t = 0; t < frames; t++) {
     if (done[t]) continue;
     const d = result.items[t];
-    if (!(d instanceof Map)) return fail(`frame ${t}: payload is not a dict`);
-    convert(d, t);
+    if (d instanceof DictStandIn) convertFast(d, t);
+    else if (!(d instanceof Map)) return fail(`frame ${t}: payload is not a dict`);
+    else convert(d, t);
   }
   if (missingPeople > 0) warn(`${file}: ${missingPeople} frame(s) hold fewer person entries than num_persons says; kept those present`);
   if (totalFrames !== null && totalFrames !== frames) warn(`${file}: total_frames is ${totalFrames} but frame_payloads holds ${frames} frames; using ${frames}`);

@@ -365,7 +365,28 @@ class Unpickler implements Failer {
     if (idx > this.maxMemoIndex) this.fail(`memo index ${idx} is out of range`);
     const v = this.top();
     if (idx >= this.memoLen) this.memoLen = idx + 1;
-    if (this.isReferenced(idx)) this.memo.set(idx, v);
+    if (this.isReferenced(idx)) {
+      if (this.memo.has(idx)) this.memoEpoch++;
+      this.memo.set(idx, v);
+    }
+  }
+
+  /** nextRef[i]: the least referenced memo index ≥ i (referenced.length when none); built on first use. */
+  private nextRef: Int32Array | null = null;
+
+  /** Whether some index in [from, from + count) is referenced. */
+  private anyReferenced(from: number, count: number): boolean {
+    const r = this.referenced;
+    if (r === null) return true;
+    if (from >= r.length) return false;
+    let nr = this.nextRef;
+    if (nr === null) {
+      nr = new Int32Array(r.length + 1);
+      nr[r.length] = r.length;
+      for (let i = r.length - 1; i >= 0; i--) nr[i] = r[i] === 1 ? i : nr[i + 1];
+      this.nextRef = nr;
+    }
+    return nr[from] < from + count;
   }
 
   private isReferenced(idx: number): boolean {
@@ -406,6 +427,7 @@ class Unpickler implements Failer {
       const len = this.dv.getUint32(p + 1, true) + this.dv.getUint32(p + 5, true) * 2 ** 32;
       if (len > this.n - (p + 9)) return -1;
       p += 9;
+      this.recOk = false; // a recorded dict with a FRAME inside makes no template (FRAMEs fall anywhere)
     }
     return p;
   }
@@ -424,6 +446,10 @@ class Unpickler implements Failer {
     else return p;
     if (idx > this.maxMemoIndex || this.isReferenced(idx)) return -1;
     if (idx >= this.pendLen) this.pendLen = idx + 1;
+    if (this.rec) {
+      this.recPuts.push(p);
+      if (op !== 0x94) this.recHoles.push(p + 1, next - p - 1);
+    }
     return next;
   }
 
@@ -447,6 +473,8 @@ class Unpickler implements Failer {
   private fastLen = 0;
   /** What matchScalar found. */
   private fastValue: PyValue = null;
+  private fastScalarDtype: NumpyDtype | null = null;
+  private fastScalarStart = 0;
 
   /** An opcode at p (after FRAMEs) equal to `op`: the position after it, or -1. */
   private fastOp(p: number, op: number): number {
@@ -519,6 +547,7 @@ class Unpickler implements Failer {
     for (let i = 0; i < nd; i++) count *= dims[i]!;
     const size = dtype.itemSize;
     if (size === 0 || len !== count * size) return -1; // the general path names the problem
+    if (this.rec) this.recHoles.push(start, len);
     this.fastNd = nd;
     this.fastDtype = dtype.canonical();
     this.fastFortran = fortran;
@@ -544,6 +573,7 @@ class Unpickler implements Failer {
     if ((p = this.fastPut(p)) < 0) return -1;
     if ((p = this.fastOp(p, 0x52)) < 0) return -1; // REDUCE
     this.fastValue = decodeScalar(dt, b, start, len, this);
+    if (this.rec) { this.recHoles.push(start, len); this.fastScalarDtype = dt; this.fastScalarStart = start; }
     return p;
   }
 
@@ -574,6 +604,86 @@ class Unpickler implements Failer {
     return true;
   }
 
+  // Templates. The frame dicts of a payload share their layout: the same keys, shapes, dtypes and opcodes, in the
+  // same order; only the array and scalar bytes, the memo indices of puts and of re-used numbers differ (and FRAME
+  // opcodes of protocol 4, which fall anywhere). So the last dict read by readDict (without a FRAME inside) is kept
+  // as a template: its bytes minus those holes. A dict whose bytes equal the template's outside the holes has the
+  // same opcodes with the same arguments, so the general interpreter would read it as it read the template; replay
+  // then only checks the puts (none may be an entry a later GET reads), reads the numbers and hands the arrays'
+  // offsets to the reader. The memo entries the template GETs are the same ones unless a general-path put
+  // overwrote one since (memoEpoch).
+
+  private template: DictTemplate | null = null;
+  private rec = false;
+  private recOk = true;
+  /** Pairs (start, length) of the recorded dict's bytes that may differ in the next dicts, in order. */
+  private readonly recHoles: number[] = [];
+  /** Positions of the recorded dict's put opcodes, in order. */
+  private readonly recPuts: number[] = [];
+  private readonly recItems: TemplateItem[] = [];
+  /** Counts general-path puts over existing memo entries (which would change what a template's GETs read). */
+  private memoEpoch = 0;
+
+  /** Reads the dict at pos (just after EMPTY_DICT) by template t: true when it matched (else nothing changed). */
+  private replayDict(r: FastDictReader, t: DictTemplate): boolean {
+    const b = this.b;
+    const p0 = this.pos;
+    const len = t.len;
+    if (t.epoch !== this.memoEpoch || p0 + len >= this.n || this.marks.length >= this.maxItems) return false;
+    const runs = t.runs;
+    const delta = t.start - p0;
+    const dv = this.dv;
+    for (let i = 0; i < runs.length; i += 2) {
+      let a = p0 + runs[i];
+      const end = a + runs[i + 1];
+      for (; a + 4 <= end; a += 4) if (dv.getInt32(a) !== dv.getInt32(a + delta)) return false;
+      for (; a < end; a++) if (b[a] !== b[a + delta]) return false;
+    }
+    const q = this.skipFrames(p0 + len);
+    if (q < 0 || q >= this.n || (b[q] !== 0x7d && b[q] !== 0x65 && b[q] !== 0x61)) return false;
+    let pend = this.memoLen;
+    const puts = t.puts;
+    if (t.memoizeOnly) {
+      // MEMOIZE only (protocol 4): the puts take the next puts.length indices
+      if (pend + puts.length - 1 > this.maxMemoIndex || this.anyReferenced(pend, puts.length)) return false;
+      pend += puts.length;
+    } else {
+      for (let i = 0; i < puts.length; i++) {
+        const at = p0 + puts[i];
+        const op = b[at];
+        const idx = op === 0x94 ? pend : op === 0x71 ? b[at + 1] : dv.getUint32(at + 1, true);
+        if (idx > this.maxMemoIndex || this.isReferenced(idx)) return false;
+        if (idx >= pend) pend = idx + 1;
+      }
+    }
+    r.begin();
+    const items = t.items;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
+      const at = p0 + it.at;
+      let ok: boolean;
+      if (it.kind === ITEM_ARRAY) {
+        const dims = it.dims;
+        ok = r.array(it.slot, it.dtype as NumpyDtype, dims, dims.length, it.fortran, at, it.len);
+      } else if (it.kind === ITEM_SCALAR) {
+        const x = decodeScalar(it.dtype as NumpyDtype, b, at, it.len, this);
+        ok = typeof x === 'number' ? r.number(it.slot, x) : typeof x === 'bigint' ? r.number(it.slot, Number(x)) : typeof x === 'boolean' && r.number(it.slot, x ? 1 : 0);
+      } else if (it.kind === ITEM_MEMO_NUMBER) {
+        const x = this.memo.get(it.len === 1 ? b[at] : this.dv.getUint32(at, true));
+        ok = typeof x === 'number' && r.number(it.slot, x);
+      } else {
+        ok = r.number(it.slot, it.value);
+      }
+      if (!ok) return false;
+    }
+    const v = r.end();
+    if (v === undefined) return false;
+    this.memoLen = pend;
+    this.stack.push(v);
+    this.pos = p0 + len;
+    return true;
+  }
+
   /**
    * Fast path for a dict (called just after EMPTY_DICT) when a FastDictReader is given: numpy's frame payloads are
    * dicts of string keys to arrays and scalars, `} [put] MARK (key [put] value [put])* SETITEMS`. The keys and values
@@ -583,6 +693,22 @@ class Unpickler implements Failer {
    * scratch state when anything differs; the general interpreter then reads the same bytes.
    */
   private fastDict(r: FastDictReader): boolean {
+    const t = this.template;
+    if (t !== null && this.replayDict(r, t)) return true;
+    this.rec = true;
+    this.recOk = true;
+    this.recHoles.length = 0;
+    this.recPuts.length = 0;
+    this.recItems.length = 0;
+    const start = this.pos;
+    const ok = this.readDict(r);
+    this.rec = false;
+    if (ok && this.recOk) this.template = makeTemplate(this.b, start, this.pos - start, this.recHoles, this.recPuts, this.recItems, this.memoEpoch);
+    return ok;
+  }
+
+  /** fastDict without a template (recording one as it goes). */
+  private readDict(r: FastDictReader): boolean {
     const b = this.b;
     const n = this.n;
     this.pendLen = this.memoLen;
@@ -627,25 +753,32 @@ class Unpickler implements Failer {
           if (v.name === '_reconstruct') {
             if ((p = this.matchArray(p)) < 0) return false;
             if (!r.array(slot, this.fastDtype as NumpyDtype, this.fastDims, this.fastNd, this.fastFortran, this.fastStart, this.fastLen)) return false;
+            this.recItems.push({ kind: ITEM_ARRAY, slot, at: this.fastStart, len: this.fastLen, dtype: this.fastDtype, dims: this.fastDims.slice(0, this.fastNd), fortran: this.fastFortran, value: 0 });
           } else if (v.name === 'scalar') {
             if ((p = this.matchScalar(p)) < 0) return false;
             const x = this.fastValue;
             if (!(typeof x === 'number' ? r.number(slot, x) : typeof x === 'bigint' ? r.number(slot, Number(x)) : typeof x === 'boolean' && r.number(slot, x ? 1 : 0))) return false;
+            const dt = this.fastScalarDtype as NumpyDtype;
+            this.recItems.push({ kind: ITEM_SCALAR, slot, at: this.fastScalarStart, len: dt.itemSize, dtype: dt, dims: [], fortran: false, value: 0 });
           } else return false;
         } else if (typeof v === 'number') {
           if (!r.number(slot, v)) return false;
+          // the memo index may differ from dict to dict (a number object pickled once and referenced again)
+          const w = op === 0x68 ? 1 : 4;
+          this.recHoles.push(p - w, w);
+          this.recItems.push({ kind: ITEM_MEMO_NUMBER, slot, at: p - w, len: w, dtype: null, dims: [], fortran: false, value: 0 });
         } else if (v instanceof NumpyArrayRef && v.src === b && v.dtype !== null && v.items === null) {
           if (!r.array(slot, v.dtype, v.shape, v.shape.length, v.fortranOrder, v.offset, v.byteLength)) return false;
+          this.recOk = false; // its bytes are elsewhere: no template
         } else return false;
-      } else if (op === 0x4b) {
-        if (p + 2 > n || !r.number(slot, b[p + 1])) return false;
-        p += 2;
-      } else if (op === 0x4d) {
-        if (p + 3 > n || !r.number(slot, this.dv.getUint16(p + 1, true))) return false;
-        p += 3;
-      } else if (op === 0x4a) {
-        if (p + 5 > n || !r.number(slot, this.dv.getInt32(p + 1, true))) return false;
-        p += 5;
+      } else if (op === 0x4b || op === 0x4d || op === 0x4a) {
+        const w = op === 0x4b ? 1 : op === 0x4d ? 2 : 4;
+        if (p + 1 + w > n) return false;
+        const x = op === 0x4b ? b[p + 1] : op === 0x4d ? this.dv.getUint16(p + 1, true) : this.dv.getInt32(p + 1, true);
+        if (!r.number(slot, x)) return false;
+        // the int's bytes stay part of the template: a dict that matches it has the same value
+        this.recItems.push({ kind: ITEM_NUMBER, slot, at: p, len: 0, dtype: null, dims: [], fortran: false, value: x });
+        p += 1 + w;
       } else return false;
       if ((p = this.fastPut(p)) < 0) return false;
     }
@@ -864,6 +997,65 @@ class Unpickler implements Failer {
     }
   }
 
+}
+
+const ITEM_ARRAY = 0;
+const ITEM_SCALAR = 1;
+const ITEM_MEMO_NUMBER = 2;
+const ITEM_NUMBER = 3;
+
+/**
+ * One item of a template dict: an array (its bytes at `at`, `len` long), a numpy scalar (likewise), a number read
+ * from the memo (the GET's index at `at`, `len` 1 or 4 bytes) or an int written in the template's bytes (`value`).
+ * Positions are absolute while recording and relative to the dict in a template.
+ */
+interface TemplateItem {
+  kind: number;
+  slot: number;
+  at: number;
+  len: number;
+  dtype: NumpyDtype | null;
+  dims: number[];
+  fortran: boolean;
+  value: number;
+}
+
+/** A dict read by readDict, kept to match the next dicts against (see replayDict). */
+interface DictTemplate {
+  /** Where its bytes start in the input (just after EMPTY_DICT), how many (through SETITEMS). */
+  start: number;
+  len: number;
+  /** Pairs (offset, length) of the bytes the next dicts must equal: everything but the holes. */
+  runs: Int32Array;
+  /** Offsets of the put opcodes. */
+  puts: Int32Array;
+  /** Whether every put is a MEMOIZE (no index bytes: the puts take consecutive indices). */
+  memoizeOnly: boolean;
+  items: TemplateItem[];
+  epoch: number;
+}
+
+function makeTemplate(bytes: Uint8Array, start: number, len: number, holes: readonly number[], puts: readonly number[], items: readonly TemplateItem[], epoch: number): DictTemplate {
+  // holes are recorded as their matchers finish (an array's bytes after the puts that follow them): sort them
+  const order: [number, number][] = [];
+  for (let i = 0; i < holes.length; i += 2) order.push([holes[i], holes[i + 1]]);
+  order.sort((x, y) => x[0] - y[0]);
+  const runs: number[] = [];
+  let at = start;
+  for (const [h, hl] of order) {
+    if (h > at) runs.push(at - start, h - at);
+    at = Math.max(at, h + hl);
+  }
+  if (start + len > at) runs.push(at - start, start + len - at);
+  return {
+    start,
+    len,
+    runs: Int32Array.from(runs),
+    puts: Int32Array.from(puts, (p) => p - start),
+    memoizeOnly: puts.every((p) => bytes[p] === 0x94),
+    items: items.map((it) => ({ ...it, at: it.at - start })),
+    epoch,
+  };
 }
 
 // Arrays of a payload share a few shapes: the fast path hands out one frozen shape array per shape instead of a

@@ -474,17 +474,14 @@ export function parseSignVerseNpz(
     at.fill(-1);
     const rec = records.rec;
     for (let i = f.first; i < f.end; i++) at[rec[3 * i]] = i; // a repeated key: the last one counts, as in a dict
-    const num = (slot: number): number | null => (at[slot] < 0 ? null : rec[3 * at[slot] + 1]);
-    const np = num(SLOT_NUM_PERSONS);
+    const np = at[SLOT_NUM_PERSONS] < 0 ? null : rec[3 * at[SLOT_NUM_PERSONS] + 1];
     let n: number;
     if (np === null) n = at[SLOT_PERSON] >= 0 ? 1 : 0;
     else if (!Number.isInteger(np) || np < 0) return fail(`frame ${t}: num_persons is ${np}`);
     else n = np;
     if (n > lim.maxPeople) fail(`frame ${t}: ${n} persons exceed the limit of ${lim.maxPeople}`);
     if (firstSize === null) {
-      const w = num(SLOT_WIDTH);
-      const h = num(SLOT_HEIGHT);
-      if (w !== null && h !== null) firstSize = [w, h];
+      if (at[SLOT_WIDTH] >= 0 && at[SLOT_HEIGHT] >= 0) firstSize = [rec[3 * at[SLOT_WIDTH] + 1], rec[3 * at[SLOT_HEIGHT] + 1]];
     }
     if (n === 0) return;
     if (at[SLOT_PERSON] < 0) return fail(`frame ${t}: num_persons is ${n} but person_000_body_keypoints is missing`);

@@ -434,6 +434,14 @@ class Unpickler implements Failer {
 
   /** An optional memo put at p (after FRAMEs): the position after it, or -1 when the match must be abandoned. */
   private fastPut(p: number): number {
+    return this.putAt(p, PUT_PLAIN, null, -1);
+  }
+
+  /**
+   * fastPut of a value the fast path knows (a key string, a number): a put that a later GET reads stores it in the
+   * memo (when the match is committed) instead of abandoning the match. `item` is its recorded item (PUT_ITEM).
+   */
+  private putAt(p: number, kind: number, value: PyValue, item: number): number {
     p = this.skipFrames(p);
     if (p < 0 || p >= this.n) return -1;
     const b = this.b;
@@ -444,13 +452,33 @@ class Unpickler implements Failer {
     else if (op === 0x71) { if (p + 2 > this.n) return -1; idx = b[p + 1]; next = p + 2; }
     else if (op === 0x72) { if (p + 5 > this.n) return -1; idx = this.dv.getUint32(p + 1, true); next = p + 5; }
     else return p;
-    if (idx > this.maxMemoIndex || this.isReferenced(idx)) return -1;
+    if (idx > this.maxMemoIndex) return -1;
+    if (this.isReferenced(idx)) {
+      if (kind === PUT_PLAIN) return -1;
+      this.pendStores.push(idx, value);
+    }
     if (idx >= this.pendLen) this.pendLen = idx + 1;
     if (this.rec) {
       this.recPuts.push(p);
+      this.recPutKinds.push(kind);
+      this.recPutItems.push(item);
+      this.recPutKeys.push(kind === PUT_KEY ? (value as string) : null);
       if (op !== 0x94) this.recHoles.push(p + 1, next - p - 1);
     }
     return next;
+  }
+
+  /** Memo stores of the current fast match: (index, value) pairs, made when it is committed. */
+  private readonly pendStores: PyValue[] = [];
+
+  private commitStores(): void {
+    const st = this.pendStores;
+    for (let i = 0; i < st.length; i += 2) {
+      const idx = st[i] as number;
+      if (this.memo.has(idx)) this.memoEpoch++;
+      this.memo.set(idx, st[i + 1]);
+    }
+    st.length = 0;
   }
 
   /** The memo value a GET at p (after FRAMEs) reads, with the position after it in fastPos; undefined if none. */
@@ -579,6 +607,7 @@ class Unpickler implements Failer {
 
   private fastArray(): boolean {
     this.pendLen = this.memoLen;
+    this.pendStores.length = 0;
     const p = this.matchArray(this.pos);
     if (p < 0) return false;
     const a = new NumpyArrayRef();
@@ -596,6 +625,7 @@ class Unpickler implements Failer {
 
   private fastScalar(): boolean {
     this.pendLen = this.memoLen;
+    this.pendStores.length = 0;
     const p = this.matchScalar(this.pos);
     if (p < 0) return false;
     this.memoLen = this.pendLen;
@@ -618,11 +648,16 @@ class Unpickler implements Failer {
   private recOk = true;
   /** Pairs (start, length) of the recorded dict's bytes that may differ in the next dicts, in order. */
   private readonly recHoles: number[] = [];
-  /** Positions of the recorded dict's put opcodes, in order. */
+  /** Positions of the recorded dict's put opcodes, in order, with their kind (PUT_…), item and key. */
   private readonly recPuts: number[] = [];
+  private readonly recPutKinds: number[] = [];
+  private readonly recPutItems: number[] = [];
+  private readonly recPutKeys: (string | null)[] = [];
   private readonly recItems: TemplateItem[] = [];
-  /** Counts general-path puts over existing memo entries (which would change what a template's GETs read). */
+  /** Counts puts over existing memo entries (which would change what a template's GETs read). */
   private memoEpoch = 0;
+  /** Scratch: the values of a replayed dict's number items. */
+  private readonly itemValues: PyValue[] = [];
 
   /** Reads the dict at pos (just after EMPTY_DICT) by template t: true when it matched (else nothing changed). */
   private replayDict(r: FastDictReader, t: DictTemplate): boolean {
@@ -643,21 +678,27 @@ class Unpickler implements Failer {
     if (q < 0 || q >= this.n || (b[q] !== 0x7d && b[q] !== 0x65 && b[q] !== 0x61)) return false;
     let pend = this.memoLen;
     const puts = t.puts;
-    if (t.memoizeOnly) {
-      // MEMOIZE only (protocol 4): the puts take the next puts.length indices
-      if (pend + puts.length - 1 > this.maxMemoIndex || this.anyReferenced(pend, puts.length)) return false;
-      pend += puts.length;
+    const stores = this.pendStores;
+    stores.length = 0;
+    if (t.memoizeOnly && pend + puts.length - 1 <= this.maxMemoIndex && !this.anyReferenced(pend, puts.length)) {
+      pend += puts.length; // MEMOIZE only (protocol 4): the puts take the next puts.length indices, none read later
     } else {
       for (let i = 0; i < puts.length; i++) {
         const at = p0 + puts[i];
         const op = b[at];
         const idx = op === 0x94 ? pend : op === 0x71 ? b[at + 1] : dv.getUint32(at + 1, true);
-        if (idx > this.maxMemoIndex || this.isReferenced(idx)) return false;
+        if (idx > this.maxMemoIndex) return false;
+        if (this.isReferenced(idx)) {
+          // a later GET reads it: keys and numbers are stored (below, once their values are known), others decline
+          if (t.putKinds[i] === PUT_PLAIN) return false;
+          stores.push(idx, i);
+        }
         if (idx >= pend) pend = idx + 1;
       }
     }
     r.begin();
     const items = t.items;
+    const vals = this.itemValues;
     for (let i = 0; i < items.length; i++) {
       const it = items[i];
       const at = p0 + it.at;
@@ -667,17 +708,25 @@ class Unpickler implements Failer {
         ok = r.array(it.slot, it.dtype as NumpyDtype, dims, dims.length, it.fortran, at, it.len);
       } else if (it.kind === ITEM_SCALAR) {
         const x = decodeScalar(it.dtype as NumpyDtype, b, at, it.len, this);
+        vals[i] = x;
         ok = typeof x === 'number' ? r.number(it.slot, x) : typeof x === 'bigint' ? r.number(it.slot, Number(x)) : typeof x === 'boolean' && r.number(it.slot, x ? 1 : 0);
       } else if (it.kind === ITEM_MEMO_NUMBER) {
         const x = this.memo.get(it.len === 1 ? b[at] : this.dv.getUint32(at, true));
+        vals[i] = x as PyValue;
         ok = typeof x === 'number' && r.number(it.slot, x);
       } else {
+        vals[i] = it.value;
         ok = r.number(it.slot, it.value);
       }
       if (!ok) return false;
     }
     const v = r.end();
     if (v === undefined) return false;
+    for (let i = 1; i < stores.length; i += 2) {
+      const j = stores[i] as number;
+      stores[i] = t.putKinds[j] === PUT_KEY ? t.putKeys[j] : vals[t.putItems[j]];
+    }
+    this.commitStores();
     this.memoLen = pend;
     this.stack.push(v);
     this.pos = p0 + len;
@@ -699,11 +748,14 @@ class Unpickler implements Failer {
     this.recOk = true;
     this.recHoles.length = 0;
     this.recPuts.length = 0;
+    this.recPutKinds.length = 0;
+    this.recPutItems.length = 0;
+    this.recPutKeys.length = 0;
     this.recItems.length = 0;
     const start = this.pos;
     const ok = this.readDict(r);
     this.rec = false;
-    if (ok && this.recOk) this.template = makeTemplate(this.b, start, this.pos - start, this.recHoles, this.recPuts, this.recItems, this.memoEpoch);
+    if (ok && this.recOk) this.template = makeTemplate(this.b, start, this.pos - start, this.recHoles, this.recPuts, this.recPutKinds, this.recPutItems, this.recPutKeys, this.recItems, this.memoEpoch);
     return ok;
   }
 
@@ -713,6 +765,7 @@ class Unpickler implements Failer {
     const n = this.n;
     this.pendLen = this.memoLen;
     if (this.marks.length >= this.maxItems) return false; // the general path reports the MARK
+    this.pendStores.length = 0;
     let p = this.fastPut(this.pos);
     if (p < 0 || (p = this.fastOp(p, 0x28)) < 0) return false; // MARK
     r.begin();
@@ -739,13 +792,15 @@ class Unpickler implements Failer {
         key = k;
         p = this.fastPos;
       }
-      if ((p = this.fastPut(p)) < 0) return false;
+      if ((p = this.putAt(p, PUT_KEY, key, -1)) < 0) return false;
       const slot = r.slot(key);
       if (slot === FAST_DICT_DECLINE) return false;
       // the value: an array, a numpy scalar, a small int, or a GET of a memoised number or array
       p = this.skipFrames(p);
       if (p < 0 || p >= n) return false;
       op = b[p];
+      let value: PyValue = null;
+      const items0 = this.recItems.length;
       if (op === 0x68 || op === 0x6a) {
         const v = this.fastGet(p);
         p = this.fastPos;
@@ -758,11 +813,13 @@ class Unpickler implements Failer {
             if ((p = this.matchScalar(p)) < 0) return false;
             const x = this.fastValue;
             if (!(typeof x === 'number' ? r.number(slot, x) : typeof x === 'bigint' ? r.number(slot, Number(x)) : typeof x === 'boolean' && r.number(slot, x ? 1 : 0))) return false;
+            value = x;
             const dt = this.fastScalarDtype as NumpyDtype;
             this.recItems.push({ kind: ITEM_SCALAR, slot, at: this.fastScalarStart, len: dt.itemSize, dtype: dt, dims: [], fortran: false, value: 0 });
           } else return false;
         } else if (typeof v === 'number') {
           if (!r.number(slot, v)) return false;
+          value = v;
           // the memo index may differ from dict to dict (a number object pickled once and referenced again)
           const w = op === 0x68 ? 1 : 4;
           this.recHoles.push(p - w, w);
@@ -776,11 +833,15 @@ class Unpickler implements Failer {
         if (p + 1 + w > n) return false;
         const x = op === 0x4b ? b[p + 1] : op === 0x4d ? this.dv.getUint16(p + 1, true) : this.dv.getInt32(p + 1, true);
         if (!r.number(slot, x)) return false;
+        value = x;
         // the int's bytes stay part of the template: a dict that matches it has the same value
         this.recItems.push({ kind: ITEM_NUMBER, slot, at: p, len: 0, dtype: null, dims: [], fortran: false, value: x });
         p += 1 + w;
       } else return false;
-      if ((p = this.fastPut(p)) < 0) return false;
+      // a put of the value: a number (a scalar, an int) can be stored if a later GET reads it; an array cannot
+      const item = this.recItems.length > items0 ? this.recItems.length - 1 : -1;
+      const numeric = item >= 0 && this.recItems[item].kind !== ITEM_ARRAY;
+      if ((p = numeric ? this.putAt(p, PUT_ITEM, value, item) : this.fastPut(p)) < 0) return false;
     }
     // nothing may use this dict after its SETITEMS but the list it goes into
     const q = this.skipFrames(p);
@@ -788,6 +849,7 @@ class Unpickler implements Failer {
     const v = r.end();
     if (v === undefined) return false;
     this.memoLen = this.pendLen;
+    this.commitStores();
     this.stack.push(v);
     this.pos = p;
     return true;
@@ -999,6 +1061,11 @@ class Unpickler implements Failer {
 
 }
 
+/** Kinds of put in a fast match: nothing may read it later, or it stores a key string, or an item's number. */
+const PUT_PLAIN = 0;
+const PUT_KEY = 1;
+const PUT_ITEM = 2;
+
 const ITEM_ARRAY = 0;
 const ITEM_SCALAR = 1;
 const ITEM_MEMO_NUMBER = 2;
@@ -1031,11 +1098,26 @@ interface DictTemplate {
   puts: Int32Array;
   /** Whether every put is a MEMOIZE (no index bytes: the puts take consecutive indices). */
   memoizeOnly: boolean;
+  /** Per put: PUT_PLAIN, PUT_KEY (its key in putKeys) or PUT_ITEM (the value of items[putItems]). */
+  putKinds: Uint8Array;
+  putItems: Int32Array;
+  putKeys: (string | null)[];
   items: TemplateItem[];
   epoch: number;
 }
 
-function makeTemplate(bytes: Uint8Array, start: number, len: number, holes: readonly number[], puts: readonly number[], items: readonly TemplateItem[], epoch: number): DictTemplate {
+function makeTemplate(
+  bytes: Uint8Array,
+  start: number,
+  len: number,
+  holes: readonly number[],
+  puts: readonly number[],
+  putKinds: readonly number[],
+  putItems: readonly number[],
+  putKeys: readonly (string | null)[],
+  items: readonly TemplateItem[],
+  epoch: number,
+): DictTemplate {
   // holes are recorded as their matchers finish (an array's bytes after the puts that follow them): sort them
   const order: [number, number][] = [];
   for (let i = 0; i < holes.length; i += 2) order.push([holes[i], holes[i + 1]]);
@@ -1053,6 +1135,9 @@ function makeTemplate(bytes: Uint8Array, start: number, len: number, holes: read
     runs: Int32Array.from(runs),
     puts: Int32Array.from(puts, (p) => p - start),
     memoizeOnly: puts.every((p) => bytes[p] === 0x94),
+    putKinds: Uint8Array.from(putKinds),
+    putItems: Int32Array.from(putItems),
+    putKeys: putKeys.slice(),
     items: items.map((it) => ({ ...it, at: it.at - start })),
     epoch,
   };

@@ -463,7 +463,6 @@ class Unpickler implements Failer {
       this.recPutKinds.push(kind);
       this.recPutItems.push(item);
       this.recPutKeys.push(kind === PUT_KEY ? (value as string) : null);
-      if (op !== 0x94) this.recHoles.push(p + 1, next - p - 1);
     }
     return next;
   }
@@ -575,7 +574,7 @@ class Unpickler implements Failer {
     for (let i = 0; i < nd; i++) count *= dims[i]!;
     const size = dtype.itemSize;
     if (size === 0 || len !== count * size) return -1; // the general path names the problem
-    if (this.rec) this.recHoles.push(start, len);
+    if (this.rec) this.recData.push(start, len);
     this.fastNd = nd;
     this.fastDtype = dtype.canonical();
     this.fastFortran = fortran;
@@ -601,7 +600,7 @@ class Unpickler implements Failer {
     if ((p = this.fastPut(p)) < 0) return -1;
     if ((p = this.fastOp(p, 0x52)) < 0) return -1; // REDUCE
     this.fastValue = decodeScalar(dt, b, start, len, this);
-    if (this.rec) { this.recHoles.push(start, len); this.fastScalarDtype = dt; this.fastScalarStart = start; }
+    if (this.rec) { this.recData.push(start, len); this.fastScalarDtype = dt; this.fastScalarStart = start; }
     return p;
   }
 
@@ -635,85 +634,117 @@ class Unpickler implements Failer {
   }
 
   // Templates. The frame dicts of a payload share their layout: the same keys, shapes, dtypes and opcodes, in the
-  // same order; only the array and scalar bytes, the memo indices of puts and of re-used numbers differ (and FRAME
-  // opcodes of protocol 4, which fall anywhere). So the last dict read by readDict (without a FRAME inside) is kept
-  // as a template: its bytes minus those holes. A dict whose bytes equal the template's outside the holes has the
-  // same opcodes with the same arguments, so the general interpreter would read it as it read the template; replay
-  // then only checks the puts (none may be an entry a later GET reads), reads the numbers and hands the arrays'
-  // offsets to the reader. The memo entries the template GETs are the same ones unless a general-path put
-  // overwrote one since (memoEpoch).
+  // same order. So the last dict read by readDict (without a FRAME inside) is kept as a template, cut into segments:
+  // literal bytes, array/scalar bytes, puts and GETs of numbers. A dict is read by the template when, segment by
+  // segment, its bytes are the template's literal bytes, with only these differences, none of which changes what the
+  // general interpreter does with them: other array/scalar bytes (of the same length: the length is literal), other
+  // memo indices in puts (BINPUT or LONG_BINPUT alike) and in GETs of numbers (BINGET or LONG_BINGET alike), and FRAME
+  // opcodes (no-ops) where an opcode starts. Replay then checks the puts (a put a later GET reads must be of a key or
+  // a number, which is stored), reads the numbers and hands the arrays' offsets to the reader. The memo entries the
+  // template's literal GETs read are the same ones unless a put overwrote one since (memoEpoch).
 
   private template: DictTemplate | null = null;
   private rec = false;
   private recOk = true;
-  /** Pairs (start, length) of the recorded dict's bytes that may differ in the next dicts, in order. */
-  private readonly recHoles: number[] = [];
   /** Positions of the recorded dict's put opcodes, in order, with their kind (PUT_…), item and key. */
   private readonly recPuts: number[] = [];
   private readonly recPutKinds: number[] = [];
   private readonly recPutItems: number[] = [];
   private readonly recPutKeys: (string | null)[] = [];
   private readonly recItems: TemplateItem[] = [];
+  /** Pairs (start, length) of the recorded dict's array and scalar bytes. */
+  private readonly recData: number[] = [];
+  /** Pairs (position, item) of the recorded dict's GETs of numbers. */
+  private readonly recGets: number[] = [];
   /** Counts puts over existing memo entries (which would change what a template's GETs read). */
   private memoEpoch = 0;
-  /** Scratch: the values of a replayed dict's number items. */
+  /** Scratch of a replay: the values of the number items, and where each array/scalar's bytes start. */
   private readonly itemValues: PyValue[] = [];
+  private dataAt = new Int32Array(64);
 
   /** Reads the dict at pos (just after EMPTY_DICT) by template t: true when it matched (else nothing changed). */
   private replayDict(r: FastDictReader, t: DictTemplate): boolean {
+    if (t.epoch !== this.memoEpoch || this.marks.length >= this.maxItems) return false;
     const b = this.b;
-    const p0 = this.pos;
-    const len = t.len;
-    if (t.epoch !== this.memoEpoch || p0 + len >= this.n || this.marks.length >= this.maxItems) return false;
-    const runs = t.runs;
-    const delta = t.start - p0;
+    const n = this.n;
     const dv = this.dv;
-    for (let i = 0; i < runs.length; i += 2) {
-      let a = p0 + runs[i];
-      const end = a + runs[i + 1];
-      for (; a + 4 <= end; a += 4) if (dv.getInt32(a) !== dv.getInt32(a + delta)) return false;
-      for (; a < end; a++) if (b[a] !== b[a + delta]) return false;
-    }
-    const q = this.skipFrames(p0 + len);
-    if (q < 0 || q >= this.n || (b[q] !== 0x7d && b[q] !== 0x65 && b[q] !== 0x61)) return false;
-    let pend = this.memoLen;
-    const puts = t.puts;
+    const tb = t.start;
+    const opStart = t.opStart;
+    const seg = t.segments;
     const stores = this.pendStores;
     stores.length = 0;
-    if (t.memoizeOnly && pend + puts.length - 1 <= this.maxMemoIndex && !this.anyReferenced(pend, puts.length)) {
-      pend += puts.length; // MEMOIZE only (protocol 4): the puts take the next puts.length indices, none read later
-    } else {
-      for (let i = 0; i < puts.length; i++) {
-        const at = p0 + puts[i];
-        const op = b[at];
-        const idx = op === 0x94 ? pend : op === 0x71 ? b[at + 1] : dv.getUint32(at + 1, true);
-        if (idx > this.maxMemoIndex) return false;
-        if (this.isReferenced(idx)) {
-          // a later GET reads it: keys and numbers are stored (below, once their values are known), others decline
-          if (t.putKinds[i] === PUT_PLAIN) return false;
-          stores.push(idx, i);
+    const vals = this.itemValues;
+    if (this.dataAt.length < t.dataCount) this.dataAt = new Int32Array(t.dataCount);
+    const dataAt = this.dataAt;
+    let pend = this.memoLen;
+    let cur = this.pos;
+    for (let s = 0; s < seg.length; s += 3) {
+      const kind = seg[s];
+      if (kind === SEG_LITERAL) {
+        let tp = tb + seg[s + 1];
+        const tend = tp + seg[s + 2];
+        while (tp < tend) {
+          if (tp + 4 <= tend && cur + 4 <= n && dv.getInt32(cur) === dv.getInt32(tp)) { cur += 4; tp += 4; continue; }
+          if (b[cur] === b[tp] && cur < n) { cur++; tp++; continue; }
+          // a FRAME where the template has an opcode: skip it
+          if (cur < n && b[cur] === 0x95 && opStart[tp - tb] === 1) {
+            const q = this.skipFrames(cur);
+            if (q <= cur) return false;
+            cur = q;
+            continue;
+          }
+          return false;
         }
-        if (idx >= pend) pend = idx + 1;
+      } else if (kind === SEG_DATA) {
+        dataAt[seg[s + 2]] = cur;
+        cur += seg[s + 1];
+        if (cur > n) return false;
+      } else {
+        cur = this.skipFrames(cur);
+        if (cur < 0 || cur + 5 > n) return false; // (a dict never ends with a put or GET: SETITEMS follows)
+        const op = b[cur];
+        if (kind === SEG_PUT) {
+          let idx: number;
+          if (op === 0x94) { if (seg[s + 2] !== 0x94) return false; idx = pend; cur += 1; }
+          else if (seg[s + 2] === 0x94) return false;
+          else if (op === 0x71) { idx = b[cur + 1]; cur += 2; }
+          else if (op === 0x72) { idx = dv.getUint32(cur + 1, true); cur += 5; }
+          else return false;
+          if (idx > this.maxMemoIndex) return false;
+          if (this.isReferenced(idx)) {
+            // a later GET reads it: keys and numbers are stored (once their values are known), others decline
+            const j = seg[s + 1];
+            if (t.putKinds[j] === PUT_PLAIN) return false;
+            stores.push(idx, j);
+          }
+          if (idx >= pend) pend = idx + 1;
+        } else { // SEG_GET of a number
+          let idx: number;
+          if (op === 0x68) { idx = b[cur + 1]; cur += 2; }
+          else if (op === 0x6a) { idx = dv.getUint32(cur + 1, true); cur += 5; }
+          else return false;
+          const x = this.memo.get(idx);
+          if (typeof x !== 'number') return false;
+          vals[seg[s + 1]] = x;
+        }
       }
     }
+    const q = this.skipFrames(cur);
+    if (q < 0 || q >= n || (b[q] !== 0x7d && b[q] !== 0x65 && b[q] !== 0x61)) return false;
     r.begin();
     const items = t.items;
-    const vals = this.itemValues;
     for (let i = 0; i < items.length; i++) {
       const it = items[i];
-      const at = p0 + it.at;
       let ok: boolean;
       if (it.kind === ITEM_ARRAY) {
         const dims = it.dims;
-        ok = r.array(it.slot, it.dtype as NumpyDtype, dims, dims.length, it.fortran, at, it.len);
+        ok = r.array(it.slot, it.dtype as NumpyDtype, dims, dims.length, it.fortran, dataAt[it.at], it.len);
       } else if (it.kind === ITEM_SCALAR) {
-        const x = decodeScalar(it.dtype as NumpyDtype, b, at, it.len, this);
+        const x = decodeScalar(it.dtype as NumpyDtype, b, dataAt[it.at], it.len, this);
         vals[i] = x;
         ok = typeof x === 'number' ? r.number(it.slot, x) : typeof x === 'bigint' ? r.number(it.slot, Number(x)) : typeof x === 'boolean' && r.number(it.slot, x ? 1 : 0);
       } else if (it.kind === ITEM_MEMO_NUMBER) {
-        const x = this.memo.get(it.len === 1 ? b[at] : this.dv.getUint32(at, true));
-        vals[i] = x as PyValue;
-        ok = typeof x === 'number' && r.number(it.slot, x);
+        ok = r.number(it.slot, vals[i] as number);
       } else {
         vals[i] = it.value;
         ok = r.number(it.slot, it.value);
@@ -729,7 +760,7 @@ class Unpickler implements Failer {
     this.commitStores();
     this.memoLen = pend;
     this.stack.push(v);
-    this.pos = p0 + len;
+    this.pos = cur;
     return true;
   }
 
@@ -746,7 +777,8 @@ class Unpickler implements Failer {
     if (t !== null && this.replayDict(r, t)) return true;
     this.rec = true;
     this.recOk = true;
-    this.recHoles.length = 0;
+    this.recData.length = 0;
+    this.recGets.length = 0;
     this.recPuts.length = 0;
     this.recPutKinds.length = 0;
     this.recPutItems.length = 0;
@@ -755,7 +787,10 @@ class Unpickler implements Failer {
     const start = this.pos;
     const ok = this.readDict(r);
     this.rec = false;
-    if (ok && this.recOk) this.template = makeTemplate(this.b, start, this.pos - start, this.recHoles, this.recPuts, this.recPutKinds, this.recPutItems, this.recPutKeys, this.recItems, this.memoEpoch);
+    if (ok && this.recOk) this.template = makeTemplate(this.b, start, this.pos - start, {
+      puts: this.recPuts, putKinds: this.recPutKinds, putItems: this.recPutItems, putKeys: this.recPutKeys,
+      data: this.recData, gets: this.recGets, items: this.recItems, epoch: this.memoEpoch,
+    });
     return ok;
   }
 
@@ -822,8 +857,8 @@ class Unpickler implements Failer {
           value = v;
           // the memo index may differ from dict to dict (a number object pickled once and referenced again)
           const w = op === 0x68 ? 1 : 4;
-          this.recHoles.push(p - w, w);
-          this.recItems.push({ kind: ITEM_MEMO_NUMBER, slot, at: p - w, len: w, dtype: null, dims: [], fortran: false, value: 0 });
+          this.recGets.push(p - w - 1, this.recItems.length);
+          this.recItems.push({ kind: ITEM_MEMO_NUMBER, slot, at: p - w - 1, len: w, dtype: null, dims: [], fortran: false, value: 0 });
         } else if (v instanceof NumpyArrayRef && v.src === b && v.dtype !== null && v.items === null) {
           if (!r.array(slot, v.dtype, v.shape, v.shape.length, v.fortranOrder, v.offset, v.byteLength)) return false;
           this.recOk = false; // its bytes are elsewhere: no template
@@ -1087,17 +1122,24 @@ interface TemplateItem {
   value: number;
 }
 
+const SEG_LITERAL = 0;
+const SEG_DATA = 1;
+const SEG_PUT = 2;
+const SEG_GET = 3;
+
 /** A dict read by readDict, kept to match the next dicts against (see replayDict). */
 interface DictTemplate {
-  /** Where its bytes start in the input (just after EMPTY_DICT), how many (through SETITEMS). */
+  /** Where its bytes start in the input (just after EMPTY_DICT). */
   start: number;
-  len: number;
-  /** Pairs (offset, length) of the bytes the next dicts must equal: everything but the holes. */
-  runs: Int32Array;
-  /** Offsets of the put opcodes. */
-  puts: Int32Array;
-  /** Whether every put is a MEMOIZE (no index bytes: the puts take consecutive indices). */
-  memoizeOnly: boolean;
+  /**
+   * Triples: (SEG_LITERAL, offset, length) bytes to equal; (SEG_DATA, length, index) array/scalar bytes;
+   * (SEG_PUT, put index, opcode: MEMOIZE or other) a put; (SEG_GET, item, 0) a GET of a number.
+   */
+  segments: Int32Array;
+  /** opStart[i]: an opcode starts at offset i (where a FRAME may stand in a matching dict). */
+  opStart: Uint8Array;
+  /** How many SEG_DATA segments (items' `at` is their index). */
+  dataCount: number;
   /** Per put: PUT_PLAIN, PUT_KEY (its key in putKeys) or PUT_ITEM (the value of items[putItems]). */
   putKinds: Uint8Array;
   putItems: Int32Array;
@@ -1106,40 +1148,72 @@ interface DictTemplate {
   epoch: number;
 }
 
-function makeTemplate(
-  bytes: Uint8Array,
-  start: number,
-  len: number,
-  holes: readonly number[],
-  puts: readonly number[],
-  putKinds: readonly number[],
-  putItems: readonly number[],
-  putKeys: readonly (string | null)[],
-  items: readonly TemplateItem[],
-  epoch: number,
-): DictTemplate {
-  // holes are recorded as their matchers finish (an array's bytes after the puts that follow them): sort them
-  const order: [number, number][] = [];
-  for (let i = 0; i < holes.length; i += 2) order.push([holes[i], holes[i + 1]]);
-  order.sort((x, y) => x[0] - y[0]);
-  const runs: number[] = [];
-  let at = start;
-  for (const [h, hl] of order) {
-    if (h > at) runs.push(at - start, h - at);
-    at = Math.max(at, h + hl);
+/** Length of the opcode at p of a recorded dict (only the opcodes readDict accepts), or -1. */
+function opcodeLength(b: Uint8Array, dv: DataView, p: number): number {
+  switch (b[p]) {
+    case 0x28: case 0x75: case 0x94: case 0x85: case 0x86: case 0x87: case 0x74: case 0x52: case 0x62: case 0x88: case 0x89: case 0x29:
+      return 1;
+    case 0x71: case 0x68: case 0x4b: return 2;
+    case 0x4d: return 3;
+    case 0x72: case 0x6a: case 0x4a: return 5;
+    case 0x8c: case 0x43: return 2 + b[p + 1];
+    case 0x58: case 0x42: return 5 + dv.getUint32(p + 1, true);
+    default: return -1;
   }
-  if (start + len > at) runs.push(at - start, start + len - at);
+}
+
+/** The template of the dict readDict just read at [start, start + len) (u: its recording), or null. */
+/** What readDict recorded (see the Unpickler's rec… fields). */
+interface DictRecording {
+  puts: readonly number[];
+  putKinds: readonly number[];
+  putItems: readonly number[];
+  putKeys: readonly (string | null)[];
+  data: readonly number[];
+  gets: readonly number[];
+  items: readonly TemplateItem[];
+  epoch: number;
+}
+
+function makeTemplate(bytes: Uint8Array, start: number, len: number, u: DictRecording): DictTemplate | null {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const opStart = new Uint8Array(len + 1);
+  for (let p = start; p < start + len;) {
+    const l = opcodeLength(bytes, dv, p);
+    if (l < 0) return null;
+    opStart[p - start] = 1;
+    p += l;
+  }
+  // events in byte order: [position, length in the template, segment kind, a, b]
+  const events: [number, number, number, number, number][] = [];
+  const dataIndex = new Map<number, number>();
+  for (let i = 0; i < u.data.length; i += 2) {
+    dataIndex.set(u.data[i], dataIndex.size);
+    events.push([u.data[i], u.data[i + 1], SEG_DATA, u.data[i + 1], dataIndex.size - 1]);
+  }
+  u.puts.forEach((p, j) => events.push([p, opcodeLength(bytes, dv, p), SEG_PUT, j, bytes[p] === 0x94 ? 0x94 : 0]));
+  for (let i = 0; i < u.gets.length; i += 2) events.push([u.gets[i], opcodeLength(bytes, dv, u.gets[i]), SEG_GET, u.gets[i + 1], 0]);
+  events.sort((x, y) => x[0] - y[0]);
+  const segments: number[] = [];
+  let at = start;
+  for (const [p, l, kind, a, b] of events) {
+    if (p < at) return null; // overlapping events: not a layout replay knows
+    if (p > at) segments.push(SEG_LITERAL, at - start, p - at);
+    segments.push(kind, a, b);
+    at = p + l;
+  }
+  if (start + len > at) segments.push(SEG_LITERAL, at - start, start + len - at);
   return {
     start,
-    len,
-    runs: Int32Array.from(runs),
-    puts: Int32Array.from(puts, (p) => p - start),
-    memoizeOnly: puts.every((p) => bytes[p] === 0x94),
-    putKinds: Uint8Array.from(putKinds),
-    putItems: Int32Array.from(putItems),
-    putKeys: putKeys.slice(),
-    items: items.map((it) => ({ ...it, at: it.at - start })),
-    epoch,
+    segments: Int32Array.from(segments),
+    opStart,
+    dataCount: dataIndex.size,
+    putKinds: Uint8Array.from(u.putKinds),
+    putItems: Int32Array.from(u.putItems),
+    putKeys: u.putKeys.slice(),
+    // arrays and scalars: `at` becomes the index of their bytes' segment
+    items: u.items.map((it) => ({ ...it, at: it.kind === ITEM_ARRAY || it.kind === ITEM_SCALAR ? (dataIndex.get(it.at) ?? -1) : it.at })),
+    epoch: u.epoch,
   };
 }
 

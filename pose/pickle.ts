@@ -731,6 +731,19 @@ class Unpickler implements Failer {
     }
     const q = this.skipFrames(cur);
     if (q < 0 || q >= n || (b[q] !== 0x7d && b[q] !== 0x65 && b[q] !== 0x61)) return false;
+    const k = t.memoizes;
+    if (k > 0) {
+      // put j took index pend + j
+      if (pend + k - 1 > this.maxMemoIndex) return false;
+      if (this.anyReferenced(pend, k)) {
+        for (let j = 0; j < k; j++) {
+          if (!this.isReferenced(pend + j)) continue;
+          if (t.putKinds[j] === PUT_PLAIN) return false;
+          stores.push(pend + j, j);
+        }
+      }
+      pend += k;
+    }
     r.begin();
     const items = t.items;
     for (let i = 0; i < items.length; i++) {
@@ -1140,6 +1153,8 @@ interface DictTemplate {
   opStart: Uint8Array;
   /** How many SEG_DATA segments (items' `at` is their index). */
   dataCount: number;
+  /** When every put is a MEMOIZE: how many (they are literal bytes, not SEG_PUT segments). */
+  memoizes: number;
   /** Per put: PUT_PLAIN, PUT_KEY (its key in putKeys) or PUT_ITEM (the value of items[putItems]). */
   putKinds: Uint8Array;
   putItems: Int32Array;
@@ -1191,7 +1206,9 @@ function makeTemplate(bytes: Uint8Array, start: number, len: number, u: DictReco
     dataIndex.set(u.data[i], dataIndex.size);
     events.push([u.data[i], u.data[i + 1], SEG_DATA, u.data[i + 1], dataIndex.size - 1]);
   }
-  u.puts.forEach((p, j) => events.push([p, opcodeLength(bytes, dv, p), SEG_PUT, j, bytes[p] === 0x94 ? 0x94 : 0]));
+  // MEMOIZE only (protocol 4): the puts are literal bytes taking the next indices, checked all at once by replay
+  const memoizeOnly = u.puts.every((p) => bytes[p] === 0x94);
+  if (!memoizeOnly) u.puts.forEach((p, j) => events.push([p, opcodeLength(bytes, dv, p), SEG_PUT, j, bytes[p] === 0x94 ? 0x94 : 0]));
   for (let i = 0; i < u.gets.length; i += 2) events.push([u.gets[i], opcodeLength(bytes, dv, u.gets[i]), SEG_GET, u.gets[i + 1], 0]);
   events.sort((x, y) => x[0] - y[0]);
   const segments: number[] = [];
@@ -1208,6 +1225,7 @@ function makeTemplate(bytes: Uint8Array, start: number, len: number, u: DictReco
     segments: Int32Array.from(segments),
     opStart,
     dataCount: dataIndex.size,
+    memoizes: memoizeOnly ? u.puts.length : 0,
     putKinds: Uint8Array.from(u.putKinds),
     putItems: Int32Array.from(u.putItems),
     putKeys: u.putKeys.slice(),

@@ -4,6 +4,7 @@
  * every member), which is how SignVerse-2M shards are written.
  */
 import { once } from 'node:events';
+import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import tarStream from 'tar-stream';
@@ -176,26 +177,11 @@ const padding = (size: number): number => (HEADER_BLOCK - (size % HEADER_BLOCK))
  * readTar for a file on disk, with positioned reads: headers come through a small window, and only the selected
  * members' bytes are read (each straight into its own buffer); the others are skipped without reading them. Same
  * members, checks and errors as readTar (the header rules are tar-stream's: ustar and GNU formats, PAX `x`/`g` path
- * and size, GNU `L`/`K`, zero blocks skipped). The file must be a regular file (checked by the caller).
+ * and size, GNU `L`/`K`, zero blocks skipped). The file must be a regular file (checked by the caller). Reads are
+ * synchronous (page-cache copies of a member at a time, shorter than parsing it): handing each to libuv's threads
+ * and back cost more than the copy on a busy machine.
  */
 export async function* readTarFile(path: string, file: string, opts: TarReadOptions = {}): AsyncGenerator<TarMember> {
-  // One member ahead: the next member's bytes are being read (by libuv's threads) while the caller works on this one.
-  const walk = walkTarFile(path, file, opts);
-  try {
-    let pending = walk.next();
-    for (;;) {
-      const r = await pending;
-      if (r.done) return;
-      pending = walk.next();
-      pending.catch(() => undefined); // its error is raised when the caller asks for that member, not before
-      yield r.value;
-    }
-  } finally {
-    await walk.return(undefined).catch(() => undefined);
-  }
-}
-
-async function* walkTarFile(path: string, file: string, opts: TarReadOptions): AsyncGenerator<TarMember> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const want = opts.want ?? (() => true);
   const corrupt = (problem: string): PoseFormatError => new PoseFormatError(file, `tar: ${problem} (truncated or corrupt archive?)`);
@@ -212,7 +198,7 @@ async function* walkTarFile(path: string, file: string, opts: TarReadOptions): A
         const out = new Uint8Array(len);
         let off = 0;
         while (off < len) {
-          const { bytesRead } = await fh.read(out, off, len - off, at + off);
+          const bytesRead = readSync(fh.fd, out, off, len - off, at + off);
           if (bytesRead === 0) throw corrupt('Unexpected end of data');
           off += bytesRead;
         }
@@ -223,7 +209,7 @@ async function* walkTarFile(path: string, file: string, opts: TarReadOptions): A
         winLen = 0;
         const want = Math.min(WINDOW, fileSize - at);
         while (winLen < want) {
-          const { bytesRead } = await fh.read(win, winLen, want - winLen, at + winLen);
+          const bytesRead = readSync(fh.fd, win, winLen, want - winLen, at + winLen);
           if (bytesRead === 0) break;
           winLen += bytesRead;
         }
@@ -281,7 +267,7 @@ async function* walkTarFile(path: string, file: string, opts: TarReadOptions): A
           data = new Uint8Array(buf.buffer, buf.byteOffset, size);
           let off = 0;
           while (off < size) {
-            const { bytesRead } = await fh.read(data, off, size - off, dataStart + off);
+            const bytesRead = readSync(fh.fd, data, off, size - off, dataStart + off);
             if (bytesRead === 0) throw new PoseFormatError(file, `tar: member '${name}' is truncated`);
             off += bytesRead;
           }

@@ -23,6 +23,11 @@ export interface TarReadOptions {
   limits?: Partial<ReadLimits>;
   /** Which regular files to read into memory (others are skipped without buffering). Default: all. */
   want?: (name: string, size: number) => boolean;
+  /**
+   * readTarFile: where to read a selected member of more than 64 KiB: a Uint8Array of exactly `size` bytes (a reused
+   * buffer saves the page faults of a fresh one per member). Default: a new buffer per member.
+   */
+  buffer?: (size: number) => Uint8Array;
 }
 
 /**
@@ -262,9 +267,14 @@ export async function* readTarFile(path: string, file: string, opts: TarReadOpti
         let data: Uint8Array;
         if (size <= WINDOW) data = (await bytesAt(dataStart, size)).slice();
         else {
-          // not zero-filled (every byte is read over); a plain Uint8Array view, so that slice() copies as usual
-          const buf = Buffer.allocUnsafe(size);
-          data = new Uint8Array(buf.buffer, buf.byteOffset, size);
+          if (opts.buffer) {
+            data = opts.buffer(size);
+            if (data.length !== size) throw new Error(`readTarFile: the buffer for '${name}' has ${data.length} bytes, not ${size}`);
+          } else {
+            // not zero-filled (every byte is read over); a plain Uint8Array view, so that slice() copies as usual
+            const buf = Buffer.allocUnsafe(size);
+            data = new Uint8Array(buf.buffer, buf.byteOffset, size);
+          }
           let off = 0;
           while (off < size) {
             const bytesRead = readSync(fh.fd, data, off, size - off, dataStart + off);

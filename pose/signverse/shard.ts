@@ -110,9 +110,17 @@ async function* tarVideos(
     const c = classify(name);
     return c !== null && (withPoses || c.kind !== 'npz');
   };
-  // a file on disk is read with positioned reads: only the members wanted, each straight into its buffer
+  // A file on disk is read with positioned reads: only the members wanted, each straight into its buffer. The
+  // poses.npz bytes go into one reused buffer while no video that is not yet handed on holds it (a video is parsed
+  // before the caller asks for the next one).
+  let shared = new Uint8Array(0);
+  const buffer = (size: number): Uint8Array => {
+    if (current?.npz?.buffer === shared.buffer && shared.length > 0) return new Uint8Array(size);
+    if (shared.length < size) shared = new Uint8Array(Math.max(size, Math.min(2 * shared.length, 1 << 30)));
+    return shared.subarray(0, size);
+  };
   const members = 'path' in source
-    ? readTarFile(source.path, file, { limits: opts.limits, want })
+    ? readTarFile(source.path, file, { limits: opts.limits, want, buffer })
     : readTar(source, file, { limits: opts.limits, want });
   for await (const m of members) {
     const c = classify(m.name);

@@ -164,7 +164,18 @@ export interface UnpickleOptions {
    * Map and its arrays; dicts it declines, or that do not fit the pattern, are built as usual. See FastDictReader.
    */
   dictReader?: FastDictReader;
+  /**
+   * With a dictReader, the input may be read twice (the first pass keeps fewer memo entries, and starts over when a
+   * GET needs one it did not keep): called before the second pass. Everything onAppend and the dictReader were given
+   * before is void; the second pass gives it all again.
+   */
+  onRestart?: () => void;
 }
+
+/** Thrown inside an optimistic pass to start over with the memo pre-scan (never leaves unpickle). */
+const RESTART = new Error('unpickle: start over with the memo pre-scan');
+/** Most memo entries an optimistic pass keeps before it starts over with the pre-scan (which keeps only those read). */
+const OPTIMISTIC_MEMO_MAX = 1 << 16;
 
 /** FastDictReader.slot: the reader declines the dict (the general interpreter builds it as a Map instead). */
 export const FAST_DICT_DECLINE = -2;
@@ -286,7 +297,17 @@ const itemSizeCache = new Map<string, number>();
  */
 export function unpickle(bytes: Uint8Array, file: string, opts: UnpickleOptions = {}): PyValue {
   try {
-    return new Unpickler(bytes, file, opts).run();
+    if (opts.dictReader) {
+      // First without the memo pre-scan (see Unpickler.optimistic); once more with it if a GET needs an entry that
+      // pass did not keep.
+      try {
+        return new Unpickler(bytes, file, opts, true).run();
+      } catch (err) {
+        if (err !== RESTART) throw err;
+        opts.onRestart?.();
+      }
+    }
+    return new Unpickler(bytes, file, opts, false).run();
   } finally {
     scalarSrc = null; // do not keep the input alive through the scalar DataView cache
     scalarView = null;
@@ -318,14 +339,22 @@ class Unpickler implements Failer {
   private readonly dictReader: FastDictReader | null;
   private pos = 0;
 
-  constructor(bytes: Uint8Array, private readonly file: string, opts: UnpickleOptions) {
+  /**
+   * An optimistic pass skips the pre-scan of GETs: the general path keeps every memo entry, the fast paths keep only
+   * numbers (numpy re-uses scalar objects) and treat their other puts as never read again; a GET of an entry not kept
+   * (or a memo grown past OPTIMISTIC_MEMO_MAX) starts over with the pre-scan. Frame payloads are read in one pass.
+   */
+  private readonly optimistic: boolean;
+
+  constructor(bytes: Uint8Array, private readonly file: string, opts: UnpickleOptions, optimistic = false) {
     this.b = bytes;
     this.n = bytes.length;
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.maxMemoIndex = Math.max(this.n, 1 << 16);
     // numpy memoises every object but refers back to few: store only what some GET reads, so that the rest
     // (per-array dtype and state tuples) dies young instead of being kept alive by the memo
-    this.referenced = referencedMemoIndices(bytes, this.maxMemoIndex);
+    this.optimistic = optimistic;
+    this.referenced = optimistic ? null : referencedMemoIndices(bytes, this.maxMemoIndex);
     this.maxItems = { ...DEFAULT_LIMITS, ...opts.limits }.maxEntries;
     this.appender = opts.onAppend ?? null;
     this.dictReader = opts.dictReader ?? null;
@@ -365,8 +394,9 @@ class Unpickler implements Failer {
     if (idx > this.maxMemoIndex) this.fail(`memo index ${idx} is out of range`);
     const v = this.top();
     if (idx >= this.memoLen) this.memoLen = idx + 1;
-    if (this.isReferenced(idx)) {
+    if (this.optimistic || this.isReferenced(idx)) {
       if (this.memo.has(idx)) this.memoEpoch++;
+      else if (this.optimistic && this.memo.size >= OPTIMISTIC_MEMO_MAX) throw RESTART;
       this.memo.set(idx, v);
     }
   }
@@ -376,6 +406,7 @@ class Unpickler implements Failer {
 
   /** Whether some index in [from, from + count) is referenced. */
   private anyReferenced(from: number, count: number): boolean {
+    if (this.optimistic) return false;
     const r = this.referenced;
     if (r === null) return true;
     if (from >= r.length) return false;
@@ -390,13 +421,17 @@ class Unpickler implements Failer {
   }
 
   private isReferenced(idx: number): boolean {
+    if (this.optimistic) return false;
     const r = this.referenced;
     return r === null || (idx < r.length && r[idx] === 1);
   }
 
   private get(idx: number): void {
     const v = this.memo.get(idx);
-    if (v === undefined) this.fail(`memo key ${idx} is missing`);
+    if (v === undefined) {
+      if (this.optimistic) throw RESTART;
+      this.fail(`memo key ${idx} is missing`);
+    }
     // numpy's pattern: an array or scalar starts with a GET of the memoised _reconstruct / scalar global
     if (v instanceof PyGlobal) {
       if (v.name === '_reconstruct' && this.fastArray()) return;
@@ -456,7 +491,7 @@ class Unpickler implements Failer {
     if (this.isReferenced(idx)) {
       if (kind === PUT_PLAIN) return -1;
       this.pendStores.push(idx, value);
-    }
+    } else if (this.optimistic && kind === PUT_ITEM) this.pendStores.push(idx, value);
     if (idx >= this.pendLen) this.pendLen = idx + 1;
     if (this.rec) {
       this.recPuts.push(p);
@@ -716,7 +751,7 @@ class Unpickler implements Failer {
             const j = seg[s + 1];
             if (t.putKinds[j] === PUT_PLAIN) return false;
             stores.push(idx, j);
-          }
+          } else if (this.optimistic && t.putKinds[seg[s + 1]] === PUT_ITEM) stores.push(idx, seg[s + 1]);
           if (idx >= pend) pend = idx + 1;
         } else { // SEG_GET of a number
           let idx: number;
@@ -735,7 +770,10 @@ class Unpickler implements Failer {
     if (k > 0) {
       // put j took index pend + j
       if (pend + k - 1 > this.maxMemoIndex) return false;
-      if (this.anyReferenced(pend, k)) {
+      if (this.optimistic) {
+        const ip = t.itemPuts;
+        for (let i = 0; i < ip.length; i++) stores.push(pend + ip[i], ip[i]);
+      } else if (this.anyReferenced(pend, k)) {
         for (let j = 0; j < k; j++) {
           if (!this.isReferenced(pend + j)) continue;
           if (t.putKinds[j] === PUT_PLAIN) return false;
@@ -1158,6 +1196,8 @@ interface DictTemplate {
   /** Per put: PUT_PLAIN, PUT_KEY (its key in putKeys) or PUT_ITEM (the value of items[putItems]). */
   putKinds: Uint8Array;
   putItems: Int32Array;
+  /** The puts of kind PUT_ITEM. */
+  itemPuts: Int32Array;
   putKeys: (string | null)[];
   items: TemplateItem[];
   epoch: number;
@@ -1228,6 +1268,7 @@ function makeTemplate(bytes: Uint8Array, start: number, len: number, u: DictReco
     memoizes: memoizeOnly ? u.puts.length : 0,
     putKinds: Uint8Array.from(u.putKinds),
     putItems: Int32Array.from(u.putItems),
+    itemPuts: Int32Array.from(u.putKinds.flatMap((k, j) => (k === PUT_ITEM ? [j] : []))),
     putKeys: u.putKeys.slice(),
     // arrays and scalars: `at` becomes the index of their bytes' segment
     items: u.items.map((it) => ({ ...it, at: it.kind === ITEM_ARRAY || it.kind === ITEM_SCALAR ? (dataIndex.get(it.at) ?? -1) : it.at })),

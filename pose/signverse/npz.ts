@@ -505,6 +505,17 @@ export function parseSignVerseNpz(
   const result = unpickle(pickleBytes, payloadFile, {
     limits: lim,
     dictReader: records,
+    onRestart: () => {
+      // the unpickler reads the payloads once more: forget everything the first pass converted
+      data.fill(0);
+      people.fill(0);
+      extra.fill(undefined);
+      done.fill(0);
+      missingPeople = 0;
+      firstSize = null;
+      payloadList = null;
+      records.top = 0;
+    },
     onAppend: (list, item) => {
       const fast = item instanceof DictStandIn;
       if (!fast && !(item instanceof Map)) return item;

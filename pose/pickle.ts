@@ -717,9 +717,18 @@ class Unpickler implements Failer {
       const kind = seg[s];
       if (kind === SEG_LITERAL) {
         let tp = tb + seg[s + 1];
-        const tend = tp + seg[s + 2];
+        const len = seg[s + 2];
+        if (cur + len <= n) {
+          // the usual case: equal, compared four bytes at a time
+          let k = 0;
+          while (k + 4 <= len && dv.getInt32(cur + k, true) === dv.getInt32(tp + k, true)) k += 4;
+          while (k < len && b[cur + k] === b[tp + k]) k++;
+          cur += k;
+          tp += k;
+          if (k === len) continue;
+        }
+        const tend = tb + seg[s + 1] + len;
         while (tp < tend) {
-          if (tp + 4 <= tend && cur + 4 <= n && dv.getInt32(cur) === dv.getInt32(tp)) { cur += 4; tp += 4; continue; }
           if (b[cur] === b[tp] && cur < n) { cur++; tp++; continue; }
           // a FRAME where the template has an opcode: skip it
           if (cur < n && b[cur] === 0x95 && opStart[tp - tb] === 1) {

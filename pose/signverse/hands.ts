@@ -73,10 +73,15 @@ function addFrameVotes(data: Float32Array, base: number, extra: Float32Array, n:
       const aAt = (ka === 0 ? base : (ka - 1) * FRAME_STRIDE) + ((sStored & 1) === 0 ? LEFT_AT : RIGHT_AT);
       const bAt = (kb === 0 ? base : (kb - 1) * FRAME_STRIDE) + ((sTrue & 1) === 0 ? LEFT_AT : RIGHT_AT);
       if (!(a[aAt + 2] >= HAND_ROOT_MIN && b[bAt + 2] >= HAND_ROOT_MIN)) continue;
-      const da = Math.hypot((a[aAt] - body[w]) * width, (a[aAt + 1] - body[w + 1]) * height);
-      const db = Math.hypot((b[bAt] - body[w]) * width, (b[bAt + 1] - body[w + 1]) * height);
-      if (da < 0.5 * db) votes[0]++;
-      else if (db < 0.5 * da) votes[1]++;
+      // squared distances (da < db / 2 ⇔ da² < db² / 4): Math.hypot is slow, and this runs for every frame
+      const ax = (a[aAt] - body[w]) * width;
+      const ay = (a[aAt + 1] - body[w + 1]) * height;
+      const bx = (b[bAt] - body[w]) * width;
+      const by = (b[bAt + 1] - body[w + 1]) * height;
+      const da2 = ax * ax + ay * ay;
+      const db2 = bx * bx + by * by;
+      if (da2 < 0.25 * db2) votes[0]++;
+      else if (db2 < 0.25 * da2) votes[1]++;
     }
   }
 }

@@ -197,7 +197,7 @@ export interface FastDictReader {
   begin(): void;
   /** A slot number (≥ 0) the reader files the key's value under, FAST_DICT_IGNORE or FAST_DICT_DECLINE. */
   slot(key: string): number;
-  /** A numeric array (dims[0 .. nd) is its shape; `dims` is only valid during the call). */
+  /** A numeric array (dims[0 .. nd) is its shape; `dims` is never changed afterwards: readers may cache by it). */
   array(slot: number, dtype: NumpyDtype, dims: readonly number[], nd: number, fortranOrder: boolean, offset: number, byteLength: number): boolean;
   /** An int, float or bool (as 0/1) value; a numpy scalar as the general path decodes it. */
   number(slot: number, value: number): boolean;
@@ -902,8 +902,9 @@ class Unpickler implements Failer {
         if (v instanceof PyGlobal) {
           if (v.name === '_reconstruct') {
             if ((p = this.matchArray(p)) < 0) return false;
-            if (!r.array(slot, this.fastDtype as NumpyDtype, this.fastDims, this.fastNd, this.fastFortran, this.fastStart, this.fastLen)) return false;
-            this.recItems.push({ kind: ITEM_ARRAY, slot, at: this.fastStart, len: this.fastLen, dtype: this.fastDtype, dims: this.fastDims.slice(0, this.fastNd), fortran: this.fastFortran, value: 0 });
+            const dims = this.fastDims.slice(0, this.fastNd);
+            if (!r.array(slot, this.fastDtype as NumpyDtype, dims, this.fastNd, this.fastFortran, this.fastStart, this.fastLen)) return false;
+            this.recItems.push({ kind: ITEM_ARRAY, slot, at: this.fastStart, len: this.fastLen, dtype: this.fastDtype, dims, fortran: this.fastFortran, value: 0 });
           } else if (v.name === 'scalar') {
             if ((p = this.matchScalar(p)) < 0) return false;
             const x = this.fastValue;

@@ -237,9 +237,19 @@ class FrameRecords implements FastDictReader {
     this.rec[i + 2] = kind;
   }
 
+  /** The last array checked per slot (a template replays the same dtype and dims objects frame after frame). */
+  private readonly seenDims: (readonly number[] | null)[] = new Array(N_SLOTS).fill(null);
+  private readonly seenDtype: (NumpyDtype | null)[] = new Array(N_SLOTS).fill(null);
+  private readonly seenOrder: string[] = new Array(N_SLOTS).fill('');
+  private readonly seenKind = new Int32Array(N_SLOTS);
+
   array(slot: number, dtype: NumpyDtype, dims: readonly number[], nd: number, fortranOrder: boolean, offset: number): boolean {
     if (slot === FAST_DICT_IGNORE) return true;
     if (slot < SLOT_PERSON) return false; // a size or count given as an array: the general path reads it
+    if (this.seenDims[slot] === dims && this.seenDtype[slot] === dtype && this.seenOrder[slot] === dtype.byteOrder && nd === dims.length && !fortranOrder) {
+      this.push(slot, offset, this.seenKind[slot]);
+      return true;
+    }
     const code = dtype.code;
     if (code !== 'f4' && code !== 'f8') return false;
     const rel = slot - SLOT_PERSON;
@@ -249,7 +259,14 @@ class FrameRecords implements FastDictReader {
       ? (nd === 2 && dims[0] === count && dims[1] === 2) || (nd === 3 && dims[0] === 1 && dims[1] === count && dims[2] === 2)
       : (nd === 1 && dims[0] === count) || (nd === 2 && dims[0] === 1 && dims[1] === count);
     if (!okShape || (fortranOrder && pairs)) return false; // the general path names the problem
-    this.push(slot, offset, (code === 'f8' ? 2 : 0) | (dtype.byteOrder === '>' ? 1 : 0));
+    const kind = (code === 'f8' ? 2 : 0) | (dtype.byteOrder === '>' ? 1 : 0);
+    if (nd === dims.length && !fortranOrder) {
+      this.seenDims[slot] = dims;
+      this.seenDtype[slot] = dtype;
+      this.seenOrder[slot] = dtype.byteOrder;
+      this.seenKind[slot] = kind;
+    }
+    this.push(slot, offset, kind);
     return true;
   }
 

@@ -11,6 +11,12 @@
  * Value mapping: None → null, bool → boolean, int → number (bigint beyond 2^53), float → number, str → string,
  * bytes → PyBytes (a slice of the input, no copy), list and tuple → array, dict → Map, ndarray → NumpyArrayRef (raw
  * bytes not yet decoded, see npy.ts `npyFromPickled`), numpy scalar → number / bigint / boolean / string.
+ *
+ * Speed (SignVerse payloads: thousands of frame dicts of numpy arrays): numpy's array and scalar patterns are matched
+ * byte by byte instead of interpreted; with a FastDictReader, frame dicts go straight to the reader (no Map or array
+ * objects), and each dict is matched against a template of the previous one; a first pass skips the memo pre-scan.
+ * Every fast path either reads exactly what the general interpreter would or gives way to it (see the comments at
+ * fastArray, fastDict, replayDict and Unpickler.optimistic); test/signverse/payload-fast.test.ts checks both agree.
  */
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from './errors.js';
 
@@ -1168,9 +1174,9 @@ const ITEM_MEMO_NUMBER = 2;
 const ITEM_NUMBER = 3;
 
 /**
- * One item of a template dict: an array (its bytes at `at`, `len` long), a numpy scalar (likewise), a number read
- * from the memo (the GET's index at `at`, `len` 1 or 4 bytes) or an int written in the template's bytes (`value`).
- * Positions are absolute while recording and relative to the dict in a template.
+ * One item of a recorded dict: an array or a numpy scalar (its bytes at `at`, `len` long; in a template `at` is the
+ * index of their SEG_DATA segment), a number read from the memo (the GET at `at`; a template reads it in its SEG_GET
+ * segment) or an int written in the dict's bytes (`value`).
  */
 interface TemplateItem {
   kind: number;

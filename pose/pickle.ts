@@ -703,6 +703,20 @@ class Unpickler implements Failer {
   private readonly itemValues: PyValue[] = [];
   private dataAt = new Int32Array(64);
 
+  /**
+   * Whether an opcode of the template starts at tp, walking its opcodes from `from` (the start of a literal segment,
+   * which is always where an opcode starts).
+   */
+  private opcodeStartsAt(from: number, tp: number): boolean {
+    let q = from;
+    while (q < tp) {
+      const l = opcodeLength(this.b, this.dv, q);
+      if (l < 0) return false;
+      q += l;
+    }
+    return q === tp;
+  }
+
   /** Reads the dict at pos (just after EMPTY_DICT) by template t: true when it matched (else nothing changed). */
   private replayDict(r: FastDictReader, t: DictTemplate): boolean {
     if (t.epoch !== this.memoEpoch || this.marks.length >= this.maxItems) return false;
@@ -710,7 +724,6 @@ class Unpickler implements Failer {
     const n = this.n;
     const dv = this.dv;
     const tb = t.start;
-    const opStart = t.opStart;
     const seg = t.segments;
     const stores = this.pendStores;
     stores.length = 0;
@@ -737,7 +750,7 @@ class Unpickler implements Failer {
         while (tp < tend) {
           if (b[cur] === b[tp] && cur < n) { cur++; tp++; continue; }
           // a FRAME where the template has an opcode: skip it
-          if (cur < n && b[cur] === 0x95 && opStart[tp - tb] === 1) {
+          if (cur < n && b[cur] === 0x95 && this.opcodeStartsAt(tb + seg[s + 1], tp)) {
             const q = this.skipFrames(cur);
             if (q <= cur) return false;
             cur = q;
@@ -1203,8 +1216,6 @@ interface DictTemplate {
    * (SEG_PUT, put index, opcode: MEMOIZE or other) a put; (SEG_GET, item, 0) a GET of a number.
    */
   segments: Int32Array;
-  /** opStart[i]: an opcode starts at offset i (where a FRAME may stand in a matching dict). */
-  opStart: Uint8Array;
   /** How many SEG_DATA segments (items' `at` is their index). */
   dataCount: number;
   /** When every put is a MEMOIZE: how many (they are literal bytes, not SEG_PUT segments). */
@@ -1248,13 +1259,6 @@ interface DictRecording {
 
 function makeTemplate(bytes: Uint8Array, start: number, len: number, u: DictRecording): DictTemplate | null {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const opStart = new Uint8Array(len + 1);
-  for (let p = start; p < start + len;) {
-    const l = opcodeLength(bytes, dv, p);
-    if (l < 0) return null;
-    opStart[p - start] = 1;
-    p += l;
-  }
   // events in byte order: [position, length in the template, segment kind, a, b]
   const events: [number, number, number, number, number][] = [];
   const dataIndex = new Map<number, number>();
@@ -1279,7 +1283,6 @@ function makeTemplate(bytes: Uint8Array, start: number, len: number, u: DictReco
   return {
     start,
     segments: Int32Array.from(segments),
-    opStart,
     dataCount: dataIndex.size,
     memoizes: memoizeOnly ? u.puts.length : 0,
     putKinds: Uint8Array.from(u.putKinds),

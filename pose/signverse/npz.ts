@@ -349,6 +349,180 @@ class FloatArena {
 }
 
 /**
+ * Frame dicts → the sequence's buffers: `convert` for a Map (the general path), `convertFast` for a dict the
+ * unpickler's fast path read into `records` (same order, same checks, same messages). Methods of one class, not
+ * closures of parseSignVerseNpz, so that V8 optimises small functions once for every file.
+ */
+class PayloadConverter {
+  readonly data: Float32Array;
+  readonly people: Uint8Array;
+  readonly extra: (Float32Array | undefined)[];
+  readonly records = new FrameRecords();
+  missingPeople = 0;
+  firstSize: [number, number] | null = null;
+  private readonly done: Uint8Array;
+  private extraArena = new FloatArena();
+  private readonly copier: PointCopier;
+  private readonly pdv: DataView;
+  /** Per slot: the record index of the current fast-read frame's item, or -1. */
+  private readonly at = new Int32Array(N_SLOTS);
+
+  constructor(
+    private readonly frames: number,
+    pickleBytes: Uint8Array,
+    private readonly lim: ReadLimits,
+    private readonly fail: (problem: string) => never,
+  ) {
+    this.data = new Float32Array(frames * FRAME_STRIDE);
+    this.people = new Uint8Array(frames);
+    this.extra = new Array(frames);
+    this.done = new Uint8Array(frames);
+    this.copier = new PointCopier(fail);
+    this.pdv = new DataView(pickleBytes.buffer, pickleBytes.byteOffset, pickleBytes.byteLength);
+  }
+
+  /** Forgets every frame converted (the unpickler starts over). */
+  reset(): void {
+    this.data.fill(0);
+    this.people.fill(0);
+    this.extra.fill(undefined);
+    this.done.fill(0);
+    this.extraArena = new FloatArena();
+    this.missingPeople = 0;
+    this.firstSize = null;
+    this.records.top = 0;
+  }
+
+  /** The frames no append converted (payload lists built otherwise than by APPENDS). */
+  convertRest(items: readonly PyValue[]): void {
+    for (let t = 0; t < this.frames; t++) {
+      if (this.done[t]) continue;
+      const d = items[t];
+      if (d instanceof DictStandIn) this.convertFast(d, t);
+      else if (!(d instanceof Map)) return this.fail(`frame ${t}: payload is not a dict`);
+      else this.convert(d, t);
+    }
+  }
+
+  /** Person `prefix` of frame dict d into out[base .. base + 384). */
+  private readPerson(d: Map<PyKey, PyValue>, prefix: string, t: number, out: Float32Array, base: number): void {
+    const keys = partKeys(prefix);
+    for (const part of PART_ORDER) {
+      const { start, count } = PART_INFO[part];
+      const [kk, ks] = keys[part];
+      const vk = d.get(kk);
+      const vs = d.get(ks);
+      if (vk === undefined || vs === undefined) return this.fail(`frame ${t}: ${vk === undefined ? kk : ks} is missing`);
+      this.copier.xy(vk, kk, t, count, out, base + start * CHANNELS);
+      this.copier.scores(vs, ks, t, count, out, base + start * CHANNELS, part === 'body');
+    }
+  }
+
+  /** Frame dict t → data/people (person_000; see the module comment for the quirks). */
+  convert(d: Map<PyKey, PyValue>, t: number): void {
+    const { fail } = this;
+    this.done[t] = 1;
+    const np = pyNumber(d.get('num_persons'));
+    let n: number;
+    if (np === null) n = personPrefix(d, 0) ? 1 : 0;
+    else if (!Number.isInteger(np) || np < 0) return fail(`frame ${t}: num_persons is ${np}`);
+    else n = np;
+    if (n > this.lim.maxPeople) fail(`frame ${t}: ${n} persons exceed the limit of ${this.lim.maxPeople}`);
+    if (this.firstSize === null) {
+      const w = pyNumber(d.get('frame_width'));
+      const h = pyNumber(d.get('frame_height'));
+      if (w !== null && h !== null) this.firstSize = [w, h];
+    }
+    if (n === 0) return;
+    const p0 = personPrefix(d, 0);
+    if (p0 === null) return fail(`frame ${t}: num_persons is ${n} but person_000_body_keypoints is missing`);
+    this.people[t] = Math.min(n, 255);
+    this.readPerson(d, p0, t, this.data, t * FRAME_STRIDE);
+    if (n >= 2) {
+      const prefixes: string[] = [];
+      for (let k = 1; k < n; k++) {
+        const pk = personPrefix(d, k);
+        if (pk === null) { this.missingPeople++; break; } // people are kept in order up to the first one missing
+        prefixes.push(pk);
+      }
+      if (prefixes.length > 0) {
+        const e = this.extraArena.take(prefixes.length * FRAME_STRIDE);
+        prefixes.forEach((pk, i) => this.readPerson(d, pk, t, e, i * FRAME_STRIDE));
+        this.extra[t] = e;
+      }
+    }
+  }
+
+  /** Person k of a fast-read frame into out[base .. base + 384). */
+  private readPersonFast(k: number, t: number, out: Float32Array, base: number): void {
+    const rec = this.records.rec;
+    const at = this.at;
+    const pdv = this.pdv;
+    for (let part = 0; part < 4; part++) {
+      const ik = at[personSlot(k, part)];
+      const is = at[personSlot(k, part) + 1];
+      if (ik < 0 || is < 0) return this.missingKey(k, part, t, ik < 0 ? 0 : 1);
+      const count = PART_COUNT[part];
+      const p = base + PART_START[part] * CHANNELS;
+      const ok = rec[3 * ik + 1];
+      const kk = rec[3 * ik + 2];
+      let bad = copyPairs(pdv, ok, kk, count, out, p);
+      if (bad >= 0) {
+        const step = kk & 2 ? 8 : 4;
+        this.notFinite(k, part, t, 0, bad, `${floatAt(pdv, ok + 2 * step * bad, kk)}, ${floatAt(pdv, ok + 2 * step * bad + step, kk)}`);
+      }
+      const os = rec[3 * is + 1];
+      const ks = rec[3 * is + 2];
+      bad = copyScores(pdv, os, ks, count, out, p + 2, part === 0);
+      if (bad >= 0) this.notFinite(k, part, t, 1, bad, `${floatAt(pdv, os + (ks & 2 ? 8 : 4) * bad, ks)}`);
+    }
+  }
+
+  private missingKey(k: number, part: number, t: number, which: 0 | 1): never {
+    return this.fail(`frame ${t}: ${partKeys(`person_${String(k).padStart(3, '0')}`)[PART_ORDER[part]][which]} is missing`);
+  }
+
+  private notFinite(k: number, part: number, t: number, which: 0 | 1, i: number, values: string): never {
+    return this.fail(`frame ${t}: ${partKeys(`person_${String(k).padStart(3, '0')}`)[PART_ORDER[part]][which]}[${i}] is not finite (${values})`);
+  }
+
+  /** A fast-read frame t → data/people, as `convert` does for a Map. */
+  convertFast(f: DictStandIn, t: number): void {
+    const { fail, at } = this;
+    this.done[t] = 1;
+    at.fill(-1);
+    const rec = this.records.rec;
+    for (let i = f.first; i < f.end; i++) at[rec[3 * i]] = i; // a repeated key: the last one counts, as in a dict
+    const np = at[SLOT_NUM_PERSONS] < 0 ? null : rec[3 * at[SLOT_NUM_PERSONS] + 1];
+    let n: number;
+    if (np === null) n = at[SLOT_PERSON] >= 0 ? 1 : 0;
+    else if (!Number.isInteger(np) || np < 0) return fail(`frame ${t}: num_persons is ${np}`);
+    else n = np;
+    if (n > this.lim.maxPeople) fail(`frame ${t}: ${n} persons exceed the limit of ${this.lim.maxPeople}`);
+    if (this.firstSize === null && at[SLOT_WIDTH] >= 0 && at[SLOT_HEIGHT] >= 0) {
+      this.firstSize = [rec[3 * at[SLOT_WIDTH] + 1], rec[3 * at[SLOT_HEIGHT] + 1]];
+    }
+    if (n === 0) return;
+    if (at[SLOT_PERSON] < 0) return fail(`frame ${t}: num_persons is ${n} but person_000_body_keypoints is missing`);
+    this.people[t] = Math.min(n, 255);
+    this.readPersonFast(0, t, this.data, t * FRAME_STRIDE);
+    if (n >= 2) {
+      let m = 1; // people are kept in order up to the first one missing
+      while (m < n && m < FAST_PEOPLE && at[personSlot(m, 0)] >= 0) m++;
+      if (m < n) this.missingPeople++;
+      if (m > 1) {
+        const e = this.extraArena.take((m - 1) * FRAME_STRIDE);
+        for (let k = 1; k < m; k++) this.readPersonFast(k, t, e, (k - 1) * FRAME_STRIDE);
+        this.extra[t] = e;
+      }
+    }
+  }
+}
+
+const PART_START = PART_ORDER.map((p) => PART_INFO[p].start);
+const PART_COUNT = PART_ORDER.map((p) => PART_INFO[p].count);
+
+/**
  * Parses a SignVerse-2M `poses.npz` (bytes in memory) into a PoseSequence. `meta` overrides what the file says
  * (id, fps, size) and adds what it cannot say (text, signLanguage, ...). Throws PoseFormatError naming `file`.
  */
@@ -391,147 +565,18 @@ export function parseSignVerseNpz(
   const widths = small('frame_widths');
   const heights = small('frame_heights');
 
-  const data = new Float32Array(frames * FRAME_STRIDE);
-  const people = new Uint8Array(frames);
-  const extra: (Float32Array | undefined)[] = new Array(frames);
-  const extraArena = new FloatArena();
-  let missingPeople = 0;
-  const done = new Uint8Array(frames);
-  const copier = new PointCopier(fail);
-  let firstSize: [number, number] | null = null;
-
-  /** Person `prefix` of frame dict d into out[base .. base + 384). */
-  const readPerson = (d: Map<PyKey, PyValue>, prefix: string, t: number, out: Float32Array, base: number): void => {
-    const keys = partKeys(prefix);
-    for (const part of PART_ORDER) {
-      const { start, count } = PART_INFO[part];
-      const [kk, ks] = keys[part];
-      const vk = d.get(kk);
-      const vs = d.get(ks);
-      if (vk === undefined || vs === undefined) return fail(`frame ${t}: ${vk === undefined ? kk : ks} is missing`);
-      copier.xy(vk, kk, t, count, out, base + start * CHANNELS);
-      copier.scores(vs, ks, t, count, out, base + start * CHANNELS, part === 'body');
-    }
-  };
-
-  /** Frame dict t → data/people (person_000; see the module comment for the quirks). */
-  const convert = (d: Map<PyKey, PyValue>, t: number): void => {
-    done[t] = 1;
-    const np = pyNumber(d.get('num_persons'));
-    let n: number;
-    if (np === null) n = personPrefix(d, 0) ? 1 : 0;
-    else if (!Number.isInteger(np) || np < 0) return fail(`frame ${t}: num_persons is ${np}`);
-    else n = np;
-    if (n > lim.maxPeople) fail(`frame ${t}: ${n} persons exceed the limit of ${lim.maxPeople}`);
-    if (firstSize === null) {
-      const w = pyNumber(d.get('frame_width'));
-      const h = pyNumber(d.get('frame_height'));
-      if (w !== null && h !== null) firstSize = [w, h];
-    }
-    if (n === 0) return;
-    const p0 = personPrefix(d, 0);
-    if (p0 === null) return fail(`frame ${t}: num_persons is ${n} but person_000_body_keypoints is missing`);
-    people[t] = Math.min(n, 255);
-    readPerson(d, p0, t, data, t * FRAME_STRIDE);
-    if (n >= 2) {
-      const prefixes: string[] = [];
-      for (let k = 1; k < n; k++) {
-        const pk = personPrefix(d, k);
-        if (pk === null) { missingPeople++; break; } // people are kept in order up to the first one missing
-        prefixes.push(pk);
-      }
-      if (prefixes.length > 0) {
-        const e = extraArena.take(prefixes.length * FRAME_STRIDE);
-        prefixes.forEach((pk, i) => readPerson(d, pk, t, e, i * FRAME_STRIDE));
-        extra[t] = e;
-      }
-    }
-  };
-
-  // The frame dicts the unpickler reads itself (FrameRecords), converted from their record as `convert` converts
-  // a Map: same order, same checks, same messages.
   const pickleBytes = payloadBytes.subarray(header.dataOffset);
-  const pdv = new DataView(pickleBytes.buffer, pickleBytes.byteOffset, pickleBytes.byteLength);
-  const records = new FrameRecords();
-  const at = new Int32Array(N_SLOTS);
-
-  /** Person k of a fast-read frame into out[base .. base + 384). */
-  const readPersonFast = (k: number, t: number, out: Float32Array, base: number): void => {
-    const rec = records.rec;
-    for (let part = 0; part < 4; part++) {
-      const { start, count } = PART_INFO[PART_ORDER[part]];
-      const ik = at[personSlot(k, part)];
-      const is = at[personSlot(k, part) + 1];
-      if (ik < 0 || is < 0) {
-        const [kk, ks] = partKeys(`person_${String(k).padStart(3, '0')}`)[PART_ORDER[part]];
-        return fail(`frame ${t}: ${ik < 0 ? kk : ks} is missing`);
-      }
-      const p = base + start * CHANNELS;
-      const ok = rec[3 * ik + 1];
-      const kk = rec[3 * ik + 2];
-      let bad = copyPairs(pdv, ok, kk, count, out, p);
-      if (bad >= 0) {
-        const key = partKeys(`person_${String(k).padStart(3, '0')}`)[PART_ORDER[part]][0];
-        const step = kk & 2 ? 8 : 4;
-        fail(`frame ${t}: ${key}[${bad}] is not finite (${floatAt(pdv, ok + 2 * step * bad, kk)}, ${floatAt(pdv, ok + 2 * step * bad + step, kk)})`);
-      }
-      const os = rec[3 * is + 1];
-      const ks = rec[3 * is + 2];
-      bad = copyScores(pdv, os, ks, count, out, p + 2, part === 0);
-      if (bad >= 0) {
-        const key = partKeys(`person_${String(k).padStart(3, '0')}`)[PART_ORDER[part]][1];
-        fail(`frame ${t}: ${key}[${bad}] is not finite (${floatAt(pdv, os + (ks & 2 ? 8 : 4) * bad, ks)})`);
-      }
-    }
-  };
-
-  /** A fast-read frame t → data/people, as `convert` does for a Map. */
-  const convertFast = (f: DictStandIn, t: number): void => {
-    done[t] = 1;
-    at.fill(-1);
-    const rec = records.rec;
-    for (let i = f.first; i < f.end; i++) at[rec[3 * i]] = i; // a repeated key: the last one counts, as in a dict
-    const np = at[SLOT_NUM_PERSONS] < 0 ? null : rec[3 * at[SLOT_NUM_PERSONS] + 1];
-    let n: number;
-    if (np === null) n = at[SLOT_PERSON] >= 0 ? 1 : 0;
-    else if (!Number.isInteger(np) || np < 0) return fail(`frame ${t}: num_persons is ${np}`);
-    else n = np;
-    if (n > lim.maxPeople) fail(`frame ${t}: ${n} persons exceed the limit of ${lim.maxPeople}`);
-    if (firstSize === null) {
-      if (at[SLOT_WIDTH] >= 0 && at[SLOT_HEIGHT] >= 0) firstSize = [rec[3 * at[SLOT_WIDTH] + 1], rec[3 * at[SLOT_HEIGHT] + 1]];
-    }
-    if (n === 0) return;
-    if (at[SLOT_PERSON] < 0) return fail(`frame ${t}: num_persons is ${n} but person_000_body_keypoints is missing`);
-    people[t] = Math.min(n, 255);
-    readPersonFast(0, t, data, t * FRAME_STRIDE);
-    if (n >= 2) {
-      let m = 1; // people are kept in order up to the first one missing
-      while (m < n && m < FAST_PEOPLE && at[personSlot(m, 0)] >= 0) m++;
-      if (m < n) missingPeople++;
-      if (m > 1) {
-        const e = extraArena.take((m - 1) * FRAME_STRIDE);
-        for (let k = 1; k < m; k++) readPersonFast(k, t, e, (k - 1) * FRAME_STRIDE);
-        extra[t] = e;
-      }
-    }
-  };
-
+  const conv = new PayloadConverter(frames, pickleBytes, lim, fail);
   // Convert each frame dict as the unpickler appends it to the payload list (the first list that receives a dict)
   // and store null in its place: the dicts die young instead of all living until the end.
   let payloadList: PyValue[] | null = null;
   const result = unpickle(pickleBytes, payloadFile, {
     limits: lim,
-    dictReader: records,
+    dictReader: conv.records,
     onRestart: () => {
       // the unpickler reads the payloads once more: forget everything the first pass converted
-      data.fill(0);
-      people.fill(0);
-      extra.fill(undefined);
-      done.fill(0);
-      missingPeople = 0;
-      firstSize = null;
+      conv.reset();
       payloadList = null;
-      records.top = 0;
     },
     onAppend: (list, item) => {
       const fast = item instanceof DictStandIn;
@@ -540,8 +585,8 @@ export function parseSignVerseNpz(
       if (list !== payloadList) return item;
       const t = list.length;
       if (t >= frames) fail(`frame_payloads holds more than the ${frames} frames its header declares`);
-      if (fast) convertFast(item, t);
-      else convert(item as Map<PyKey, PyValue>, t);
+      if (fast) conv.convertFast(item, t);
+      else conv.convert(item as Map<PyKey, PyValue>, t);
       return null;
     },
   });
@@ -549,14 +594,9 @@ export function parseSignVerseNpz(
     return fail('frame_payloads does not hold a pickled object array');
   }
   if (result.items.length !== frames) fail(`frame_payloads header declares ${frames} frames, the data holds ${result.items.length}`);
-  for (let t = 0; t < frames; t++) {
-    if (done[t]) continue;
-    const d = result.items[t];
-    if (d instanceof DictStandIn) convertFast(d, t);
-    else if (!(d instanceof Map)) return fail(`frame ${t}: payload is not a dict`);
-    else convert(d, t);
-  }
-  if (missingPeople > 0) warn(`${file}: ${missingPeople} frame(s) hold fewer person entries than num_persons says; kept those present`);
+  conv.convertRest(result.items);
+  const { data, people, extra, firstSize } = conv;
+  if (conv.missingPeople > 0) warn(`${file}: ${conv.missingPeople} frame(s) hold fewer person entries than num_persons says; kept those present`);
   if (totalFrames !== null && totalFrames !== frames) warn(`${file}: total_frames is ${totalFrames} but frame_payloads holds ${frames} frames; using ${frames}`);
 
   let width = widths && widths.data.length > 0 ? Number(widths.data[0]) : firstSize?.[0] ?? Number.NaN;

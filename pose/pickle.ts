@@ -180,7 +180,10 @@ export interface UnpickleOptions {
 
 /** Thrown inside an optimistic pass to start over with the memo pre-scan (never leaves unpickle). */
 const RESTART = new Error('unpickle: start over with the memo pre-scan');
-/** Most memo entries an optimistic pass keeps before it starts over with the pre-scan (which keeps only those read). */
+/**
+ * Most memo entries the general path keeps in an optimistic pass before it starts over with the pre-scan (which keeps
+ * only those read): a payload the fast paths do not read would otherwise keep every object it holds.
+ */
 const OPTIMISTIC_MEMO_MAX = 1 << 16;
 
 /** FastDictReader.slot: the reader declines the dict (the general interpreter builds it as a Map instead). */
@@ -348,9 +351,12 @@ class Unpickler implements Failer {
   /**
    * An optimistic pass skips the pre-scan of GETs: the general path keeps every memo entry, the fast paths keep only
    * numbers (numpy re-uses scalar objects) and treat their other puts as never read again; a GET of an entry not kept
-   * (or a memo grown past OPTIMISTIC_MEMO_MAX) starts over with the pre-scan. Frame payloads are read in one pass.
+   * (or a general path that kept more than OPTIMISTIC_MEMO_MAX entries) starts over with the pre-scan. Frame payloads
+   * are read in one pass.
    */
   private readonly optimistic: boolean;
+  /** Memo entries the general path kept in an optimistic pass (the fast paths' numbers are not counted). */
+  private generalKept = 0;
 
   constructor(bytes: Uint8Array, private readonly file: string, opts: UnpickleOptions, optimistic = false) {
     this.b = bytes;
@@ -402,7 +408,7 @@ class Unpickler implements Failer {
     if (idx >= this.memoLen) this.memoLen = idx + 1;
     if (this.optimistic || this.isReferenced(idx)) {
       if (this.memo.has(idx)) this.memoEpoch++;
-      else if (this.optimistic && this.memo.size >= OPTIMISTIC_MEMO_MAX) throw RESTART;
+      else if (this.optimistic && ++this.generalKept > OPTIMISTIC_MEMO_MAX) throw RESTART;
       this.memo.set(idx, v);
     }
   }

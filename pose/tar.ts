@@ -245,6 +245,7 @@ export async function* readTarFile(path: string, file: string, opts: TarReadOpti
         else if (h.type === 'pax-global-header') paxGlobal = decodePax(body);
         else if (h.type === 'pax-header') pax = paxGlobal === null ? decodePax(body) : { ...paxGlobal, ...decodePax(body) };
         pos += h.size + padding(h.size);
+        if (pos > fileSize) throw corrupt('Unexpected end of data');
         continue;
       }
       if (longPath !== null) { h.name = longPath; longPath = null; }

@@ -11,6 +11,12 @@
  * Value mapping: None → null, bool → boolean, int → number (bigint beyond 2^53), float → number, str → string,
  * bytes → PyBytes (a slice of the input, no copy), list and tuple → array, dict → Map, ndarray → NumpyArrayRef (raw
  * bytes not yet decoded, see npy.ts `npyFromPickled`), numpy scalar → number / bigint / boolean / string.
+ *
+ * Speed (SignVerse payloads: thousands of frame dicts of numpy arrays): numpy's array and scalar patterns are matched
+ * byte by byte instead of interpreted; with a FastDictReader, frame dicts go straight to the reader (no Map or array
+ * objects), and each dict is matched against a template of the previous one; a first pass skips the memo pre-scan.
+ * Every fast path either reads exactly what the general interpreter would or gives way to it (see the comments at
+ * fastArray, fastDict, replayDict and Unpickler.optimistic); test/signverse/payload-fast.test.ts checks both agree.
  */
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from './errors.js';
 
@@ -26,7 +32,8 @@ export type PyValue =
   | Map<PyKey, PyValue>
   | NumpyArrayRef
   | NumpyDtype
-  | PyGlobal;
+  | PyGlobal
+  | DictStandIn;
 
 /** Python bytes: a slice [start, end) of the pickle input, not copied (bytes() gives a view). */
 export class PyBytes {
@@ -158,6 +165,60 @@ export interface UnpickleOptions {
    * output buffer and store null), so that the items die young instead of all living until the end.
    */
   onAppend?: (list: PyValue[], item: PyValue) => PyValue;
+  /**
+   * Reads dicts of numpy arrays and scalars (numpy's frame payloads) straight from the bytes, without building a
+   * Map and its arrays; dicts it declines, or that do not fit the pattern, are built as usual. See FastDictReader.
+   */
+  dictReader?: FastDictReader;
+  /**
+   * With a dictReader, the input may be read twice (the first pass keeps fewer memo entries, and starts over when a
+   * GET needs one it did not keep): called before the second pass. Everything onAppend and the dictReader were given
+   * before is void; the second pass gives it all again.
+   */
+  onRestart?: () => void;
+}
+
+/** Thrown inside an optimistic pass to start over with the memo pre-scan (never leaves unpickle). */
+const RESTART = new Error('unpickle: start over with the memo pre-scan');
+/**
+ * Most memo entries the general path keeps in an optimistic pass before it starts over with the pre-scan (which keeps
+ * only those read): a payload the fast paths do not read would otherwise keep every object it holds.
+ */
+const OPTIMISTIC_MEMO_MAX = 1 << 16;
+
+/** FastDictReader.slot: the reader declines the dict (the general interpreter builds it as a Map instead). */
+export const FAST_DICT_DECLINE = -2;
+/** FastDictReader.slot: the value of this key is not wanted (it is still matched, then dropped). */
+export const FAST_DICT_IGNORE = -1;
+/** Most items a dict read by the fast path may have (larger ones are built as Maps). */
+const FAST_DICT_MAX_ITEMS = 4096;
+
+/**
+ * Receives the items of a dict that the unpickler's fast path reads (see UnpickleOptions.dictReader): begin(), then
+ * per item slot(key) and array(...) or number(...), then end(), whose value stands for the dict on the stack (in
+ * the list the dict is appended to). Any call may decline the dict (slot returns FAST_DICT_DECLINE, array/number
+ * return false, end returns undefined): the unpickler then reads the same bytes as a Map, so a reader declines
+ * whatever it would not read exactly as it would read the Map. Array bytes are [offset, offset + byteLength) of the
+ * unpickler's input. Values are only what the general path also reads without error: numeric arrays, numpy
+ * scalars of numeric and bool dtypes, and ints.
+ */
+export interface FastDictReader {
+  begin(): void;
+  /** A slot number (≥ 0) the reader files the key's value under, FAST_DICT_IGNORE or FAST_DICT_DECLINE. */
+  slot(key: string): number;
+  /** A numeric array (dims[0 .. nd) is its shape; `dims` is never changed afterwards: readers may cache by it). */
+  array(slot: number, dtype: NumpyDtype, dims: readonly number[], nd: number, fortranOrder: boolean, offset: number, byteLength: number): boolean;
+  /** An int, float or bool (as 0/1) value; a numpy scalar as the general path decodes it. */
+  number(slot: number, value: number): boolean;
+  end(): PyValue | undefined;
+}
+
+/**
+ * What a FastDictReader made of a dict it read (its items [first, end) in the reader's own record): the unpickler
+ * passes it on like the Map it stands for.
+ */
+export class DictStandIn {
+  constructor(readonly first: number, readonly end: number) {}
 }
 
 /**
@@ -245,7 +306,17 @@ const itemSizeCache = new Map<string, number>();
  */
 export function unpickle(bytes: Uint8Array, file: string, opts: UnpickleOptions = {}): PyValue {
   try {
-    return new Unpickler(bytes, file, opts).run();
+    if (opts.dictReader) {
+      // First without the memo pre-scan (see Unpickler.optimistic); once more with it if a GET needs an entry that
+      // pass did not keep.
+      try {
+        return new Unpickler(bytes, file, opts, true).run();
+      } catch (err) {
+        if (err !== RESTART) throw err;
+        opts.onRestart?.();
+      }
+    }
+    return new Unpickler(bytes, file, opts, false).run();
   } finally {
     scalarSrc = null; // do not keep the input alive through the scalar DataView cache
     scalarView = null;
@@ -274,18 +345,31 @@ class Unpickler implements Failer {
   private readonly referenced: Uint8Array | null;
   private readonly maxItems: number;
   private readonly appender: ((list: PyValue[], item: PyValue) => PyValue) | null;
+  private readonly dictReader: FastDictReader | null;
   private pos = 0;
 
-  constructor(bytes: Uint8Array, private readonly file: string, opts: UnpickleOptions) {
+  /**
+   * An optimistic pass skips the pre-scan of GETs: the general path keeps every memo entry, the fast paths keep only
+   * numbers (numpy re-uses scalar objects) and treat their other puts as never read again; a GET of an entry not kept
+   * (or a general path that kept more than OPTIMISTIC_MEMO_MAX entries) starts over with the pre-scan. Frame payloads
+   * are read in one pass.
+   */
+  private readonly optimistic: boolean;
+  /** Memo entries the general path kept in an optimistic pass (the fast paths' numbers are not counted). */
+  private generalKept = 0;
+
+  constructor(bytes: Uint8Array, private readonly file: string, opts: UnpickleOptions, optimistic = false) {
     this.b = bytes;
     this.n = bytes.length;
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.maxMemoIndex = Math.max(this.n, 1 << 16);
     // numpy memoises every object but refers back to few: store only what some GET reads, so that the rest
     // (per-array dtype and state tuples) dies young instead of being kept alive by the memo
-    this.referenced = referencedMemoIndices(bytes, this.maxMemoIndex);
+    this.optimistic = optimistic;
+    this.referenced = optimistic ? null : referencedMemoIndices(bytes, this.maxMemoIndex);
     this.maxItems = { ...DEFAULT_LIMITS, ...opts.limits }.maxEntries;
     this.appender = opts.onAppend ?? null;
+    this.dictReader = opts.dictReader ?? null;
   }
 
   fail(problem: string): never {
@@ -322,17 +406,44 @@ class Unpickler implements Failer {
     if (idx > this.maxMemoIndex) this.fail(`memo index ${idx} is out of range`);
     const v = this.top();
     if (idx >= this.memoLen) this.memoLen = idx + 1;
-    if (this.isReferenced(idx)) this.memo.set(idx, v);
+    if (this.optimistic || this.isReferenced(idx)) {
+      if (this.memo.has(idx)) this.memoEpoch++;
+      else if (this.optimistic && ++this.generalKept > OPTIMISTIC_MEMO_MAX) throw RESTART;
+      this.memo.set(idx, v);
+    }
+  }
+
+  /** nextRef[i]: the least referenced memo index ≥ i (referenced.length when none); built on first use. */
+  private nextRef: Int32Array | null = null;
+
+  /** Whether some index in [from, from + count) is referenced. */
+  private anyReferenced(from: number, count: number): boolean {
+    if (this.optimistic) return false;
+    const r = this.referenced;
+    if (r === null) return true;
+    if (from >= r.length) return false;
+    let nr = this.nextRef;
+    if (nr === null) {
+      nr = new Int32Array(r.length + 1);
+      nr[r.length] = r.length;
+      for (let i = r.length - 1; i >= 0; i--) nr[i] = r[i] === 1 ? i : nr[i + 1];
+      this.nextRef = nr;
+    }
+    return nr[from] < from + count;
   }
 
   private isReferenced(idx: number): boolean {
+    if (this.optimistic) return false;
     const r = this.referenced;
     return r === null || (idx < r.length && r[idx] === 1);
   }
 
   private get(idx: number): void {
     const v = this.memo.get(idx);
-    if (v === undefined) this.fail(`memo key ${idx} is missing`);
+    if (v === undefined) {
+      if (this.optimistic) throw RESTART;
+      this.fail(`memo key ${idx} is missing`);
+    }
     // numpy's pattern: an array or scalar starts with a GET of the memoised _reconstruct / scalar global
     if (v instanceof PyGlobal) {
       if (v.name === '_reconstruct' && this.fastArray()) return;
@@ -347,135 +458,521 @@ class Unpickler implements Failer {
   //   MARK, K 1, <shape>, [put], GET dtype, NEWFALSE, <bytes>, [put], TUPLE, [put], BUILD
   // and every scalar as GET scalar, GET dtype, SHORT_BINBYTES, [put], TUPLE2, [put], REDUCE, [put] — each building
   // half a dozen throwaway tuples in the general interpreter. The fast path matches that sequence byte by byte from
-  // just after the first GET and builds the NumpyArrayRef (or the number) directly. Anything else — another layout,
-  // a FRAME opcode in between, a memo entry that a later GET reads, a first-time dtype — returns false having changed
-  // nothing, and the general interpreter reads the same bytes (with all its checks).
+  // just after the first GET and builds the NumpyArrayRef (or the number) directly. FRAME opcodes (protocol 4) are
+  // skipped wherever they stand, as the general interpreter does. Anything else — another layout, a memo entry that
+  // a later GET reads, a first-time dtype — returns false having changed nothing, and the general interpreter reads
+  // the same bytes (with all its checks).
 
-  /** Memo indices the current fast match writes, and how many. */
-  private readonly fastPuts = new Int32Array(8);
-  private nFastPuts = 0;
+  /** The memo length as it will be once the puts of the current fast match are committed. */
+  private pendLen = 0;
 
-  /** An optional memo put at p: the position after it, or -1 when the match must be abandoned. */
-  private fastPut(p: number): number {
+  /** p past any FRAME opcodes (no-ops when reading from memory); -1 for a FRAME the general path must report. */
+  private skipFrames(p: number): number {
     const b = this.b;
-    if (p >= this.n) return -1;
+    while (p < this.n && b[p] === 0x95) {
+      if (p + 9 > this.n) return -1;
+      const len = this.dv.getUint32(p + 1, true) + this.dv.getUint32(p + 5, true) * 2 ** 32;
+      if (len > this.n - (p + 9)) return -1;
+      p += 9;
+      this.recOk = false; // a recorded dict with a FRAME inside makes no template (FRAMEs fall anywhere)
+    }
+    return p;
+  }
+
+  /** An optional memo put at p (after FRAMEs): the position after it, or -1 when the match must be abandoned. */
+  private fastPut(p: number): number {
+    return this.putAt(p, PUT_PLAIN, null, -1);
+  }
+
+  /**
+   * fastPut of a value the fast path knows (a key string, a number): a put that a later GET reads stores it in the
+   * memo (when the match is committed) instead of abandoning the match. `item` is its recorded item (PUT_ITEM).
+   */
+  private putAt(p: number, kind: number, value: PyValue, item: number): number {
+    p = this.skipFrames(p);
+    if (p < 0 || p >= this.n) return -1;
+    const b = this.b;
     const op = b[p];
     let idx: number;
     let next: number;
-    if (op === 0x94) { idx = this.memoLen; for (let i = 0; i < this.nFastPuts; i++) if (this.fastPuts[i]! >= idx) idx = this.fastPuts[i]! + 1; next = p + 1; }
+    if (op === 0x94) { idx = this.pendLen; next = p + 1; }
     else if (op === 0x71) { if (p + 2 > this.n) return -1; idx = b[p + 1]; next = p + 2; }
     else if (op === 0x72) { if (p + 5 > this.n) return -1; idx = this.dv.getUint32(p + 1, true); next = p + 5; }
     else return p;
-    if (idx > this.maxMemoIndex || this.isReferenced(idx) || this.nFastPuts === this.fastPuts.length) return -1;
-    this.fastPuts[this.nFastPuts++] = idx;
+    if (idx > this.maxMemoIndex) return -1;
+    if (this.isReferenced(idx)) {
+      if (kind === PUT_PLAIN) return -1;
+      this.pendStores.push(idx, value);
+    } else if (this.optimistic && kind === PUT_ITEM) this.pendStores.push(idx, value);
+    if (idx >= this.pendLen) this.pendLen = idx + 1;
+    if (this.rec) {
+      this.recPuts.push(p);
+      this.recPutKinds.push(kind);
+      this.recPutItems.push(item);
+      this.recPutKeys.push(kind === PUT_KEY ? (value as string) : null);
+    }
     return next;
   }
 
-  /** The memo value a GET at p reads and the position after it, or null. */
+  /** Memo stores of the current fast match: (index, value) pairs, made when it is committed. */
+  private readonly pendStores: PyValue[] = [];
+
+  private commitStores(): void {
+    const st = this.pendStores;
+    for (let i = 0; i < st.length; i += 2) {
+      const idx = st[i] as number;
+      if (this.memo.has(idx)) this.memoEpoch++;
+      this.memo.set(idx, st[i + 1]);
+    }
+    st.length = 0;
+  }
+
+  /** The memo value a GET at p (after FRAMEs) reads, with the position after it in fastPos; undefined if none. */
   private fastGet(p: number): PyValue | undefined {
+    p = this.skipFrames(p);
+    if (p < 0) return undefined;
     const b = this.b;
     if (p + 2 <= this.n && b[p] === 0x68) { this.fastPos = p + 2; return this.memo.get(b[p + 1]); }
     if (p + 5 <= this.n && b[p] === 0x6a) { this.fastPos = p + 5; return this.memo.get(this.dv.getUint32(p + 1, true)); }
     return undefined;
   }
   private fastPos = 0;
-  private readonly fastDims = [0, 0, 0];
 
-  private commitFastPuts(): void {
-    for (let i = 0; i < this.nFastPuts; i++) if (this.fastPuts[i]! >= this.memoLen) this.memoLen = this.fastPuts[i]! + 1;
+  /** What matchArray found: dtype, shape (fastDims[0 .. fastNd)), order and the element bytes [fastStart, + fastLen). */
+  private readonly fastDims = [0, 0, 0];
+  private fastNd = 0;
+  private fastDtype: NumpyDtype | null = null;
+  private fastFortran = false;
+  private fastStart = 0;
+  private fastLen = 0;
+  /** What matchScalar found. */
+  private fastValue: PyValue = null;
+  private fastScalarDtype: NumpyDtype | null = null;
+  private fastScalarStart = 0;
+
+  /** An opcode at p (after FRAMEs) equal to `op`: the position after it, or -1. */
+  private fastOp(p: number, op: number): number {
+    p = this.skipFrames(p);
+    return p >= 0 && p < this.n && this.b[p] === op ? p + 1 : -1;
   }
 
-  private fastArray(): boolean {
+  /**
+   * Matches numpy's array pattern from p (just after the GET of _reconstruct) to its BUILD; returns the position
+   * after BUILD, or -1. Puts are checked (fastPut) but only committed by the caller.
+   */
+  private matchArray(p: number): number {
     const b = this.b;
     const n = this.n;
-    this.nFastPuts = 0;
-    let p = this.pos;
     const cls = this.fastGet(p);
-    if (!(cls instanceof PyGlobal) || cls.name !== 'ndarray') return false;
-    p = this.fastPos;
-    if (p + 3 > n || b[p] !== 0x4b || b[p + 1] !== 0 || b[p + 2] !== 0x85) return false; // K 0, TUPLE1
-    if ((p = this.fastPut(p + 3)) < 0) return false;
-    if (!(this.fastGet(p) instanceof PyBytes)) return false;
-    p = this.fastPos;
-    if (p >= n || b[p] !== 0x87) return false; // TUPLE3
-    if ((p = this.fastPut(p + 1)) < 0) return false;
-    if (p >= n || b[p] !== 0x52) return false; // REDUCE
-    if ((p = this.fastPut(p + 1)) < 0) return false;
-    if (p + 3 > n || b[p] !== 0x28 || b[p + 1] !== 0x4b || b[p + 2] !== 1) return false; // MARK, K 1
-    p += 3;
+    if (!(cls instanceof PyGlobal) || cls.name !== 'ndarray') return -1;
+    p = this.skipFrames(this.fastPos);
+    if (p < 0 || p + 2 > n || b[p] !== 0x4b || b[p + 1] !== 0) return -1; // K 0
+    if ((p = this.fastOp(p + 2, 0x85)) < 0) return -1; // TUPLE1
+    if ((p = this.fastPut(p)) < 0) return -1;
+    if (!(this.fastGet(p) instanceof PyBytes)) return -1;
+    if ((p = this.fastOp(this.fastPos, 0x87)) < 0) return -1; // TUPLE3
+    if ((p = this.fastPut(p)) < 0) return -1;
+    if ((p = this.fastOp(p, 0x52)) < 0) return -1; // REDUCE
+    if ((p = this.fastPut(p)) < 0) return -1;
+    if ((p = this.fastOp(p, 0x28)) < 0) return -1; // MARK
+    p = this.skipFrames(p);
+    if (p < 0 || p + 2 > n || b[p] !== 0x4b || b[p + 1] !== 1) return -1; // K 1
+    p += 2;
     // shape: (), or 1-3 small non-negative ints and TUPLE1/2/3
     const dims = this.fastDims;
     let nd = 0;
-    if (p < n && b[p] === 0x29) p++;
+    p = this.skipFrames(p);
+    if (p < 0 || p >= n) return -1;
+    if (b[p] === 0x29) p++;
     else {
       for (;;) {
-        if (p >= n) return false;
+        p = this.skipFrames(p);
+        if (p < 0 || p >= n) return -1;
         const op = b[p];
-        if (nd === 3 && (op === 0x4b || op === 0x4d || op === 0x4a)) return false;
-        if (op === 0x4b) { if (p + 2 > n) return false; dims[nd++] = b[p + 1]; p += 2; }
-        else if (op === 0x4d) { if (p + 3 > n) return false; dims[nd++] = this.dv.getUint16(p + 1, true); p += 3; }
-        else if (op === 0x4a) { if (p + 5 > n) return false; const v = this.dv.getInt32(p + 1, true); if (v < 0) return false; dims[nd++] = v; p += 5; }
+        if (nd === 3 && (op === 0x4b || op === 0x4d || op === 0x4a)) return -1;
+        if (op === 0x4b) { if (p + 2 > n) return -1; dims[nd++] = b[p + 1]; p += 2; }
+        else if (op === 0x4d) { if (p + 3 > n) return -1; dims[nd++] = this.dv.getUint16(p + 1, true); p += 3; }
+        else if (op === 0x4a) { if (p + 5 > n) return -1; const v = this.dv.getInt32(p + 1, true); if (v < 0) return -1; dims[nd++] = v; p += 5; }
         else break;
       }
-      if (nd === 0 || p >= n || b[p] !== 0x84 + nd) return false; // TUPLE1 0x85, TUPLE2 0x86, TUPLE3 0x87
+      if (nd === 0 || b[p] !== 0x84 + nd) return -1; // TUPLE1 0x85, TUPLE2 0x86, TUPLE3 0x87
       p++;
     }
-    if ((p = this.fastPut(p)) < 0) return false;
+    if ((p = this.fastPut(p)) < 0) return -1;
     const dtype = this.fastGet(p);
-    if (!(dtype instanceof NumpyDtype) || dtype.code.startsWith('O')) return false;
-    p = this.fastPos;
-    if (p >= n || (b[p] !== 0x89 && b[p] !== 0x88)) return false;
+    if (!(dtype instanceof NumpyDtype) || dtype.code.startsWith('O')) return -1;
+    p = this.skipFrames(this.fastPos);
+    if (p < 0 || p >= n || (b[p] !== 0x89 && b[p] !== 0x88)) return -1;
     const fortran = b[p] === 0x88;
-    p++;
+    p = this.skipFrames(p + 1);
+    if (p < 0) return -1;
     let len: number;
     if (p + 2 <= n && b[p] === 0x43) { len = b[p + 1]; p += 2; }
     else if (p + 5 <= n && b[p] === 0x42) { len = this.dv.getUint32(p + 1, true); p += 5; }
-    else return false;
+    else return -1;
     const start = p;
     p += len;
-    if (p > n) return false;
-    if ((p = this.fastPut(p)) < 0) return false;
-    if (p >= n || b[p] !== 0x74) return false; // TUPLE
-    if ((p = this.fastPut(p + 1)) < 0) return false;
-    if (p >= n || b[p] !== 0x62) return false; // BUILD
+    if (p > n) return -1;
+    if ((p = this.fastPut(p)) < 0) return -1;
+    if ((p = this.fastOp(p, 0x74)) < 0) return -1; // TUPLE
+    if ((p = this.fastPut(p)) < 0) return -1;
+    if ((p = this.fastOp(p, 0x62)) < 0) return -1; // BUILD
     let count = 1;
     for (let i = 0; i < nd; i++) count *= dims[i]!;
     const size = dtype.itemSize;
-    if (size === 0 || len !== count * size) return false; // the general path names the problem
+    if (size === 0 || len !== count * size) return -1; // the general path names the problem
+    if (this.rec) this.recData.push(start, len);
+    this.fastNd = nd;
+    this.fastDtype = dtype.canonical();
+    this.fastFortran = fortran;
+    this.fastStart = start;
+    this.fastLen = len;
+    return p;
+  }
+
+  /** Matches numpy's scalar pattern from p (just after the GET of scalar) to its REDUCE; the position after, or -1. */
+  private matchScalar(p: number): number {
+    const b = this.b;
+    const n = this.n;
+    const dt = this.fastGet(p);
+    if (!(dt instanceof NumpyDtype)) return -1;
+    p = this.skipFrames(this.fastPos);
+    if (p < 0 || p + 2 > n || b[p] !== 0x43) return -1; // SHORT_BINBYTES
+    const len = b[p + 1];
+    const start = p + 2;
+    p = start + len;
+    if (p > n || len !== dt.itemSize) return -1;
+    if ((p = this.fastPut(p)) < 0) return -1;
+    if ((p = this.fastOp(p, 0x86)) < 0) return -1; // TUPLE2
+    if ((p = this.fastPut(p)) < 0) return -1;
+    if ((p = this.fastOp(p, 0x52)) < 0) return -1; // REDUCE
+    this.fastValue = decodeScalar(dt, b, start, len, this);
+    if (this.rec) { this.recData.push(start, len); this.fastScalarDtype = dt; this.fastScalarStart = start; }
+    return p;
+  }
+
+  private fastArray(): boolean {
+    this.pendLen = this.memoLen;
+    this.pendStores.length = 0;
+    const p = this.matchArray(this.pos);
+    if (p < 0) return false;
     const a = new NumpyArrayRef();
-    a.shape = sharedShape(dims, nd);
-    a.dtype = dtype.canonical();
-    a.fortranOrder = fortran;
-    a.src = b;
-    a.offset = start;
-    a.byteLength = len;
-    this.commitFastPuts();
+    a.shape = sharedShape(this.fastDims, this.fastNd);
+    a.dtype = this.fastDtype;
+    a.fortranOrder = this.fastFortran;
+    a.src = this.b;
+    a.offset = this.fastStart;
+    a.byteLength = this.fastLen;
+    this.memoLen = this.pendLen;
     this.stack.push(a);
-    this.pos = p + 1;
+    this.pos = p;
     return true;
   }
 
   private fastScalar(): boolean {
+    this.pendLen = this.memoLen;
+    this.pendStores.length = 0;
+    const p = this.matchScalar(this.pos);
+    if (p < 0) return false;
+    this.memoLen = this.pendLen;
+    this.stack.push(this.fastValue);
+    this.pos = p;
+    return true;
+  }
+
+  // Templates. The frame dicts of a payload share their layout: the same keys, shapes, dtypes and opcodes, in the
+  // same order. So the last dict read by readDict (without a FRAME inside) is kept as a template, cut into segments:
+  // literal bytes, array/scalar bytes, puts and GETs of numbers. A dict is read by the template when, segment by
+  // segment, its bytes are the template's literal bytes, with only these differences, none of which changes what the
+  // general interpreter does with them: other array/scalar bytes (of the same length: the length is literal), other
+  // memo indices in puts (BINPUT or LONG_BINPUT alike) and in GETs of numbers (BINGET or LONG_BINGET alike), and FRAME
+  // opcodes (no-ops) where an opcode starts. Replay then checks the puts (a put a later GET reads must be of a key or
+  // a number, which is stored), reads the numbers and hands the arrays' offsets to the reader. The memo entries the
+  // template's literal GETs read are the same ones unless a put overwrote one since (memoEpoch).
+
+  private template: DictTemplate | null = null;
+  private rec = false;
+  private recOk = true;
+  /** Positions of the recorded dict's put opcodes, in order, with their kind (PUT_…), item and key. */
+  private readonly recPuts: number[] = [];
+  private readonly recPutKinds: number[] = [];
+  private readonly recPutItems: number[] = [];
+  private readonly recPutKeys: (string | null)[] = [];
+  private readonly recItems: TemplateItem[] = [];
+  /** Pairs (start, length) of the recorded dict's array and scalar bytes. */
+  private readonly recData: number[] = [];
+  /** Pairs (position, item) of the recorded dict's GETs of numbers. */
+  private readonly recGets: number[] = [];
+  /** Counts puts over existing memo entries (which would change what a template's GETs read). */
+  private memoEpoch = 0;
+  /** Scratch of a replay: the values of the number items, and where each array/scalar's bytes start. */
+  private readonly itemValues: PyValue[] = [];
+  private dataAt = new Int32Array(64);
+
+  /**
+   * Whether an opcode of the template starts at tp, walking its opcodes from `from` (the start of a literal segment,
+   * which is always where an opcode starts).
+   */
+  private opcodeStartsAt(from: number, tp: number): boolean {
+    let q = from;
+    while (q < tp) {
+      const l = opcodeLength(this.b, this.dv, q);
+      if (l < 0) return false;
+      q += l;
+    }
+    return q === tp;
+  }
+
+  /** Reads the dict at pos (just after EMPTY_DICT) by template t: true when it matched (else nothing changed). */
+  private replayDict(r: FastDictReader, t: DictTemplate): boolean {
+    if (t.epoch !== this.memoEpoch || this.marks.length >= this.maxItems) return false;
     const b = this.b;
     const n = this.n;
-    this.nFastPuts = 0;
-    let p = this.pos;
-    const dt = this.fastGet(p);
-    if (!(dt instanceof NumpyDtype)) return false;
-    p = this.fastPos;
-    if (p + 2 > n || b[p] !== 0x43) return false; // SHORT_BINBYTES
-    const len = b[p + 1];
-    const start = p + 2;
-    p = start + len;
-    if (p > n || len !== dt.itemSize) return false;
-    if ((p = this.fastPut(p)) < 0) return false;
-    if (p >= n || b[p] !== 0x86) return false; // TUPLE2
-    if ((p = this.fastPut(p + 1)) < 0) return false;
-    if (p >= n || b[p] !== 0x52) return false; // REDUCE
-    const v = decodeScalar(dt, b, start, len, this);
-    this.commitFastPuts();
+    const dv = this.dv;
+    const tb = t.start;
+    const seg = t.segments;
+    const stores = this.pendStores;
+    stores.length = 0;
+    const vals = this.itemValues;
+    if (this.dataAt.length < t.dataCount) this.dataAt = new Int32Array(t.dataCount);
+    const dataAt = this.dataAt;
+    let pend = this.memoLen;
+    let cur = this.pos;
+    for (let s = 0; s < seg.length; s += 3) {
+      const kind = seg[s];
+      if (kind === SEG_LITERAL) {
+        let tp = tb + seg[s + 1];
+        const len = seg[s + 2];
+        if (cur + len <= n) {
+          // the usual case: equal, compared four bytes at a time
+          let k = 0;
+          while (k + 4 <= len && dv.getInt32(cur + k, true) === dv.getInt32(tp + k, true)) k += 4;
+          while (k < len && b[cur + k] === b[tp + k]) k++;
+          cur += k;
+          tp += k;
+          if (k === len) continue;
+        }
+        const tend = tb + seg[s + 1] + len;
+        while (tp < tend) {
+          if (b[cur] === b[tp] && cur < n) { cur++; tp++; continue; }
+          // a FRAME where the template has an opcode: skip it
+          if (cur < n && b[cur] === 0x95 && this.opcodeStartsAt(tb + seg[s + 1], tp)) {
+            const q = this.skipFrames(cur);
+            if (q <= cur) return false;
+            cur = q;
+            continue;
+          }
+          return false;
+        }
+      } else if (kind === SEG_DATA) {
+        dataAt[seg[s + 2]] = cur;
+        cur += seg[s + 1];
+        if (cur > n) return false;
+      } else {
+        cur = this.skipFrames(cur);
+        if (cur < 0 || cur + 5 > n) return false; // (a dict never ends with a put or GET: SETITEMS follows)
+        const op = b[cur];
+        if (kind === SEG_PUT) {
+          let idx: number;
+          if (op === 0x94) { if (seg[s + 2] !== 0x94) return false; idx = pend; cur += 1; }
+          else if (seg[s + 2] === 0x94) return false;
+          else if (op === 0x71) { idx = b[cur + 1]; cur += 2; }
+          else if (op === 0x72) { idx = dv.getUint32(cur + 1, true); cur += 5; }
+          else return false;
+          if (idx > this.maxMemoIndex) return false;
+          if (this.isReferenced(idx)) {
+            // a later GET reads it: keys and numbers are stored (once their values are known), others decline
+            const j = seg[s + 1];
+            if (t.putKinds[j] === PUT_PLAIN) return false;
+            stores.push(idx, j);
+          } else if (this.optimistic && t.putKinds[seg[s + 1]] === PUT_ITEM) stores.push(idx, seg[s + 1]);
+          if (idx >= pend) pend = idx + 1;
+        } else { // SEG_GET of a number
+          let idx: number;
+          if (op === 0x68) { idx = b[cur + 1]; cur += 2; }
+          else if (op === 0x6a) { idx = dv.getUint32(cur + 1, true); cur += 5; }
+          else return false;
+          const x = this.memo.get(idx);
+          if (typeof x !== 'number') return false;
+          vals[seg[s + 1]] = x;
+        }
+      }
+    }
+    const q = this.skipFrames(cur);
+    if (q < 0 || q >= n || (b[q] !== 0x7d && b[q] !== 0x65 && b[q] !== 0x61)) return false;
+    const k = t.memoizes;
+    if (k > 0) {
+      // put j took index pend + j
+      if (pend + k - 1 > this.maxMemoIndex) return false;
+      if (this.optimistic) {
+        const ip = t.itemPuts;
+        for (let i = 0; i < ip.length; i++) stores.push(pend + ip[i], ip[i]);
+      } else if (this.anyReferenced(pend, k)) {
+        for (let j = 0; j < k; j++) {
+          if (!this.isReferenced(pend + j)) continue;
+          if (t.putKinds[j] === PUT_PLAIN) return false;
+          stores.push(pend + j, j);
+        }
+      }
+      pend += k;
+    }
+    r.begin();
+    const items = t.items;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
+      let ok: boolean;
+      if (it.kind === ITEM_ARRAY) {
+        const dims = it.dims;
+        ok = r.array(it.slot, it.dtype as NumpyDtype, dims, dims.length, it.fortran, dataAt[it.at], it.len);
+      } else if (it.kind === ITEM_SCALAR) {
+        const x = decodeScalar(it.dtype as NumpyDtype, b, dataAt[it.at], it.len, this);
+        vals[i] = x;
+        ok = typeof x === 'number' ? r.number(it.slot, x) : typeof x === 'bigint' ? r.number(it.slot, Number(x)) : typeof x === 'boolean' && r.number(it.slot, x ? 1 : 0);
+      } else if (it.kind === ITEM_MEMO_NUMBER) {
+        ok = r.number(it.slot, vals[i] as number);
+      } else {
+        vals[i] = it.value;
+        ok = r.number(it.slot, it.value);
+      }
+      if (!ok) return false;
+    }
+    const v = r.end();
+    if (v === undefined) return false;
+    for (let i = 1; i < stores.length; i += 2) {
+      const j = stores[i] as number;
+      stores[i] = t.putKinds[j] === PUT_KEY ? t.putKeys[j] : vals[t.putItems[j]];
+    }
+    this.commitStores();
+    this.memoLen = pend;
     this.stack.push(v);
-    this.pos = p + 1;
+    this.pos = cur;
+    return true;
+  }
+
+  /**
+   * Fast path for a dict (called just after EMPTY_DICT) when a FastDictReader is given: numpy's frame payloads are
+   * dicts of string keys to arrays and scalars, `} [put] MARK (key [put] value [put])* SETITEMS`. The keys and values
+   * go straight to the reader (no Map, no NumpyArrayRef), which returns what stands for the dict on the stack. The
+   * dict must end there: the next opcode starts another dict or appends to a list (a second SETITEMS on the same
+   * dict, or any other use, is left to the general path). Returns false having changed nothing but the reader's
+   * scratch state when anything differs; the general interpreter then reads the same bytes.
+   */
+  private fastDict(r: FastDictReader): boolean {
+    const t = this.template;
+    if (t !== null && this.replayDict(r, t)) return true;
+    this.rec = true;
+    this.recOk = true;
+    this.recData.length = 0;
+    this.recGets.length = 0;
+    this.recPuts.length = 0;
+    this.recPutKinds.length = 0;
+    this.recPutItems.length = 0;
+    this.recPutKeys.length = 0;
+    this.recItems.length = 0;
+    const start = this.pos;
+    const ok = this.readDict(r);
+    this.rec = false;
+    if (ok && this.recOk) this.template = makeTemplate(this.b, start, this.pos - start, {
+      puts: this.recPuts, putKinds: this.recPutKinds, putItems: this.recPutItems, putKeys: this.recPutKeys,
+      data: this.recData, gets: this.recGets, items: this.recItems, epoch: this.memoEpoch,
+    });
+    return ok;
+  }
+
+  /** fastDict without a template (recording one as it goes). */
+  private readDict(r: FastDictReader): boolean {
+    const b = this.b;
+    const n = this.n;
+    this.pendLen = this.memoLen;
+    if (this.marks.length >= this.maxItems) return false; // the general path reports the MARK
+    this.pendStores.length = 0;
+    let p = this.fastPut(this.pos);
+    if (p < 0 || (p = this.fastOp(p, 0x28)) < 0) return false; // MARK
+    r.begin();
+    const maxItems = Math.min(FAST_DICT_MAX_ITEMS, this.maxItems);
+    let items = 0;
+    for (;;) {
+      p = this.skipFrames(p);
+      if (p < 0 || p >= n) return false;
+      let op = b[p];
+      if (op === 0x75) { p++; break; } // SETITEMS
+      if (++items > maxItems) return false;
+      // the key: a string, or a GET of a memoised one
+      let key: string;
+      if (op === 0x8c || op === 0x58) {
+        let len: number;
+        if (op === 0x8c) { if (p + 2 > n) return false; len = b[p + 1]; p += 2; }
+        else { if (p + 5 > n) return false; len = this.dv.getUint32(p + 1, true); p += 5; }
+        if (len > n - p) return false;
+        key = decodeUtf8(b, p, p + len);
+        p += len;
+      } else {
+        const k = this.fastGet(p);
+        if (typeof k !== 'string') return false;
+        key = k;
+        p = this.fastPos;
+      }
+      if ((p = this.putAt(p, PUT_KEY, key, -1)) < 0) return false;
+      const slot = r.slot(key);
+      if (slot === FAST_DICT_DECLINE) return false;
+      // the value: an array, a numpy scalar, a small int, or a GET of a memoised number or array
+      p = this.skipFrames(p);
+      if (p < 0 || p >= n) return false;
+      op = b[p];
+      let value: PyValue = null;
+      const items0 = this.recItems.length;
+      if (op === 0x68 || op === 0x6a) {
+        const v = this.fastGet(p);
+        p = this.fastPos;
+        if (v instanceof PyGlobal) {
+          if (v.name === '_reconstruct') {
+            if ((p = this.matchArray(p)) < 0) return false;
+            const dims = this.fastDims.slice(0, this.fastNd);
+            if (!r.array(slot, this.fastDtype as NumpyDtype, dims, this.fastNd, this.fastFortran, this.fastStart, this.fastLen)) return false;
+            this.recItems.push({ kind: ITEM_ARRAY, slot, at: this.fastStart, len: this.fastLen, dtype: this.fastDtype, dims, fortran: this.fastFortran, value: 0 });
+          } else if (v.name === 'scalar') {
+            if ((p = this.matchScalar(p)) < 0) return false;
+            const x = this.fastValue;
+            if (!(typeof x === 'number' ? r.number(slot, x) : typeof x === 'bigint' ? r.number(slot, Number(x)) : typeof x === 'boolean' && r.number(slot, x ? 1 : 0))) return false;
+            value = x;
+            const dt = this.fastScalarDtype as NumpyDtype;
+            this.recItems.push({ kind: ITEM_SCALAR, slot, at: this.fastScalarStart, len: dt.itemSize, dtype: dt, dims: [], fortran: false, value: 0 });
+          } else return false;
+        } else if (typeof v === 'number') {
+          if (!r.number(slot, v)) return false;
+          value = v;
+          // the memo index may differ from dict to dict (a number object pickled once and referenced again)
+          const w = op === 0x68 ? 1 : 4;
+          this.recGets.push(p - w - 1, this.recItems.length);
+          this.recItems.push({ kind: ITEM_MEMO_NUMBER, slot, at: p - w - 1, len: w, dtype: null, dims: [], fortran: false, value: 0 });
+        } else if (v instanceof NumpyArrayRef && v.src === b && v.dtype !== null && v.items === null) {
+          if (!r.array(slot, v.dtype, v.shape, v.shape.length, v.fortranOrder, v.offset, v.byteLength)) return false;
+          this.recOk = false; // its bytes are elsewhere: no template
+        } else return false;
+      } else if (op === 0x4b || op === 0x4d || op === 0x4a) {
+        const w = op === 0x4b ? 1 : op === 0x4d ? 2 : 4;
+        if (p + 1 + w > n) return false;
+        const x = op === 0x4b ? b[p + 1] : op === 0x4d ? this.dv.getUint16(p + 1, true) : this.dv.getInt32(p + 1, true);
+        if (!r.number(slot, x)) return false;
+        value = x;
+        // the int's bytes stay part of the template: a dict that matches it has the same value
+        this.recItems.push({ kind: ITEM_NUMBER, slot, at: p, len: 0, dtype: null, dims: [], fortran: false, value: x });
+        p += 1 + w;
+      } else return false;
+      // a put of the value: a number (a scalar, an int) can be stored if a later GET reads it; an array cannot
+      const item = this.recItems.length > items0 ? this.recItems.length - 1 : -1;
+      const numeric = item >= 0 && this.recItems[item].kind !== ITEM_ARRAY;
+      if ((p = numeric ? this.putAt(p, PUT_ITEM, value, item) : this.fastPut(p)) < 0) return false;
+    }
+    // nothing may use this dict after its SETITEMS but the list it goes into
+    const q = this.skipFrames(p);
+    if (q < 0 || q >= n || (b[q] !== 0x7d && b[q] !== 0x65 && b[q] !== 0x61)) return false;
+    const v = r.end();
+    if (v === undefined) return false;
+    this.memoLen = this.pendLen;
+    this.commitStores();
+    this.stack.push(v);
+    this.pos = p;
     return true;
   }
 
@@ -568,7 +1065,9 @@ class Unpickler implements Failer {
           break;
         case 0x8c: stack.push(this.readString(this.readLen(1, 'SHORT_BINUNICODE'))); break;
         case 0x58: stack.push(this.readString(this.readLen(4, 'BINUNICODE'))); break;
-        case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
+        case 0x7d: // EMPTY_DICT
+          if (this.dictReader === null || !this.fastDict(this.dictReader)) stack.push(new Map());
+          break;
         case 0x75: this.setItemsFromMark(); break; // SETITEMS
         case 0x71: this.need(1, 'BINPUT'); this.put(b[this.pos]); this.pos += 1; break;
         case 0x72: this.need(4, 'LONG_BINPUT'); this.put(dv.getUint32(this.pos, true)); this.pos += 4; break;
@@ -683,6 +1182,125 @@ class Unpickler implements Failer {
 
 }
 
+/** Kinds of put in a fast match: nothing may read it later, or it stores a key string, or an item's number. */
+const PUT_PLAIN = 0;
+const PUT_KEY = 1;
+const PUT_ITEM = 2;
+
+const ITEM_ARRAY = 0;
+const ITEM_SCALAR = 1;
+const ITEM_MEMO_NUMBER = 2;
+const ITEM_NUMBER = 3;
+
+/**
+ * One item of a recorded dict: an array or a numpy scalar (its bytes at `at`, `len` long; in a template `at` is the
+ * index of their SEG_DATA segment), a number read from the memo (the GET at `at`; a template reads it in its SEG_GET
+ * segment) or an int written in the dict's bytes (`value`).
+ */
+interface TemplateItem {
+  kind: number;
+  slot: number;
+  at: number;
+  len: number;
+  dtype: NumpyDtype | null;
+  dims: number[];
+  fortran: boolean;
+  value: number;
+}
+
+const SEG_LITERAL = 0;
+const SEG_DATA = 1;
+const SEG_PUT = 2;
+const SEG_GET = 3;
+
+/** A dict read by readDict, kept to match the next dicts against (see replayDict). */
+interface DictTemplate {
+  /** Where its bytes start in the input (just after EMPTY_DICT). */
+  start: number;
+  /**
+   * Triples: (SEG_LITERAL, offset, length) bytes to equal; (SEG_DATA, length, index) array/scalar bytes;
+   * (SEG_PUT, put index, opcode: MEMOIZE or other) a put; (SEG_GET, item, 0) a GET of a number.
+   */
+  segments: Int32Array;
+  /** How many SEG_DATA segments (items' `at` is their index). */
+  dataCount: number;
+  /** When every put is a MEMOIZE: how many (they are literal bytes, not SEG_PUT segments). */
+  memoizes: number;
+  /** Per put: PUT_PLAIN, PUT_KEY (its key in putKeys) or PUT_ITEM (the value of items[putItems]). */
+  putKinds: Uint8Array;
+  putItems: Int32Array;
+  /** The puts of kind PUT_ITEM. */
+  itemPuts: Int32Array;
+  putKeys: (string | null)[];
+  items: TemplateItem[];
+  epoch: number;
+}
+
+/** Length of the opcode at p of a recorded dict (only the opcodes readDict accepts), or -1. */
+function opcodeLength(b: Uint8Array, dv: DataView, p: number): number {
+  switch (b[p]) {
+    case 0x28: case 0x75: case 0x94: case 0x85: case 0x86: case 0x87: case 0x74: case 0x52: case 0x62: case 0x88: case 0x89: case 0x29:
+      return 1;
+    case 0x71: case 0x68: case 0x4b: return 2;
+    case 0x4d: return 3;
+    case 0x72: case 0x6a: case 0x4a: return 5;
+    case 0x8c: case 0x43: return 2 + b[p + 1];
+    case 0x58: case 0x42: return 5 + dv.getUint32(p + 1, true);
+    default: return -1;
+  }
+}
+
+/** The template of the dict readDict just read at [start, start + len) (u: its recording), or null. */
+/** What readDict recorded (see the Unpickler's rec… fields). */
+interface DictRecording {
+  puts: readonly number[];
+  putKinds: readonly number[];
+  putItems: readonly number[];
+  putKeys: readonly (string | null)[];
+  data: readonly number[];
+  gets: readonly number[];
+  items: readonly TemplateItem[];
+  epoch: number;
+}
+
+function makeTemplate(bytes: Uint8Array, start: number, len: number, u: DictRecording): DictTemplate | null {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // events in byte order: [position, length in the template, segment kind, a, b]
+  const events: [number, number, number, number, number][] = [];
+  const dataIndex = new Map<number, number>();
+  for (let i = 0; i < u.data.length; i += 2) {
+    dataIndex.set(u.data[i], dataIndex.size);
+    events.push([u.data[i], u.data[i + 1], SEG_DATA, u.data[i + 1], dataIndex.size - 1]);
+  }
+  // MEMOIZE only (protocol 4): the puts are literal bytes taking the next indices, checked all at once by replay
+  const memoizeOnly = u.puts.every((p) => bytes[p] === 0x94);
+  if (!memoizeOnly) u.puts.forEach((p, j) => events.push([p, opcodeLength(bytes, dv, p), SEG_PUT, j, bytes[p] === 0x94 ? 0x94 : 0]));
+  for (let i = 0; i < u.gets.length; i += 2) events.push([u.gets[i], opcodeLength(bytes, dv, u.gets[i]), SEG_GET, u.gets[i + 1], 0]);
+  events.sort((x, y) => x[0] - y[0]);
+  const segments: number[] = [];
+  let at = start;
+  for (const [p, l, kind, a, b] of events) {
+    if (p < at) return null; // overlapping events: not a layout replay knows
+    if (p > at) segments.push(SEG_LITERAL, at - start, p - at);
+    segments.push(kind, a, b);
+    at = p + l;
+  }
+  if (start + len > at) segments.push(SEG_LITERAL, at - start, start + len - at);
+  return {
+    start,
+    segments: Int32Array.from(segments),
+    dataCount: dataIndex.size,
+    memoizes: memoizeOnly ? u.puts.length : 0,
+    putKinds: Uint8Array.from(u.putKinds),
+    putItems: Int32Array.from(u.putItems),
+    itemPuts: Int32Array.from(u.putKinds.flatMap((k, j) => (k === PUT_ITEM ? [j] : []))),
+    putKeys: u.putKeys.slice(),
+    // arrays and scalars: `at` becomes the index of their bytes' segment
+    items: u.items.map((it) => ({ ...it, at: it.kind === ITEM_ARRAY || it.kind === ITEM_SCALAR ? (dataIndex.get(it.at) ?? -1) : it.at })),
+    epoch: u.epoch,
+  };
+}
+
 // Arrays of a payload share a few shapes: the fast path hands out one frozen shape array per shape instead of a
 // new array per ndarray.
 const shapeCache = [new Map<number, readonly number[]>(), new Map<number, readonly number[]>(), new Map<number, readonly number[]>(), new Map<number, readonly number[]>()];
@@ -714,6 +1332,7 @@ function describe(v: PyValue | undefined): string {
   if (v instanceof NumpyArrayRef) return 'ndarray';
   if (v instanceof NumpyDtype) return 'dtype';
   if (v instanceof PyGlobal) return v.qualifiedName;
+  if (v instanceof DictStandIn) return 'dict';
   return typeof v;
 }
 

@@ -51,29 +51,45 @@ function handAt(persons: Float32Array[], s: number): Float32Array {
   return persons[k].subarray(at, at + HAND_FLOATS);
 }
 
-/** Votes of one frame: [stored nearer, repaired nearer]. */
-function frameVotes(persons: Float32Array[], width: number, height: number): [number, number] {
-  const n = persons.length;
-  let stored = 0;
-  let repaired = 0;
+/**
+ * Adds the votes of frame t (n people: person 0 at data[base], person k ≥ 1 at extra[(k - 1) * FRAME_STRIDE]) to
+ * votes[0] (stored nearer) and votes[1] (repaired nearer). Works on offsets: it runs for every multi-person frame.
+ */
+function addFrameVotes(data: Float32Array, base: number, extra: Float32Array, n: number, width: number, height: number, votes: Int32Array): void {
   for (let j = 0; j < n; j++) {
-    const body = persons[j];
-    for (const side of [0, 1]) {
+    const body = j === 0 ? data : extra;
+    const bodyAt = j === 0 ? base : (j - 1) * FRAME_STRIDE;
+    for (let side = 0; side < 2; side++) {
       const sStored = storedStack(j, side);
       const sTrue = trueStack(j, side, n);
       if (sStored === sTrue) continue; // both labellings put the same hand here
-      const w = (side === 0 ? L_WRIST : R_WRIST) * CHANNELS;
+      const w = bodyAt + (side === 0 ? L_WRIST : R_WRIST) * CHANNELS;
       if (!(body[w + 2] > 0)) continue;
-      const a = handAt(persons, sStored);
-      const b = handAt(persons, sTrue);
-      if (!(a[2] >= HAND_ROOT_MIN && b[2] >= HAND_ROOT_MIN)) continue;
-      const da = Math.hypot((a[0] - body[w]) * width, (a[1] - body[w + 1]) * height);
-      const db = Math.hypot((b[0] - body[w]) * width, (b[1] - body[w + 1]) * height);
-      if (da < 0.5 * db) stored++;
-      else if (db < 0.5 * da) repaired++;
+      // stacked hand s was stored in person s >> 1's slot s & 1
+      const ka = sStored >> 1;
+      const kb = sTrue >> 1;
+      const a = ka === 0 ? data : extra;
+      const b = kb === 0 ? data : extra;
+      const aAt = (ka === 0 ? base : (ka - 1) * FRAME_STRIDE) + ((sStored & 1) === 0 ? LEFT_AT : RIGHT_AT);
+      const bAt = (kb === 0 ? base : (kb - 1) * FRAME_STRIDE) + ((sTrue & 1) === 0 ? LEFT_AT : RIGHT_AT);
+      if (!(a[aAt + 2] >= HAND_ROOT_MIN && b[bAt + 2] >= HAND_ROOT_MIN)) continue;
+      // squared distances (da < db / 2 ⇔ da² < db² / 4): Math.hypot is slow, and this runs for every frame
+      const ax = (a[aAt] - body[w]) * width;
+      const ay = (a[aAt + 1] - body[w + 1]) * height;
+      const bx = (b[bAt] - body[w]) * width;
+      const by = (b[bAt + 1] - body[w + 1]) * height;
+      const da2 = ax * ax + ay * ay;
+      const db2 = bx * bx + by * by;
+      if (da2 < 0.25 * db2) votes[0]++;
+      else if (db2 < 0.25 * da2) votes[1]++;
     }
   }
-  return [stored, repaired];
+}
+
+/** Whether frame t holds every one of its ≥ 2 people (what framePersons returns for it is not empty). */
+function isMultiFrame(seq: PoseSequence, t: number): boolean {
+  const e = seq.extraPeople?.[t];
+  return e !== undefined && e !== null && seq.people[t] !== 0 && 1 + e.length / FRAME_STRIDE === seq.people[t] && seq.people[t] >= 2;
 }
 
 /** Puts every person's true hands in their slots (frames holding all their people). */
@@ -94,7 +110,7 @@ function repairFrame(persons: Float32Array[]): void {
 export function resolveSignVerseHands(seq: PoseSequence, mode: SignVerseHandsMode = 'auto'): HandLabelling | null {
   if (!SIGNVERSE_HANDS_MODES.includes(mode)) throw new Error(`signverseHands must be one of ${SIGNVERSE_HANDS_MODES.join(', ')}, got ${String(mode)}`);
   const multi: number[] = [];
-  for (let t = 0; t < seq.frames; t++) if (framePersons(seq, t).length >= 2) multi.push(t);
+  for (let t = 0; t < seq.frames; t++) if (isMultiFrame(seq, t)) multi.push(t);
   if (multi.length === 0) {
     seq.meta.hands = null;
     return null;
@@ -102,13 +118,14 @@ export function resolveSignVerseHands(seq: PoseSequence, mode: SignVerseHandsMod
   let labels: HandLabelling['labels'] = mode === 'repair' ? 'repaired' : 'stored';
   let evidence: HandLabelling['evidence'];
   if (mode === 'auto') {
-    let stored = 0;
-    let repaired = 0;
+    const votes = new Int32Array(2);
+    const extra = seq.extraPeople as NonNullable<PoseSequence['extraPeople']>;
     for (const t of multi) {
-      const [s, r] = frameVotes(framePersons(seq, t), seq.meta.width, seq.meta.height);
-      stored += s;
-      repaired += r;
+      const e = extra[t] as Float32Array;
+      addFrameVotes(seq.data, t * FRAME_STRIDE, e, 1 + e.length / FRAME_STRIDE, seq.meta.width, seq.meta.height, votes);
     }
+    const stored = votes[0];
+    const repaired = votes[1];
     evidence = { stored, repaired };
     if (repaired >= 1 && repaired >= 4 * stored) labels = 'repaired';
   }

@@ -14,7 +14,18 @@
  */
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
 import { encodeNpy, npyHeader, parseNpy, parseNpyHeader, type NpyArray } from '../npy.js';
-import { NumpyArrayRef, PickleWriter, unpickle, type NumpyDtype, type PyKey, type PyValue } from '../pickle.js';
+import {
+  DictStandIn,
+  FAST_DICT_DECLINE,
+  FAST_DICT_IGNORE,
+  NumpyArrayRef,
+  PickleWriter,
+  unpickle,
+  type FastDictReader,
+  type NumpyDtype,
+  type PyKey,
+  type PyValue,
+} from '../pickle.js';
 import type { PoseSequence, SequenceMeta } from '../sequence.js';
 import { CHANNELS, FRAME_STRIDE, PARTS } from '../skeleton.js';
 import { ZipArchive, writeZip } from '../zip.js';
@@ -160,6 +171,164 @@ function personPrefix(d: Map<PyKey, PyValue>, k: number): string | null {
   return null;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Fast path: frame dicts read straight from the pickle bytes (pickle.ts FastDictReader). Every item of a frame dict
+// is filed under a slot; the dict's items go into one growing record (slot, value or byte offset, dtype kind), and
+// the frame is converted from that record when the dict is appended to the payload list, exactly as `convert`
+// converts the Map (same order, same checks, same messages). Dicts with anything else (other person key spellings,
+// values of other types, more than FAST_PEOPLE people) are declined and built as Maps.
+
+const SLOT_NUM_PERSONS = 0;
+const SLOT_WIDTH = 1;
+const SLOT_HEIGHT = 2;
+const SLOT_PERSON = 3;
+/** People a fast-read frame may hold (person_000 … person_015). */
+const FAST_PEOPLE = 16;
+const N_SLOTS = SLOT_PERSON + FAST_PEOPLE * 8;
+/** Slot of person k's part (PART_ORDER index) keypoints (+1: scores). */
+const personSlot = (k: number, part: number): number => SLOT_PERSON + k * 8 + part * 2;
+const PERSON_KEY = /^person_(\d{3})_(body|face|left_hand|right_hand)_(keypoints|scores)$/;
+const KEY_SLOTS = new Map<string, number>();
+
+function keySlot(key: string): number {
+  let s = KEY_SLOTS.get(key);
+  if (s === undefined) {
+    if (key === 'num_persons') s = SLOT_NUM_PERSONS;
+    else if (key === 'frame_width') s = SLOT_WIDTH;
+    else if (key === 'frame_height') s = SLOT_HEIGHT;
+    else if (!key.startsWith('person_')) s = FAST_DICT_IGNORE;
+    else {
+      // other spellings (person_0_…, person_00_…) take the general path, which tries them in the trainer's order
+      const m = PERSON_KEY.exec(key);
+      const k = m ? Number(m[1]) : FAST_PEOPLE;
+      s = m && k < FAST_PEOPLE ? personSlot(k, PART_ORDER.indexOf(m[2] as Part)) + (m[3] === 'scores' ? 1 : 0) : FAST_DICT_DECLINE;
+    }
+    if (KEY_SLOTS.size < 4096) KEY_SLOTS.set(key, s);
+  }
+  return s;
+}
+
+/** dtype kinds in the record: bit 0 big-endian, bit 1 float64. */
+const KIND_F4LE = 0;
+
+class FrameRecords implements FastDictReader {
+  /** Items: [slot, value (a number, or an array's byte offset), dtype kind] each. */
+  rec = new Float64Array(3 * 4096);
+  top = 0;
+  private first = 0;
+
+  begin(): void {
+    this.first = this.top;
+  }
+
+  slot(key: string): number {
+    return keySlot(key);
+  }
+
+  private push(slot: number, value: number, kind: number): void {
+    if (3 * this.top + 3 > this.rec.length) {
+      const next = new Float64Array(this.rec.length * 2);
+      next.set(this.rec);
+      this.rec = next;
+    }
+    const i = 3 * this.top++;
+    this.rec[i] = slot;
+    this.rec[i + 1] = value;
+    this.rec[i + 2] = kind;
+  }
+
+  /** The last array checked per slot (a template replays the same dtype and dims objects frame after frame). */
+  private readonly seenDims: (readonly number[] | null)[] = new Array(N_SLOTS).fill(null);
+  private readonly seenDtype: (NumpyDtype | null)[] = new Array(N_SLOTS).fill(null);
+  private readonly seenOrder: string[] = new Array(N_SLOTS).fill('');
+  private readonly seenKind = new Int32Array(N_SLOTS);
+
+  array(slot: number, dtype: NumpyDtype, dims: readonly number[], nd: number, fortranOrder: boolean, offset: number): boolean {
+    if (slot === FAST_DICT_IGNORE) return true;
+    if (slot < SLOT_PERSON) return false; // a size or count given as an array: the general path reads it
+    if (this.seenDims[slot] === dims && this.seenDtype[slot] === dtype && this.seenOrder[slot] === dtype.byteOrder && nd === dims.length && !fortranOrder) {
+      this.push(slot, offset, this.seenKind[slot]);
+      return true;
+    }
+    const code = dtype.code;
+    if (code !== 'f4' && code !== 'f8') return false;
+    const rel = slot - SLOT_PERSON;
+    const count = PART_INFO[PART_ORDER[(rel >> 1) & 3]].count;
+    const pairs = (rel & 1) === 0;
+    const okShape = pairs
+      ? (nd === 2 && dims[0] === count && dims[1] === 2) || (nd === 3 && dims[0] === 1 && dims[1] === count && dims[2] === 2)
+      : (nd === 1 && dims[0] === count) || (nd === 2 && dims[0] === 1 && dims[1] === count);
+    if (!okShape || (fortranOrder && pairs)) return false; // the general path names the problem
+    const kind = (code === 'f8' ? 2 : 0) | (dtype.byteOrder === '>' ? 1 : 0);
+    if (nd === dims.length && !fortranOrder) {
+      this.seenDims[slot] = dims;
+      this.seenDtype[slot] = dtype;
+      this.seenOrder[slot] = dtype.byteOrder;
+      this.seenKind[slot] = kind;
+    }
+    this.push(slot, offset, kind);
+    return true;
+  }
+
+  number(slot: number, value: number): boolean {
+    if (slot === FAST_DICT_IGNORE) return true;
+    if (slot >= SLOT_PERSON) return false; // the general path reports "not a numeric array"
+    this.push(slot, value, 0);
+    return true;
+  }
+
+  end(): PyValue {
+    return new DictStandIn(this.first, this.top);
+  }
+}
+
+/** A float of kind `kind` at byte o. */
+function floatAt(dv: DataView, o: number, kind: number): number {
+  return kind & 2 ? dv.getFloat64(o, (kind & 1) === 0) : dv.getFloat32(o, (kind & 1) === 0);
+}
+
+/** count (x, y) pairs from byte o into out[p], out[p + 1] (stride CHANNELS); the index of a non-finite pair, else -1. */
+function copyPairs(dv: DataView, o: number, kind: number, count: number, out: Float32Array, p: number): number {
+  if (kind === KIND_F4LE) {
+    for (let i = 0; i < count; i++, o += 8, p += CHANNELS) {
+      const x = dv.getFloat32(o, true);
+      const y = dv.getFloat32(o + 4, true);
+      if (x - x !== 0 || y - y !== 0) return i; // NaN and ±Infinity
+      out[p] = x;
+      out[p + 1] = y;
+    }
+    return -1;
+  }
+  const step = kind & 2 ? 8 : 4;
+  for (let i = 0; i < count; i++, o += 2 * step, p += CHANNELS) {
+    const x = floatAt(dv, o, kind);
+    const y = floatAt(dv, o + step, kind);
+    if (x - x !== 0 || y - y !== 0) return i;
+    out[p] = x;
+    out[p + 1] = y;
+  }
+  return -1;
+}
+
+/** count scores from byte o into out[p] (stride CHANNELS), as presence (≥ 0 → 1) when `presence`; bad index or -1. */
+function copyScores(dv: DataView, o: number, kind: number, count: number, out: Float32Array, p: number, presence: boolean): number {
+  if (kind === KIND_F4LE) {
+    for (let i = 0; i < count; i++, o += 4, p += CHANNELS) {
+      const s = dv.getFloat32(o, true);
+      if (s - s !== 0) return i;
+      out[p] = presence ? (s >= 0 ? 1 : 0) : s;
+    }
+    return -1;
+  }
+  const step = kind & 2 ? 8 : 4;
+  for (let i = 0; i < count; i++, o += step, p += CHANNELS) {
+    const s = floatAt(dv, o, kind);
+    if (s - s !== 0) return i;
+    out[p] = presence ? (s >= 0 ? 1 : 0) : s;
+  }
+  return -1;
+}
+
 /**
  * Hands out zeroed Float32Array views of a few large buffers: one typed array per frame would give the garbage
  * collector tens of thousands of small off-heap buffers to track per video (it was a third of reading time).
@@ -178,6 +347,180 @@ class FloatArena {
     return v;
   }
 }
+
+/**
+ * Frame dicts → the sequence's buffers: `convert` for a Map (the general path), `convertFast` for a dict the
+ * unpickler's fast path read into `records` (same order, same checks, same messages). Methods of one class, not
+ * closures of parseSignVerseNpz, so that V8 optimises small functions once for every file.
+ */
+class PayloadConverter {
+  readonly data: Float32Array;
+  readonly people: Uint8Array;
+  readonly extra: (Float32Array | undefined)[];
+  readonly records = new FrameRecords();
+  missingPeople = 0;
+  firstSize: [number, number] | null = null;
+  private readonly done: Uint8Array;
+  private extraArena = new FloatArena();
+  private readonly copier: PointCopier;
+  private readonly pdv: DataView;
+  /** Per slot: the record index of the current fast-read frame's item, or -1. */
+  private readonly at = new Int32Array(N_SLOTS);
+
+  constructor(
+    private readonly frames: number,
+    pickleBytes: Uint8Array,
+    private readonly lim: ReadLimits,
+    private readonly fail: (problem: string) => never,
+  ) {
+    this.data = new Float32Array(frames * FRAME_STRIDE);
+    this.people = new Uint8Array(frames);
+    this.extra = new Array(frames);
+    this.done = new Uint8Array(frames);
+    this.copier = new PointCopier(fail);
+    this.pdv = new DataView(pickleBytes.buffer, pickleBytes.byteOffset, pickleBytes.byteLength);
+  }
+
+  /** Forgets every frame converted (the unpickler starts over). */
+  reset(): void {
+    this.data.fill(0);
+    this.people.fill(0);
+    this.extra.fill(undefined);
+    this.done.fill(0);
+    this.extraArena = new FloatArena();
+    this.missingPeople = 0;
+    this.firstSize = null;
+    this.records.top = 0;
+  }
+
+  /** The frames no append converted (payload lists built otherwise than by APPENDS). */
+  convertRest(items: readonly PyValue[]): void {
+    for (let t = 0; t < this.frames; t++) {
+      if (this.done[t]) continue;
+      const d = items[t];
+      if (d instanceof DictStandIn) this.convertFast(d, t);
+      else if (!(d instanceof Map)) return this.fail(`frame ${t}: payload is not a dict`);
+      else this.convert(d, t);
+    }
+  }
+
+  /** Person `prefix` of frame dict d into out[base .. base + 384). */
+  private readPerson(d: Map<PyKey, PyValue>, prefix: string, t: number, out: Float32Array, base: number): void {
+    const keys = partKeys(prefix);
+    for (const part of PART_ORDER) {
+      const { start, count } = PART_INFO[part];
+      const [kk, ks] = keys[part];
+      const vk = d.get(kk);
+      const vs = d.get(ks);
+      if (vk === undefined || vs === undefined) return this.fail(`frame ${t}: ${vk === undefined ? kk : ks} is missing`);
+      this.copier.xy(vk, kk, t, count, out, base + start * CHANNELS);
+      this.copier.scores(vs, ks, t, count, out, base + start * CHANNELS, part === 'body');
+    }
+  }
+
+  /** Frame dict t → data/people (person_000; see the module comment for the quirks). */
+  convert(d: Map<PyKey, PyValue>, t: number): void {
+    const { fail } = this;
+    this.done[t] = 1;
+    const np = pyNumber(d.get('num_persons'));
+    let n: number;
+    if (np === null) n = personPrefix(d, 0) ? 1 : 0;
+    else if (!Number.isInteger(np) || np < 0) return fail(`frame ${t}: num_persons is ${np}`);
+    else n = np;
+    if (n > this.lim.maxPeople) fail(`frame ${t}: ${n} persons exceed the limit of ${this.lim.maxPeople}`);
+    if (this.firstSize === null) {
+      const w = pyNumber(d.get('frame_width'));
+      const h = pyNumber(d.get('frame_height'));
+      if (w !== null && h !== null) this.firstSize = [w, h];
+    }
+    if (n === 0) return;
+    const p0 = personPrefix(d, 0);
+    if (p0 === null) return fail(`frame ${t}: num_persons is ${n} but person_000_body_keypoints is missing`);
+    this.people[t] = Math.min(n, 255);
+    this.readPerson(d, p0, t, this.data, t * FRAME_STRIDE);
+    if (n >= 2) {
+      const prefixes: string[] = [];
+      for (let k = 1; k < n; k++) {
+        const pk = personPrefix(d, k);
+        if (pk === null) { this.missingPeople++; break; } // people are kept in order up to the first one missing
+        prefixes.push(pk);
+      }
+      if (prefixes.length > 0) {
+        const e = this.extraArena.take(prefixes.length * FRAME_STRIDE);
+        prefixes.forEach((pk, i) => this.readPerson(d, pk, t, e, i * FRAME_STRIDE));
+        this.extra[t] = e;
+      }
+    }
+  }
+
+  /** Person k of a fast-read frame into out[base .. base + 384). */
+  private readPersonFast(k: number, t: number, out: Float32Array, base: number): void {
+    const rec = this.records.rec;
+    const at = this.at;
+    const pdv = this.pdv;
+    for (let part = 0; part < 4; part++) {
+      const ik = at[personSlot(k, part)];
+      const is = at[personSlot(k, part) + 1];
+      if (ik < 0 || is < 0) return this.missingKey(k, part, t, ik < 0 ? 0 : 1);
+      const count = PART_COUNT[part];
+      const p = base + PART_START[part] * CHANNELS;
+      const ok = rec[3 * ik + 1];
+      const kk = rec[3 * ik + 2];
+      let bad = copyPairs(pdv, ok, kk, count, out, p);
+      if (bad >= 0) {
+        const step = kk & 2 ? 8 : 4;
+        this.notFinite(k, part, t, 0, bad, `${floatAt(pdv, ok + 2 * step * bad, kk)}, ${floatAt(pdv, ok + 2 * step * bad + step, kk)}`);
+      }
+      const os = rec[3 * is + 1];
+      const ks = rec[3 * is + 2];
+      bad = copyScores(pdv, os, ks, count, out, p + 2, part === 0);
+      if (bad >= 0) this.notFinite(k, part, t, 1, bad, `${floatAt(pdv, os + (ks & 2 ? 8 : 4) * bad, ks)}`);
+    }
+  }
+
+  private missingKey(k: number, part: number, t: number, which: 0 | 1): never {
+    return this.fail(`frame ${t}: ${partKeys(`person_${String(k).padStart(3, '0')}`)[PART_ORDER[part]][which]} is missing`);
+  }
+
+  private notFinite(k: number, part: number, t: number, which: 0 | 1, i: number, values: string): never {
+    return this.fail(`frame ${t}: ${partKeys(`person_${String(k).padStart(3, '0')}`)[PART_ORDER[part]][which]}[${i}] is not finite (${values})`);
+  }
+
+  /** A fast-read frame t → data/people, as `convert` does for a Map. */
+  convertFast(f: DictStandIn, t: number): void {
+    const { fail, at } = this;
+    this.done[t] = 1;
+    at.fill(-1);
+    const rec = this.records.rec;
+    for (let i = f.first; i < f.end; i++) at[rec[3 * i]] = i; // a repeated key: the last one counts, as in a dict
+    const np = at[SLOT_NUM_PERSONS] < 0 ? null : rec[3 * at[SLOT_NUM_PERSONS] + 1];
+    let n: number;
+    if (np === null) n = at[SLOT_PERSON] >= 0 ? 1 : 0;
+    else if (!Number.isInteger(np) || np < 0) return fail(`frame ${t}: num_persons is ${np}`);
+    else n = np;
+    if (n > this.lim.maxPeople) fail(`frame ${t}: ${n} persons exceed the limit of ${this.lim.maxPeople}`);
+    if (this.firstSize === null && at[SLOT_WIDTH] >= 0 && at[SLOT_HEIGHT] >= 0) {
+      this.firstSize = [rec[3 * at[SLOT_WIDTH] + 1], rec[3 * at[SLOT_HEIGHT] + 1]];
+    }
+    if (n === 0) return;
+    if (at[SLOT_PERSON] < 0) return fail(`frame ${t}: num_persons is ${n} but person_000_body_keypoints is missing`);
+    this.people[t] = Math.min(n, 255);
+    this.readPersonFast(0, t, this.data, t * FRAME_STRIDE);
+    if (n >= 2) {
+      let m = 1; // people are kept in order up to the first one missing
+      while (m < n && m < FAST_PEOPLE && at[personSlot(m, 0)] >= 0) m++;
+      if (m < n) this.missingPeople++;
+      if (m > 1) {
+        const e = this.extraArena.take((m - 1) * FRAME_STRIDE);
+        for (let k = 1; k < m; k++) this.readPersonFast(k, t, e, (k - 1) * FRAME_STRIDE);
+        this.extra[t] = e;
+      }
+    }
+  }
+}
+
+const PART_START = PART_ORDER.map((p) => PART_INFO[p].start);
+const PART_COUNT = PART_ORDER.map((p) => PART_INFO[p].count);
 
 /**
  * Parses a SignVerse-2M `poses.npz` (bytes in memory) into a PoseSequence. `meta` overrides what the file says
@@ -222,75 +565,28 @@ export function parseSignVerseNpz(
   const widths = small('frame_widths');
   const heights = small('frame_heights');
 
-  const data = new Float32Array(frames * FRAME_STRIDE);
-  const people = new Uint8Array(frames);
-  const extra: (Float32Array | undefined)[] = new Array(frames);
-  const extraArena = new FloatArena();
-  let missingPeople = 0;
-  const done = new Uint8Array(frames);
-  const copier = new PointCopier(fail);
-  let firstSize: [number, number] | null = null;
-
-  /** Person `prefix` of frame dict d into out[base .. base + 384). */
-  const readPerson = (d: Map<PyKey, PyValue>, prefix: string, t: number, out: Float32Array, base: number): void => {
-    const keys = partKeys(prefix);
-    for (const part of PART_ORDER) {
-      const { start, count } = PART_INFO[part];
-      const [kk, ks] = keys[part];
-      const vk = d.get(kk);
-      const vs = d.get(ks);
-      if (vk === undefined || vs === undefined) return fail(`frame ${t}: ${vk === undefined ? kk : ks} is missing`);
-      copier.xy(vk, kk, t, count, out, base + start * CHANNELS);
-      copier.scores(vs, ks, t, count, out, base + start * CHANNELS, part === 'body');
-    }
-  };
-
-  /** Frame dict t → data/people (person_000; see the module comment for the quirks). */
-  const convert = (d: Map<PyKey, PyValue>, t: number): void => {
-    done[t] = 1;
-    const np = pyNumber(d.get('num_persons'));
-    let n: number;
-    if (np === null) n = personPrefix(d, 0) ? 1 : 0;
-    else if (!Number.isInteger(np) || np < 0) return fail(`frame ${t}: num_persons is ${np}`);
-    else n = np;
-    if (n > lim.maxPeople) fail(`frame ${t}: ${n} persons exceed the limit of ${lim.maxPeople}`);
-    if (firstSize === null) {
-      const w = pyNumber(d.get('frame_width'));
-      const h = pyNumber(d.get('frame_height'));
-      if (w !== null && h !== null) firstSize = [w, h];
-    }
-    if (n === 0) return;
-    const p0 = personPrefix(d, 0);
-    if (p0 === null) return fail(`frame ${t}: num_persons is ${n} but person_000_body_keypoints is missing`);
-    people[t] = Math.min(n, 255);
-    readPerson(d, p0, t, data, t * FRAME_STRIDE);
-    if (n >= 2) {
-      const prefixes: string[] = [];
-      for (let k = 1; k < n; k++) {
-        const pk = personPrefix(d, k);
-        if (pk === null) { missingPeople++; break; } // people are kept in order up to the first one missing
-        prefixes.push(pk);
-      }
-      if (prefixes.length > 0) {
-        const e = extraArena.take(prefixes.length * FRAME_STRIDE);
-        prefixes.forEach((pk, i) => readPerson(d, pk, t, e, i * FRAME_STRIDE));
-        extra[t] = e;
-      }
-    }
-  };
-
+  const pickleBytes = payloadBytes.subarray(header.dataOffset);
+  const conv = new PayloadConverter(frames, pickleBytes, lim, fail);
   // Convert each frame dict as the unpickler appends it to the payload list (the first list that receives a dict)
   // and store null in its place: the dicts die young instead of all living until the end.
   let payloadList: PyValue[] | null = null;
-  const result = unpickle(payloadBytes.subarray(header.dataOffset), payloadFile, {
+  const result = unpickle(pickleBytes, payloadFile, {
     limits: lim,
+    dictReader: conv.records,
+    onRestart: () => {
+      // the unpickler reads the payloads once more: forget everything the first pass converted
+      conv.reset();
+      payloadList = null;
+    },
     onAppend: (list, item) => {
-      if (!(item instanceof Map)) return item;
+      const fast = item instanceof DictStandIn;
+      if (!fast && !(item instanceof Map)) return item;
       payloadList ??= list;
       if (list !== payloadList) return item;
       const t = list.length;
       if (t >= frames) fail(`frame_payloads holds more than the ${frames} frames its header declares`);
-      convert(item, t);
+      if (fast) conv.convertFast(item, t);
+      else conv.convert(item as Map<PyKey, PyValue>, t);
       return null;
     },
   });
@@ -298,13 +594,9 @@ export function parseSignVerseNpz(
     return fail('frame_payloads does not hold a pickled object array');
   }
   if (result.items.length !== frames) fail(`frame_payloads header declares ${frames} frames, the data holds ${result.items.length}`);
-  for (let t = 0; t < frames; t++) {
-    if (done[t]) continue;
-    const d = result.items[t];
-    if (!(d instanceof Map)) return fail(`frame ${t}: payload is not a dict`);
-    convert(d, t);
-  }
-  if (missingPeople > 0) warn(`${file}: ${missingPeople} frame(s) hold fewer person entries than num_persons says; kept those present`);
+  conv.convertRest(result.items);
+  const { data, people, extra, firstSize } = conv;
+  if (conv.missingPeople > 0) warn(`${file}: ${conv.missingPeople} frame(s) hold fewer person entries than num_persons says; kept those present`);
   if (totalFrames !== null && totalFrames !== frames) warn(`${file}: total_frames is ${totalFrames} but frame_payloads holds ${frames} frames; using ${frames}`);
 
   let width = widths && widths.data.length > 0 ? Number(widths.data[0]) : firstSize?.[0] ?? Number.NaN;

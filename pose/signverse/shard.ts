@@ -8,9 +8,9 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { DEFAULT_LIMITS, PoseFormatError, type ReadLimits } from '../errors.js';
-import { checkInputFile, openInputStream, readInputFile, readInputText, withAtomicFile } from '../fsio.js';
+import { checkInputFile, readInputFile, readInputText, withAtomicFile } from '../fsio.js';
 import type { PoseSequence } from '../sequence.js';
-import { readTar, TarWriter } from '../tar.js';
+import { readTar, readTarFile, TarWriter } from '../tar.js';
 import { formatVtt, selectSignVerseCaptions, type SignVerseCaptions } from './captions.js';
 import { formatCompleteMarker, parseCompleteMarker } from './complete.js';
 import { defaultWarn, encodeSignVerseNpz, parseSignVerseNpz, type SignVerseEncodeOptions } from './npz.js';
@@ -100,7 +100,7 @@ export async function* readSignVerseTar(
 }
 
 async function* tarVideos(
-  source: Uint8Array | AsyncIterable<Uint8Array>,
+  source: Uint8Array | AsyncIterable<Uint8Array> | { path: string },
   file: string,
   opts: SignVerseReadOptions,
   withPoses: boolean,
@@ -110,7 +110,19 @@ async function* tarVideos(
     const c = classify(name);
     return c !== null && (withPoses || c.kind !== 'npz');
   };
-  for await (const m of readTar(source, file, { limits: opts.limits, want })) {
+  // A file on disk is read with positioned reads: only the members wanted, each straight into its buffer. The
+  // poses.npz bytes go into one reused buffer while no video that is not yet handed on holds it (a video is parsed
+  // before the caller asks for the next one).
+  let shared = new Uint8Array(0);
+  const buffer = (size: number): Uint8Array => {
+    if (current?.npz?.buffer === shared.buffer && shared.length > 0) return new Uint8Array(size);
+    if (shared.length < size) shared = new Uint8Array(Math.max(size, Math.min(2 * shared.length, 1 << 30)));
+    return shared.subarray(0, size);
+  };
+  const members = 'path' in source
+    ? readTarFile(source.path, file, { limits: opts.limits, want, buffer })
+    : readTar(source, file, { limits: opts.limits, want });
+  for await (const m of members) {
     const c = classify(m.name);
     if (!c || m.type !== 'file') continue;
     if (current && current.folder !== c.folder) {
@@ -219,7 +231,11 @@ export async function* readSignVerse(path: string, opts: SignVerseReadOptions = 
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   for (const src of await sources(path, limits)) {
     if (src.kind === 'tar') {
-      yield* readSignVerseTar(await openInputStream(src.path), src.path, opts);
+      await checkInputFile(src.path);
+      for await (const v of tarVideos({ path: src.path }, src.path, opts, true)) {
+        const seq = videoFromFiles(v, src.path, opts);
+        if (seq) yield seq;
+      }
     } else if (src.kind === 'folder') {
       const v = await readFolder(src.path, true, limits);
       const seq = videoFromFiles({ ...v, folder: '' }, src.path, opts);
@@ -247,7 +263,8 @@ export async function readSignVerseCaptions(path: string, opts: SignVerseReadOpt
   const out = new Map<string, SignVerseCaptions>();
   for (const src of await sources(path, limits)) {
     if (src.kind === 'tar') {
-      for await (const v of tarVideos(await openInputStream(src.path), src.path, opts, false)) {
+      await checkInputFile(src.path);
+      for await (const v of tarVideos({ path: src.path }, src.path, opts, false)) {
         const id = v.folder.split('/').pop() ?? v.folder;
         out.set(id, selectSignVerseCaptions(id, v.captions));
       }

@@ -171,7 +171,7 @@ export class AutoregressiveRuntime {
     return out;
   }
 
-  async dispose(): Promise<void> {
+  async release(): Promise<void> {
     await this.encoder.release();
     await this.decoder.release();
   }
@@ -263,7 +263,7 @@ export class GeneratorRuntime {
     return toFps(await this.nar.generateGlosses(glosses, opts), opts.fps, opts.onFrame);
   }
 
-  async dispose(): Promise<void> {
-    await (this.ar ?? this.nar)!.dispose();
+  async release(): Promise<void> {
+    await (this.ar ?? this.nar)!.release();
   }
 }

@@ -227,7 +227,7 @@ export function register(program: Command): void {
       try {
         seq = await (opts.glosses !== undefined ? rt.generateGlosses(opts.glosses, gopts) : rt.generate(text as string, gopts));
       } finally {
-        await rt.dispose();
+        await rt.release();
       }
       const ms = performance.now() - t0;
       await (await import('../../pose/io.js')).writePoseFile(opts.out, seq);

@@ -204,7 +204,7 @@ export class NarRuntime {
     return this.toSequence(f, { id: opts.id, text: null });
   }
 
-  async dispose(): Promise<void> {
+  async release(): Promise<void> {
     await this.textToGloss.release();
     await this.glossEncoder.release();
     await this.frameDecoder.release();

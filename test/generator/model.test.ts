@@ -107,7 +107,7 @@ describe('generator training and export', () => {
     const rt = await GeneratorRuntime.load(out, { providers: ['cpu'] });
     const ids = rt.encodeText('hello sign friend');
     const g = await rt.generateIds(ids, { stopAtLength: true });
-    await rt.dispose();
+    await rt.release();
     const p = createGeneratorParams(cfg, ck.vocab.length, 1);
     loadCheckpoint(join(out, 'checkpoint')).loadInto(p);
     const ref = generateFull(p, cfg, Int32Array.from(ids), 1, ids.length, g.steps);
@@ -181,7 +181,7 @@ describe('generator training and export', () => {
     expect(at24.x(at24.frames - 1, 4)).toBeCloseTo(seq.x(seq.frames - 1, 4), 6);
     expect((await rt.generate('hello world', { fps: 12 })).data).toEqual(seq.data);
     await expect(rt.generate('hello world', { fps: 0 })).rejects.toThrow(/fps must be a number from 0\.1 to 240, got 0/);
-    await rt.dispose();
+    await rt.release();
   });
 
   it('writes .pose, .json and .npz through `signbench generate`, and refuses an unknown extension', async () => {

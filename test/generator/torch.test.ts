@@ -77,7 +77,7 @@ describe.skipIf(!hasTorch)('generator PyTorch trainer (generator/torch/train.py)
     expect(m.normalization).toMatchObject({ fps: 12, size: 480 });
     const rt = await GeneratorRuntime.load(out);
     const seq = await rt.generate('hello world');
-    await rt.dispose();
+    await rt.release();
     expect(seq.frames).toBeGreaterThanOrEqual(8);
     await expect(trainGeneratorTorch({ train: syntheticPairs(8, 1), config: micro, outDir: out, resume: true, corpus, python })).rejects.toThrow(/--resume/);
   }, 300_000);

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '../nn/backend.js';
 import { hasCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '../nn/checkpoint.js';
+import { MANIFEST_FILE } from '../nn/manifest.js';
 import { Adam, warmupCosine } from '../nn/optim.js';
 import type { ParamStore, WeightSource } from '../nn/params.js';
 import { Rng } from '../nn/rng.js';
@@ -10,7 +11,7 @@ import { LOSS_SVG, trainLoop } from '../nn/train-loop.js';
 import { MAX_FRAMES, MIN_FRAMES, validateConfig, type GeneratorConfig } from './config.js';
 import { BatchSampler, type TrainingPair } from './data.js';
 import { buildDecoderStepGraph, buildEncoderGraph, DECODER_STEP_FILE, ENCODER_FILE } from './export.js';
-import { MODEL_FORMAT, MODEL_MANIFEST, MODEL_VERSION, type GeneratorManifest } from './manifest.js';
+import { MODEL_FORMAT, MODEL_VERSION, type GeneratorManifest } from './manifest.js';
 import { sequenceToModelFrames } from './features.js';
 import { createGeneratorParams, generatorLoss } from './model.js';
 import { computePoseStats, statsFromJson, statsToJson, type PoseStats } from './normalization.js';
@@ -107,7 +108,7 @@ function checkSameArchitecture(ck: LoadedCheckpoint, cfg: GeneratorConfig, where
 export function growLayers(params: ParamStore, ck: LoadedCheckpoint): string[] {
   const added = params.names().filter((n) => !ck.has(n));
   for (const name of added) {
-    if (!/^(enc|dec)\.\d+\./.test(name)) throw new Error(`${join(ck.dir, 'manifest.json')}: missing tensor ${name} that the model needs`);
+    if (!/^(enc|dec)\.\d+\./.test(name)) throw new Error(`${join(ck.dir, MANIFEST_FILE)}: missing tensor ${name} that the model needs`);
     if (/\.(attn|self|cross)\.o\.[wb]$|\.ff\.fc2\.[wb]$/.test(name)) params.assign(name, new Float32Array(params.get(name).size));
   }
   ck.loadInto(params, (n) => ck.has(n));
@@ -165,16 +166,16 @@ export function prepareTraining(opts: TrainGeneratorOptions): PreparedTraining {
   if (initDir !== null && !hasCheckpoint(initDir)) throw new Error(`--init ${opts.initFrom}: no checkpoint there (expected a checkpoint directory, or a model directory with ${CHECKPOINT_SUBDIR}/)`);
   if (opts.resume && hasCheckpoint(ckptDir)) {
     resumeFrom = loadCheckpoint(ckptDir);
-    if (!resumeFrom.manifest.vocab) throw new Error(`${join(ckptDir, 'manifest.json')}: no vocabulary to resume with`);
-    checkSameArchitecture(resumeFrom, cfg, join(ckptDir, 'manifest.json'), 'resume');
+    if (!resumeFrom.manifest.vocab) throw new Error(`${join(ckptDir, MANIFEST_FILE)}: no vocabulary to resume with`);
+    checkSameArchitecture(resumeFrom, cfg, join(ckptDir, MANIFEST_FILE), 'resume');
     const saved = resumeFrom.manifest.config as Partial<GeneratorConfig>;
     for (const [k, was, now] of [['counter', saved.counter ?? 'absolute', cfg.counter ?? 'absolute'], ['placement', Boolean(saved.placement), Boolean(cfg.placement)]] as const) {
-      if (was !== now) throw new Error(`${join(ckptDir, 'manifest.json')}: cannot resume with ${k} ${now}: the run uses ${was} (start a new --out with --init to switch)`);
+      if (was !== now) throw new Error(`${join(ckptDir, MANIFEST_FILE)}: cannot resume with ${k} ${now}: the run uses ${was} (start a new --out with --init to switch)`);
     }
     vocab = new Vocab(resumeFrom.manifest.vocab, cfg.tokenizer);
   } else if (initDir !== null) {
     initFrom = loadCheckpoint(initDir);
-    checkSameArchitecture(initFrom, cfg, join(initDir, 'manifest.json'), 'init');
+    checkSameArchitecture(initFrom, cfg, join(initDir, MANIFEST_FILE), 'init');
     vocab = new Vocab(initFrom.manifest.vocab ?? [], cfg.tokenizer);
   } else {
     vocab = Vocab.build(opts.train.map((p) => p.text), { mode: cfg.tokenizer, maxSize: cfg.maxVocab });
@@ -185,7 +186,7 @@ export function prepareTraining(opts: TrainGeneratorOptions): PreparedTraining {
   const from = resumeFrom ?? (initStatsFit ? initFrom : null);
   const stats = needsStats(cfg)
     ? (from?.manifest.extra?.poseStats !== undefined
-      ? statsFromJson(from.manifest.extra.poseStats, join(from.dir, 'manifest.json'))
+      ? statsFromJson(from.manifest.extra.poseStats, join(from.dir, MANIFEST_FILE))
       : statsOfSample(opts.train, cfg))
     : null;
   const params = createGeneratorParams(cfg, vocab.size, seed);
@@ -357,7 +358,7 @@ export function writeModelDir(dir: string, w: WeightSource, cfg: GeneratorConfig
     metrics: info.metrics,
     training: info.training,
   };
-  writeFileAtomicSync(join(dir, MODEL_MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
+  writeFileAtomicSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
   return manifest;
 }
 
@@ -369,10 +370,10 @@ export function exportFromCheckpoint(checkpoint: string | LoadedCheckpoint, outD
   const ck = typeof checkpoint === 'string' ? loadCheckpoint(checkpoint) : checkpoint;
   const checkpointDir = ck.dir;
   const cfg = ck.manifest.config as GeneratorConfig;
-  validateConfig(cfg, join(checkpointDir, 'manifest.json'));
-  if (!ck.manifest.vocab) throw new Error(`${join(checkpointDir, 'manifest.json')}: no vocabulary`);
+  validateConfig(cfg, join(checkpointDir, MANIFEST_FILE));
+  if (!ck.manifest.vocab) throw new Error(`${join(checkpointDir, MANIFEST_FILE)}: no vocabulary`);
   const saved = ck.manifest.extra?.poseStats;
-  const stats = saved !== undefined ? statsFromJson(saved, join(checkpointDir, 'manifest.json')) : null;
-  if (cfg.normalize && !stats) throw new Error(`${join(checkpointDir, 'manifest.json')}: config.normalize is set but extra.poseStats is missing`);
+  const stats = saved !== undefined ? statsFromJson(saved, join(checkpointDir, MANIFEST_FILE)) : null;
+  if (cfg.normalize && !stats) throw new Error(`${join(checkpointDir, MANIFEST_FILE)}: config.normalize is set but extra.poseStats is missing`);
   return writeModelDir(outDir, ck, cfg, new Vocab(ck.manifest.vocab, cfg.tokenizer), { ...info, stats, lossSvg: join(checkpointDir, LOSS_SVG) });
 }

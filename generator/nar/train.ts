@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCheckpoint, type LoadedCheckpoint } from '../../nn/checkpoint.js';
 import { lossCurveSvg, type CurvePoint } from '../../nn/curve.js';
+import { MANIFEST_FILE } from '../../nn/manifest.js';
 import { LOSS_SVG } from '../../nn/train-loop.js';
-import { MODEL_FORMAT, MODEL_MANIFEST, MODEL_VERSION, type NarGeneratorManifest } from '../manifest.js';
+import { MODEL_FORMAT, MODEL_VERSION, type NarGeneratorManifest } from '../manifest.js';
 import { statsFromJson } from '../normalization.js';
 import { SPECIALS } from '../tokenizer.js';
 import type { CorpusInfo, TrainGeneratorResult } from '../train.js';
@@ -64,7 +65,7 @@ export interface NarModelDirInfo {
 /** Writes the three ONNX graphs, manifest.json and loss.svg from a checkpoint of generator/torch/train_nar.py. */
 export function exportNarCheckpoint(checkpoint: string | LoadedCheckpoint, outDir: string, info: NarModelDirInfo): NarGeneratorManifest {
   const ck = typeof checkpoint === 'string' ? loadCheckpoint(checkpoint) : checkpoint;
-  const where = join(ck.dir, 'manifest.json');
+  const where = join(ck.dir, MANIFEST_FILE);
   const cfg = ck.manifest.config as NarConfig;
   validateNarConfig(cfg, where);
   const extra = ck.manifest.extra ?? {};
@@ -132,7 +133,7 @@ export function exportNarCheckpoint(checkpoint: string | LoadedCheckpoint, outDi
       date: new Date().toISOString(), parameters,
     },
   };
-  writeFileSync(join(outDir, MODEL_MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
+  writeFileSync(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
   return manifest;
 }
 

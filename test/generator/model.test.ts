@@ -234,7 +234,7 @@ describe('generator training and export', () => {
     await expect(GeneratorRuntime.load(bad)).rejects.toThrow(/manifest\.json: vocab must be a list of strings starting with <pad>/);
     writeFileSync(join(bad, 'manifest.json'), '{');
     await expect(GeneratorRuntime.load(bad)).rejects.toThrow(/manifest\.json: not valid JSON/);
-    await expect(GeneratorRuntime.load(join(dir, 'nope'))).rejects.toThrow(/nope: model directory not found/);
+    await expect(GeneratorRuntime.load(join(dir, 'nope'))).rejects.toThrow(/nope: generator model directory not found/);
   });
 });
 

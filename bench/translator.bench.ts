@@ -6,7 +6,7 @@ import { initBackend } from '../nn/backend.js';
 import { saveCheckpoint } from '../nn/checkpoint.js';
 import { PoseSequence } from '../pose/sequence.js';
 import { BODY, POINTS } from '../pose/skeleton.js';
-import type { TrainExample } from '../translator/batch.js';
+import type { TrainingExample } from '../corpus/training.js';
 import { getConfig } from '../translator/config.js';
 import { exportTranslator } from '../translator/export.js';
 import { FEATURE_DIM, FEATURE_STRIDE } from '../translator/features.js';
@@ -33,7 +33,7 @@ function synthetic(id: string, frames: number, seed: number): PoseSequence {
   return s;
 }
 
-async function corpusExamples(n: number): Promise<{ examples: TrainExample[]; source: string }> {
+async function corpusExamples(n: number): Promise<{ examples: TrainingExample[]; source: string }> {
   try {
     const { loadTrainingCorpus } = await import('../translator/corpus-data.js');
     const c = await loadTrainingCorpus('procedural');

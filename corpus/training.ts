@@ -9,21 +9,28 @@ import { FRAME_STRIDE } from '../pose/skeleton.js';
 import { openCorpus } from './format.js';
 import { proceduralCorpus, type CorpusEntry, type Split } from './procedural/index.js';
 
+/** One training example of every model (generator, translator): a sentence and (lazily) its pose sequence. */
 export interface TrainingExample {
   id: string;
   text: string;
+  sequence: () => PoseSequence;
+  /** Timed glosses (frame spans), where the corpus times its signs. */
+  glosses?: readonly GlossSpan[];
+}
+
+/** An example of a corpus split: its glosses and signer are always known. */
+export interface CorpusExample extends TrainingExample {
   glosses: GlossSpan[];
   signer: string;
-  sequence: () => PoseSequence;
 }
 
 export interface TrainingSplits {
   /** `procedural` or the corpus directory. */
   name: string;
   version: string;
-  train: TrainingExample[];
-  dev: TrainingExample[];
-  test: TrainingExample[];
+  train: CorpusExample[];
+  dev: CorpusExample[];
+  test: CorpusExample[];
 }
 
 /** Most float32 bytes of poses a disk corpus may hold to be loaded for training (4 GiB). */
@@ -34,7 +41,7 @@ export async function loadTrainingSplits(spec: string, opts: { sentences?: numbe
     // A sentence of the test split is never trained on, not even signed by another signer: a large procedural corpus
     // repeats some sentences, and the benchmark's suites are cut from the test split.
     const testTexts = new Set(entries.filter((e) => e.split === 'test').map((e) => e.text));
-    const of = (s: Split): TrainingExample[] => entries.filter((e) => e.split === s && (s === 'test' || !testTexts.has(e.text)))
+    const of = (s: Split): CorpusExample[] => entries.filter((e) => e.split === s && (s === 'test' || !testTexts.has(e.text)))
       .map((e) => ({ id: e.id, text: e.text, glosses: e.glosses, signer: e.signer, sequence: load(e) }));
     return { train: of('train'), dev: of('dev'), test: of('test') };
   };

@@ -9,7 +9,8 @@ import type { ParamStore, WeightSource } from '../nn/params.js';
 import { Rng } from '../nn/rng.js';
 import { LOSS_SVG, trainLoop } from '../nn/train-loop.js';
 import { MAX_FRAMES, MIN_FRAMES, validateConfig, type GeneratorConfig } from './config.js';
-import { BatchSampler, type TrainingPair } from './data.js';
+import type { TrainingExample } from '../corpus/training.js';
+import { BatchSampler } from './data.js';
 import { buildDecoderStepGraph, buildEncoderGraph, DECODER_STEP_FILE, ENCODER_FILE } from './export.js';
 import { MODEL_FORMAT, MODEL_VERSION, type GeneratorManifest } from './manifest.js';
 import { sequenceToModelFrames } from './features.js';
@@ -29,9 +30,9 @@ export interface CorpusInfo {
 }
 
 export interface TrainGeneratorOptions {
-  train: TrainingPair[];
+  train: TrainingExample[];
   /** Held-out pairs for the teacher-forced dev metrics (SignDW's evaluate()). */
-  dev?: TrainingPair[];
+  dev?: TrainingExample[];
   config: GeneratorConfig;
   /** Model directory: the ONNX export goes here, the resumable checkpoint into <outDir>/checkpoint/. */
   outDir: string;
@@ -71,11 +72,11 @@ function needsStats(cfg: GeneratorConfig): boolean {
  * Statistics over at most `limit` training sequences spread evenly over the split; with cfg.placement, of the
  * sequences re-placed at their mean placement.
  */
-function statsOfSample(train: TrainingPair[], cfg: GeneratorConfig, limit = 600): PoseStats {
+function statsOfSample(train: TrainingExample[], cfg: GeneratorConfig, limit = 600): PoseStats {
   const step = Math.max(1, train.length / limit);
-  const picked: TrainingPair[] = [];
+  const picked: TrainingExample[] = [];
   for (let x = 0; Math.floor(x) < train.length && picked.length < limit; x += step) picked.push(train[Math.floor(x)]);
-  const frames = picked.map((p) => sequenceToModelFrames(p.load(), MAX_FRAMES, cfg.frameStride ?? 1));
+  const frames = picked.map((p) => sequenceToModelFrames(p.sequence(), MAX_FRAMES, cfg.frameStride ?? 1));
   const placement = cfg.placement ? meanPlacement(frames) : null;
   if (placement) for (const f of frames) replace(f, placement);
   return { ...computePoseStats(frames), ...(placement ? { placement } : {}) };
@@ -201,8 +202,8 @@ export function initFromRecord(prep: PreparedTraining): Record<string, unknown> 
 }
 
 /** Output frame rate and crop size from the training data: the most common among a few examples. */
-export function outputMeta(train: TrainingPair[], cfg: GeneratorConfig): { fps: number; size: number } {
-  const probe = train.slice(0, 16).map((p) => p.load());
+export function outputMeta(train: TrainingExample[], cfg: GeneratorConfig): { fps: number; size: number } {
+  const probe = train.slice(0, 16).map((p) => p.sequence());
   // The model runs at the corpus rate ÷ frameStride.
   const fps = mode(probe.map((s) => s.meta.fps), 24) / (cfg.frameStride ?? 1);
   const size = mode(probe.map((s) => Math.min(s.meta.width, s.meta.height)), 512);
@@ -264,7 +265,7 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
  * MSE and hand-shape loss on up to 64 dev pairs.
  */
 export function evaluateTeacherForced(
-  params: ReturnType<typeof createGeneratorParams>, cfg: GeneratorConfig, vocab: Vocab, dev: TrainingPair[], seed: number,
+  params: ReturnType<typeof createGeneratorParams>, cfg: GeneratorConfig, vocab: Vocab, dev: TrainingExample[], seed: number,
   stats: PoseStats | null = null,
 ): Record<string, number> {
   const standardized = cfg.normalize === true && stats !== null;

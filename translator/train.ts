@@ -6,7 +6,8 @@ import { Rng } from '../nn/rng.js';
 import { trainLoop, type TrainLoopResult, type TrainProgress } from '../nn/train-loop.js';
 import { createLinear, linear } from '../nn/layers.js';
 import { applyAugmentation, drawAugmentation } from './augment.js';
-import { FeatureCache, padSources, padTargets, rowGlossLabels, smoothedCrossEntropy, type TrainExample } from './batch.js';
+import { FeatureCache, padSources, padTargets, rowGlossLabels, smoothedCrossEntropy } from './batch.js';
+import type { TrainingExample } from '../corpus/training.js';
 import type { TranslatorConfig } from './config.js';
 import { extractFeatures, FEATURE_DIM, FEATURE_STRIDE, type FrameFeatures } from './features.js';
 import { createTranslatorParams, Network } from './network.js';
@@ -15,7 +16,7 @@ import { Vocab } from './vocab.js';
 export interface TrainTranslatorOptions {
   config: TranslatorConfig;
   /** Training pairs (the corpus's train split). */
-  examples: readonly TrainExample[];
+  examples: readonly TrainingExample[];
   outDir: string;
   steps?: number;
   batch?: number;
@@ -138,7 +139,7 @@ export async function trainTranslator(opts: TrainTranslatorOptions): Promise<Tra
       const rng = new Rng(stepSeed(seed, step));
       const picked = Array.from({ length: batch }, () => opts.examples[rng.int(opts.examples.length)]);
       const augRng = new Rng(stepSeed(seed ^ 0x2545f491, step));
-      const inputs = picked.map((e): { f: FrameFeatures & { frames: number }; glosses: TrainExample['glosses'] } => {
+      const inputs = picked.map((e): { f: FrameFeatures & { frames: number }; glosses: TrainingExample['glosses'] } => {
         if (!(augRng.next() < (cfg.augment ?? 0))) return { f: cache.get(e), glosses: e.glosses };
         const warped = applyAugmentation(e.sequence(), e.glosses, drawAugmentation(augRng));
         const f = extractFeatures(warped.sequence, { maxRows: cfg.maxSourceRows });

@@ -14,15 +14,15 @@ import { checkTorch, defaultPython } from '../torch-train.js';
 import { NAR_ARCHITECTURE, validateNarConfig, type NarConfig } from './config.js';
 import { buildFrameDecoderGraph, buildGlossEncoderGraph, buildTextToGlossGraph, FRAME_DECODER_FILE, GLOSS_ENCODER_FILE, TEXT_TO_GLOSS_FILE } from './export.js';
 import { writeNarPack } from './pack.js';
-import type { TrainingPair } from '../data.js';
+import type { TrainingExample } from '../../corpus/training.js';
 import { PHASE_DIM } from './regulate.js';
 
 /** The PyTorch trainer of the non-autoregressive generator. */
 export const NAR_TRAINER = join(dirname(fileURLToPath(import.meta.url)), '..', 'torch', 'train_nar.py');
 
 export interface TrainNarOptions {
-  train: TrainingPair[];
-  dev?: TrainingPair[];
+  train: TrainingExample[];
+  dev?: TrainingExample[];
   config: NarConfig;
   outDir: string;
   corpus: CorpusInfo;

@@ -59,7 +59,7 @@ describe('generator corpus loading', () => {
     expect(c.info.name).toBe('procedural');
     expect(c.info.version).toMatch(/^sbp-/);
     expect(c.train.length + c.dev.length + c.test.length).toBe(30);
-    const f = sequenceToModelFrames(c.train[0].load());
+    const f = sequenceToModelFrames(c.train[0].sequence());
     expect(f.length).toBeGreaterThan(0);
     expect(f.length).toBeLessThanOrEqual(96);
     expect(f.frames.every((v) => v >= 0 && v <= 1)).toBe(true);

@@ -54,7 +54,7 @@ describe('generator training and export', () => {
     // frameStride 2: the 24-fps pairs are modelled at 12 fps; targets standardised with the training statistics.
     expect(m.normalization).toMatchObject({ fps: 12, size: 480 });
     // placement (default): the statistics are of the sequences re-placed at their mean neck and shoulder width.
-    const frames = syntheticPairs(48, 1).map((p) => sequenceToModelFrames(p.load(), MAX_FRAMES, 2));
+    const frames = syntheticPairs(48, 1).map((p) => sequenceToModelFrames(p.sequence(), MAX_FRAMES, 2));
     const placement = meanPlacement(frames)!;
     for (const f of frames) replace(f, placement);
     const stats = computePoseStats(frames);

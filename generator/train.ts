@@ -7,7 +7,7 @@ import { MANIFEST_FILE } from '../nn/manifest.js';
 import { Adam, warmupCosine } from '../nn/optim.js';
 import type { ParamStore, WeightSource } from '../nn/params.js';
 import { Rng } from '../nn/rng.js';
-import { LOSS_SVG, trainLoop } from '../nn/train-loop.js';
+import { LOSS_SVG, trainLoop, type TrainRunOptions } from '../nn/train-loop.js';
 import { MAX_FRAMES, MIN_FRAMES, validateConfig, type GeneratorConfig } from './config.js';
 import type { TrainingExample } from '../corpus/training.js';
 import { BatchSampler } from './data.js';
@@ -29,25 +29,16 @@ export interface CorpusInfo {
   sentences: number;
 }
 
-export interface TrainGeneratorOptions {
+/**
+ * `outDir` is the model directory: the ONNX export goes there, the resumable checkpoint into <outDir>/checkpoint/.
+ * `initFrom` also takes the vocabulary and pose statistics of the checkpoint or model directory.
+ */
+export interface TrainGeneratorOptions extends TrainRunOptions {
   train: TrainingExample[];
-  /** Held-out pairs for the teacher-forced dev metrics (SignDW's evaluate()). */
+  /** Held-out examples for the teacher-forced dev metrics (SignDW's evaluate()). */
   dev?: TrainingExample[];
   config: GeneratorConfig;
-  /** Model directory: the ONNX export goes here, the resumable checkpoint into <outDir>/checkpoint/. */
-  outDir: string;
-  seed?: number;
-  steps?: number;
-  batch?: number;
-  resume?: boolean;
-  /** Warm start: the weights (and vocabulary, statistics) of this checkpoint directory or model directory; the
-   * optimizer and the learning-rate schedule start fresh (fine-tuning with a changed recipe). */
-  initFrom?: string;
-  progress?: boolean;
-  logEvery?: number;
   corpus: CorpusInfo;
-  /** The command line that produced the model (recorded in the manifest). */
-  command?: string;
   /** Write the ONNX model directory at the end (default true). */
   exportModel?: boolean;
 }
@@ -212,7 +203,7 @@ export function outputMeta(train: TrainingExample[], cfg: GeneratorConfig): { fp
 
 /** Trains the generator with tfjs (resumable), evaluates on dev, and exports the ONNX model directory. */
 export async function trainGenerator(opts: TrainGeneratorOptions): Promise<TrainGeneratorResult> {
-  const backend = await initBackend({ log: opts.progress !== false });
+  const backend = await initBackend();
   const prep = prepareTraining(opts);
   const { cfg, seed, vocab, stats, params, ckptDir } = prep;
   const optimizer = new Adam(params, { weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm });
@@ -222,7 +213,7 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
   const lr = warmupCosine({ lr: cfg.lr, minLr: Math.min(cfg.minLr, cfg.lr), totalSteps: cfg.steps, warmupSteps: Math.min(cfg.warmupSteps, Math.floor(cfg.steps / 10)) });
   const result = trainLoop({
     params, optimizer, lr, steps: cfg.steps, outDir: ckptDir, config: cfg, vocab: [...vocab.itos],
-    resume: opts.resume, progress: opts.progress, logEvery: opts.logEvery ?? 50,
+    resume: opts.resume, onProgress: opts.onProgress, signal: opts.signal,
     title: `generator ${cfg.name}`,
     extra: {
       seed, corpus: opts.corpus, command: opts.command ?? null, ...(stats ? { poseStats: statsToJson(stats) } : {}),

@@ -3,7 +3,7 @@ import { initBackend, type TrainingBackend } from '../nn/backend.js';
 import { hasCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '../nn/checkpoint.js';
 import { Adam, warmupCosine } from '../nn/optim.js';
 import { Rng } from '../nn/rng.js';
-import { trainLoop, type TrainLoopResult, type TrainProgress } from '../nn/train-loop.js';
+import { trainLoop, type TrainLoopResult, type TrainRunOptions } from '../nn/train-loop.js';
 import { createLinear, linear } from '../nn/layers.js';
 import { applyAugmentation, drawAugmentation } from './augment.js';
 import { FeatureCache, padSources, padTargets, rowGlossLabels, smoothedCrossEntropy } from './batch.js';
@@ -13,31 +13,20 @@ import { extractFeatures, FEATURE_DIM, FEATURE_STRIDE, type FrameFeatures } from
 import { createTranslatorParams, Network } from './network.js';
 import { Vocab } from './vocab.js';
 
-export interface TrainTranslatorOptions {
+/** `initFrom` is a checkpoint directory whose weights and vocabulary the run starts from. */
+export interface TrainTranslatorOptions extends TrainRunOptions {
   config: TranslatorConfig;
-  /** Training pairs (the corpus's train split). */
-  examples: readonly TrainingExample[];
-  outDir: string;
-  steps?: number;
-  batch?: number;
-  seed?: number;
-  resume?: boolean;
-  /** Progress after every step (see trainLoop); without it nothing is reported. */
-  onProgress?: (p: TrainProgress) => void;
-  /** Stops between steps, after saving a checkpoint that `resume` continues. */
-  signal?: AbortSignal;
+  /** Training examples (the corpus's train split). */
+  train: readonly TrainingExample[];
   checkpointEvery?: number;
   /** Recorded in the checkpoint manifest. */
   corpusVersion?: string;
-  command?: string;
   backend?: TrainingBackend;
   /**
    * Weight of the auxiliary per-row gloss classification loss on the encoder (used when the examples carry timed
    * glosses; 0 = off). Default 0.5. The head (`aux.gloss`) is training-only and is not exported.
    */
   glossLossWeight?: number;
-  /** Warm start: a checkpoint directory whose weights and vocabulary the run starts from (fresh optimizer and schedule). */
-  initFrom?: string;
 }
 
 export interface TrainTranslatorResult extends TrainLoopResult {
@@ -79,7 +68,7 @@ function stepSeed(seed: number, step: number): number {
  * (seed, step), so a resumed run sees the same batches as an uninterrupted one.
  */
 export async function trainTranslator(opts: TrainTranslatorOptions): Promise<TrainTranslatorResult> {
-  if (opts.examples.length === 0) throw new Error('training: no training examples (is the train split empty?)');
+  if (opts.train.length === 0) throw new Error('training: no training examples (is the train split empty?)');
   const backend = await initBackend({ prefer: opts.backend });
   const cfg = opts.config;
   const seed = opts.seed ?? 1;
@@ -99,13 +88,13 @@ export async function trainTranslator(opts: TrainTranslatorOptions): Promise<Tra
   } else if (init) {
     vocab = new Vocab(cfg.vocabLevel, init.manifest.vocab ?? []);
   } else {
-    vocab = Vocab.build(opts.examples.map((e) => e.text), cfg.vocabLevel, { maxSize: cfg.maxVocab });
+    vocab = Vocab.build(opts.train.map((e) => e.text), cfg.vocabLevel, { maxSize: cfg.maxVocab });
   }
 
   const params = createTranslatorParams(cfg, vocab.size, seed);
   // Auxiliary gloss head: direct per-row supervision makes the encoder learn the signs much sooner.
   const glossWeight = opts.glossLossWeight ?? 0.5;
-  const glossNames = [...new Set(opts.examples.flatMap((e) => (e.glosses ?? []).map((g) => g.gloss)))].sort();
+  const glossNames = [...new Set(opts.train.flatMap((e) => (e.glosses ?? []).map((g) => g.gloss)))].sort();
   const useGloss = glossWeight > 0 && glossNames.length > 0;
   const glossIndex = new Map(glossNames.map((g, i) => [g, i + 1]));
   if (useGloss) createLinear(params, 'aux.gloss', cfg.dModel, glossNames.length + 1);
@@ -137,7 +126,7 @@ export async function trainTranslator(opts: TrainTranslatorOptions): Promise<Tra
     title: `translator ${cfg.name}`,
     lossAt: (step) => {
       const rng = new Rng(stepSeed(seed, step));
-      const picked = Array.from({ length: batch }, () => opts.examples[rng.int(opts.examples.length)]);
+      const picked = Array.from({ length: batch }, () => opts.train[rng.int(opts.train.length)]);
       const augRng = new Rng(stepSeed(seed ^ 0x2545f491, step));
       const inputs = picked.map((e): { f: FrameFeatures & { frames: number }; glosses: TrainingExample['glosses'] } => {
         if (!(augRng.next() < (cfg.augment ?? 0))) return { f: cache.get(e), glosses: e.glosses };

@@ -111,7 +111,7 @@ describe.skipIf(!hasTorch)('non-autoregressive generator: smoke training, export
     const corpus = await loadGeneratorCorpus('procedural', { sentences: 48 });
     const res = await trainNarGenerator({
       train: corpus.train, dev: corpus.dev, config: getNarConfig('nar-tiny'), outDir: model, corpus: corpus.info, seed: 3,
-      threads: 1, progress: false, command: 'test', keepPack: true,
+      threads: 1, command: 'test', keepPack: true,
     });
     expect(res.steps).toBe(4);
   }, 120_000);

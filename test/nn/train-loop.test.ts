@@ -27,7 +27,7 @@ describe('trainLoop', () => {
     try {
       expect(() => trainLoop({
         params: p, optimizer: opt, lr: () => 0.1, steps: 20, outDir: join(dir, 'abort'), config: {}, lossAt: () => ({ loss: lossAt() }),
-        signal: ctl.signal, logEvery: 1,
+        signal: ctl.signal,
         onProgress: (q) => { seen.push(q.step); expect(q.steps).toBe(20); expect(q.loss).toMatch(/^\d+\.\d{5}$/); if (q.step === 7) ctl.abort(); },
       })).toThrow(expect.objectContaining({ kind: 'aborted', message: expect.stringMatching(/step 7 of 20/) }));
       expect(spy).not.toHaveBeenCalled();
@@ -54,9 +54,9 @@ describe('trainLoop', () => {
         const b = tf.mul(tf.square(w.slice([1], [1])).sum(), 2) as tf.Scalar;
         return { loss: tf.add(a, b) as tf.Scalar, parts: { a, b } };
       };
-      trainLoop({ params: p, optimizer: opt, lr: () => 0.1, steps: 5, outDir: join(dir, 'warm'), config: {}, lossAt, progress: false, logEvery: 0 });
+      trainLoop({ params: p, optimizer: opt, lr: () => 0.1, steps: 5, outDir: join(dir, 'warm'), config: {}, lossAt });
       before = tf.memory().numTensors;
-      const r = trainLoop({ params: p, optimizer: opt, lr: () => 0.1, steps: 40, outDir: join(dir, 'run'), config: {}, lossAt, progress: false, logEvery: 20 });
+      const r = trainLoop({ params: p, optimizer: opt, lr: () => 0.1, steps: 40, outDir: join(dir, 'run'), config: {}, lossAt });
       expect(r.history[39].loss).toBeLessThan(r.history[0].loss * 0.5);
     } finally {
       spy.mockRestore();

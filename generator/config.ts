@@ -1,4 +1,5 @@
 import type { TokenizerMode } from './tokenizer.js';
+import { SignbenchError } from '../pose/errors.js';
 
 export type CounterMode = 'absolute' | 'progress';
 
@@ -83,7 +84,7 @@ export const CONFIGS: Readonly<Record<string, GeneratorConfig>> = Object.freeze(
 
 export function getConfig(name: string, overrides: Partial<GeneratorConfig> = {}): GeneratorConfig {
   const c = CONFIGS[name];
-  if (!c) throw new Error(`--config: unknown generator config "${name}" (known: ${Object.keys(CONFIGS).join(', ')})`);
+  if (!c) throw new SignbenchError('invalid-input', `config: unknown generator config "${name}" (known: ${Object.keys(CONFIGS).join(', ')})`, { detail: { option: 'config' } });
   const cfg = { ...c, ...overrides };
   validateConfig(cfg, `config ${name}`);
   return cfg;

@@ -19,6 +19,7 @@ import { computePoseStats, statsFromJson, statsToJson, type PoseStats } from './
 import { meanPlacement, replace } from './placement.js';
 import { SPECIALS, Vocab } from './tokenizer.js';
 import { writeFileAtomicSync } from '../pose/fsio.js';
+import { SignbenchError } from '../pose/errors.js';
 
 export const CHECKPOINT_SUBDIR = 'checkpoint';
 
@@ -152,17 +153,17 @@ export function prepareTraining(opts: TrainGeneratorOptions): PreparedTraining {
   let resumeFrom: LoadedCheckpoint | null = null;
   let initFrom: LoadedCheckpoint | null = null;
   if (opts.resume && opts.initFrom !== undefined && hasCheckpoint(ckptDir)) {
-    throw new Error(`--init ${opts.initFrom}: ${ckptDir} already holds a checkpoint; resume it without --init, or choose a new --out`);
+    throw new SignbenchError('conflict', `initFrom ${opts.initFrom}: ${ckptDir} already holds a checkpoint; resume it without a warm start, or choose a new output directory`, { detail: { option: 'initFrom' } });
   }
   const initDir = opts.initFrom === undefined ? null : (hasCheckpoint(join(opts.initFrom, CHECKPOINT_SUBDIR)) ? join(opts.initFrom, CHECKPOINT_SUBDIR) : opts.initFrom);
-  if (initDir !== null && !hasCheckpoint(initDir)) throw new Error(`--init ${opts.initFrom}: no checkpoint there (expected a checkpoint directory, or a model directory with ${CHECKPOINT_SUBDIR}/)`);
+  if (initDir !== null && !hasCheckpoint(initDir)) throw new SignbenchError('not-found', `initFrom ${opts.initFrom}: no checkpoint there (expected a checkpoint directory, or a model directory with ${CHECKPOINT_SUBDIR}/)`, { detail: { option: 'initFrom' } });
   if (opts.resume && hasCheckpoint(ckptDir)) {
     resumeFrom = loadCheckpoint(ckptDir);
     if (!resumeFrom.manifest.vocab) throw new Error(`${join(ckptDir, MANIFEST_FILE)}: no vocabulary to resume with`);
     checkSameArchitecture(resumeFrom, cfg, join(ckptDir, MANIFEST_FILE), 'resume');
     const saved = resumeFrom.manifest.config as Partial<GeneratorConfig>;
     for (const [k, was, now] of [['counter', saved.counter ?? 'absolute', cfg.counter ?? 'absolute'], ['placement', Boolean(saved.placement), Boolean(cfg.placement)]] as const) {
-      if (was !== now) throw new Error(`${join(ckptDir, MANIFEST_FILE)}: cannot resume with ${k} ${now}: the run uses ${was} (start a new --out with --init to switch)`);
+      if (was !== now) throw new Error(`${join(ckptDir, MANIFEST_FILE)}: cannot resume with ${k} ${now}: the run uses ${was} (start a new output directory warm-started from this one to switch)`);
     }
     vocab = new Vocab(resumeFrom.manifest.vocab, cfg.tokenizer);
   } else if (initDir !== null) {

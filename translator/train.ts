@@ -12,6 +12,7 @@ import type { TranslatorConfig } from './config.js';
 import { extractFeatures, FEATURE_DIM, FEATURE_STRIDE, type FrameFeatures } from './features.js';
 import { createTranslatorParams, Network } from './network.js';
 import { Vocab } from './vocab.js';
+import { SignbenchError } from '../pose/errors.js';
 
 /** `initFrom` is a checkpoint directory whose weights and vocabulary the run starts from. */
 export interface TrainTranslatorOptions extends TrainRunOptions {
@@ -47,12 +48,12 @@ export interface TranslatorCheckpointConfig {
 
 /** The checkpoint a warm start begins from; it must have this config's architecture and a vocabulary. */
 function loadInitCheckpoint(dir: string, cfg: TranslatorConfig): LoadedCheckpoint {
-  if (!hasCheckpoint(dir)) throw new Error(`--init ${dir}: no checkpoint there (expected weights.bin and manifest.json)`);
+  if (!hasCheckpoint(dir)) throw new SignbenchError('not-found', `initFrom ${dir}: no checkpoint there (expected weights.bin and manifest.json)`, { detail: { option: 'initFrom' } });
   const ck = loadCheckpoint(dir);
   const saved = (ck.manifest.config as Partial<TranslatorCheckpointConfig> | undefined)?.translator;
-  if (!ck.manifest.vocab) throw new Error(`--init ${dir}: the checkpoint has no vocabulary`);
+  if (!ck.manifest.vocab) throw new SignbenchError('invalid-input', `initFrom ${dir}: the checkpoint has no vocabulary`, { detail: { option: 'initFrom' } });
   for (const k of ['dModel', 'heads', 'encoderLayers', 'decoderLayers', 'ff', 'vocabLevel'] as const) {
-    if (saved?.[k] !== cfg[k]) throw new Error(`--init ${dir}: cannot start from this checkpoint: its ${k} is ${String(saved?.[k])}, the config has ${String(cfg[k])}`);
+    if (saved?.[k] !== cfg[k]) throw new SignbenchError('invalid-input', `initFrom ${dir}: cannot start from this checkpoint: its ${k} is ${String(saved?.[k])}, the config has ${String(cfg[k])}`, { detail: { option: 'initFrom' } });
   }
   return ck;
 }
@@ -78,7 +79,7 @@ export async function trainTranslator(opts: TrainTranslatorOptions): Promise<Tra
   let vocab: Vocab;
   const resuming = Boolean(opts.resume) && hasCheckpoint(opts.outDir);
   if (resuming && opts.initFrom !== undefined) {
-    throw new Error(`--init ${opts.initFrom}: ${opts.outDir} already holds a checkpoint; resume it without --init, or choose a new --out`);
+    throw new SignbenchError('conflict', `initFrom ${opts.initFrom}: ${opts.outDir} already holds a checkpoint; resume it without a warm start, or choose a new output directory`, { detail: { option: 'initFrom' } });
   }
   const init = opts.initFrom !== undefined && !resuming ? loadInitCheckpoint(opts.initFrom, cfg) : null;
   if (resuming) {

@@ -1,3 +1,5 @@
+import { SignbenchError } from '../../pose/errors.js';
+
 /**
  * Configurations of the non-autoregressive generator (generator/nar/): text → glosses (slot decoder), glosses →
  * durations (per gloss: the transition into it and the sign itself), length regulation, frames (a transformer over
@@ -70,7 +72,7 @@ export function isNarConfigName(name: string): boolean {
 
 export function getNarConfig(name: string, overrides: Partial<NarConfig> = {}): NarConfig {
   const c = NAR_CONFIGS[name];
-  if (!c) throw new Error(`--config: unknown non-autoregressive config "${name}" (known: ${Object.keys(NAR_CONFIGS).join(', ')})`);
+  if (!c) throw new SignbenchError('invalid-input', `config: unknown non-autoregressive config "${name}" (known: ${Object.keys(NAR_CONFIGS).join(', ')})`, { detail: { option: 'config' } });
   const cfg = { ...c, ...overrides };
   validateNarConfig(cfg, `config ${name}`);
   return cfg;

@@ -67,7 +67,7 @@ describe('generator corpus loading', () => {
   });
 
   it('refuses a missing corpus directory with a clear message', async () => {
-    await expect(loadGeneratorCorpus('/nonexistent/corpus')).rejects.toThrow(/--corpus \/nonexistent\/corpus: .*no such directory/);
+    await expect(loadGeneratorCorpus('/nonexistent/corpus')).rejects.toThrow(/^corpus \/nonexistent\/corpus: .*no such directory/);
     const d = mkdtempSync(join(tmpdir(), 'gen-corpus-'));
     await expect(loadGeneratorCorpus(d)).rejects.toThrow(/neither manifest\.jsonl nor any SignVerse shard/);
     rmSync(d, { recursive: true, force: true });

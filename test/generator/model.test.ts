@@ -117,7 +117,7 @@ describe('generator training and export', () => {
     expect(maxAbsDiff(g.frames, ref.frames.map((v, i) => v * std[i % POSE_DIM] + mean[i % POSE_DIM]))).toBeLessThanOrEqual(1e-4);
     const base = { train: syntheticPairs(8, 1), config: cfg, outDir: join(dir, 'init-bad'), corpus };
     await expect(trainGenerator({ ...base, outDir: out, resume: true, config: { ...cfg, counter: 'absolute', steps: 8 } })).rejects.toThrow(/cannot resume with counter absolute: the run uses progress/);
-    await expect(trainGenerator({ ...base, initFrom: join(dir, 'nowhere') })).rejects.toThrow(/--init .*nowhere: no checkpoint there/);
+    await expect(trainGenerator({ ...base, initFrom: join(dir, 'nowhere') })).rejects.toThrow(/^initFrom .*nowhere: no checkpoint there/);
     await expect(trainGenerator({ ...base, config: { ...cfg, d: 64 }, initFrom: modelDir })).rejects.toThrow(/its d is 32, the requested config has 64/);
     await expect(trainGenerator({ ...base, outDir: out, resume: true, initFrom: modelDir })).rejects.toThrow(/already holds a checkpoint/);
   });

@@ -93,7 +93,7 @@ async function timeGeneration(dir: string): Promise<void> {
     const secStop = await timeIt(() => rt.generateIds(ids, { stopAtLength: true }), 3000);
     console.log(`generation of this sentence, stopping at the predicted length (${stop.steps} frames at ${rt.fps} fps): ${fmt(secStop * 1000, 1)} ms`);
   }
-  await rt.dispose();
+  await rt.release();
 }
 
 export async function run(): Promise<void> {

@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   while (performance.now() - t0 < 10_000) await gen.generate(texts[n++ % texts.length]);
   const inproc = n / ((performance.now() - t0) / 1000);
-  await gen.dispose();
+  await gen.release();
 
   const given = opt('url');
   const server = given ? { url: given.replace(/\/$/, ''), child: null } : await startServer();

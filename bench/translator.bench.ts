@@ -6,7 +6,7 @@ import { initBackend } from '../nn/backend.js';
 import { saveCheckpoint } from '../nn/checkpoint.js';
 import { PoseSequence } from '../pose/sequence.js';
 import { BODY, POINTS } from '../pose/skeleton.js';
-import type { TrainExample } from '../translator/batch.js';
+import type { TrainingExample } from '../corpus/training.js';
 import { getConfig } from '../translator/config.js';
 import { exportTranslator } from '../translator/export.js';
 import { FEATURE_DIM, FEATURE_STRIDE } from '../translator/features.js';
@@ -33,7 +33,7 @@ function synthetic(id: string, frames: number, seed: number): PoseSequence {
   return s;
 }
 
-async function corpusExamples(n: number): Promise<{ examples: TrainExample[]; source: string }> {
+async function corpusExamples(n: number): Promise<{ examples: TrainingExample[]; source: string }> {
   try {
     const { loadTrainingCorpus } = await import('../translator/corpus-data.js');
     const c = await loadTrainingCorpus('procedural');
@@ -92,7 +92,7 @@ export async function run(): Promise<void> {
     for (const name of ['tiny', 'small']) {
       const cfg = getConfig(name);
       const steps = name === 'tiny' ? 8 : 4;
-      const res = await trainTranslator({ config: cfg, examples: examples.slice(0, 200), outDir: join(tmp, `train-${name}`), steps, seed: 1, checkpointEvery: 1000 });
+      const res = await trainTranslator({ config: cfg, train: examples.slice(0, 200), outDir: join(tmp, `train-${name}`), steps, seed: 1, checkpointEvery: 1000 });
       const ref = name === 'tiny' ? ' (reference/ml-stack.md: 0.37–0.40 s/step for this size at 64 frames)' : '';
       console.log(`train ${name} (${res.params.toLocaleString('en-US')} params, batch ${cfg.batch}, backend ${backend}): ${fmt(res.stepsPerSecond, 2)} steps/s = ${fmt(1 / res.stepsPerSecond, 2)} s/step over ${steps} steps${ref}`);
     }

@@ -119,7 +119,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     await writeFileAtomic(result.report, JSON.stringify(result, null, 2) + '\n');
     return result;
   } finally {
-    await generator.dispose();
+    await generator.release();
     await translator.release();
   }
 }

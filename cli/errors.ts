@@ -26,6 +26,21 @@ const OPTION_HINTS: Record<string, string> = {
   truncate: 'pass --truncate to cut it to the limit, or shorten it',
 };
 
+/**
+ * Library options that an error's message starts with (`initFrom models/x: no checkpoint there`), and the flag that
+ * sets them: the CLI names the flag instead (`--init models/x: no checkpoint there`).
+ */
+const OPTION_FLAGS: Record<string, string> = {
+  initFrom: '--init',
+  corpus: '--corpus',
+  config: '--config',
+};
+
+function withFlag(message: string, option: string): string {
+  const flag = OPTION_FLAGS[option];
+  return flag && (message.startsWith(`${option} `) || message.startsWith(`${option}:`)) ? flag + message.slice(option.length) : message;
+}
+
 export interface CliFailure {
   /** One line, without the `signbench: ` prefix. */
   message: string;
@@ -37,7 +52,8 @@ export function describeFailure(err: unknown): CliFailure {
   if (err instanceof SignbenchError) {
     const option = (err.detail as { option?: unknown } | undefined)?.option;
     const hint = typeof option === 'string' ? OPTION_HINTS[option] : undefined;
-    return { message: hint ? `${err.message}; ${hint}` : err.message, exitCode: EXIT_CODES[err.kind] };
+    const message = typeof option === 'string' ? withFlag(err.message, option) : err.message;
+    return { message: hint ? `${message}; ${hint}` : message, exitCode: EXIT_CODES[err.kind] };
   }
   const e = err as NodeJS.ErrnoException | undefined;
   const problem = describeErrno(e?.code);

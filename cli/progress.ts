@@ -57,11 +57,11 @@ interface TrainStep {
 }
 
 /**
- * Training progress for the CLI: a bar on a terminal, else one line on stderr every `logEvery` steps (for logs and
- * CI). Returns the callback to hand to the trainer and `stop` for the end.
+ * Training progress for the CLI: a bar on a terminal (unless `bar: false`), else one line on stderr every `logEvery`
+ * steps (for logs and CI). Returns the callback to hand to the trainer and `stop` for the end.
  */
-export async function trainProgress(title: string, opts: { logEvery?: number } = {}): Promise<{ onProgress: (p: TrainStep) => void; stop: () => void }> {
-  if (!process.stderr.isTTY) {
+export async function trainProgress(title: string, opts: { logEvery?: number; bar?: boolean } = {}): Promise<{ onProgress: (p: TrainStep) => void; stop: () => void }> {
+  if (!process.stderr.isTTY || opts.bar === false) {
     const every = opts.logEvery ?? 50;
     return {
       onProgress: (p) => {

@@ -8,22 +8,30 @@ import type { GlossSpan, PoseSequence } from '../pose/sequence.js';
 import { FRAME_STRIDE } from '../pose/skeleton.js';
 import { openCorpus } from './format.js';
 import { proceduralCorpus, type CorpusEntry, type Split } from './procedural/index.js';
+import { isSignbenchError, SignbenchError } from '../pose/errors.js';
 
+/** One training example of every model (generator, translator): a sentence and (lazily) its pose sequence. */
 export interface TrainingExample {
   id: string;
   text: string;
+  sequence: () => PoseSequence;
+  /** Timed glosses (frame spans), where the corpus times its signs. */
+  glosses?: readonly GlossSpan[];
+}
+
+/** An example of a corpus split: its glosses and signer are always known. */
+export interface CorpusExample extends TrainingExample {
   glosses: GlossSpan[];
   signer: string;
-  sequence: () => PoseSequence;
 }
 
 export interface TrainingSplits {
   /** `procedural` or the corpus directory. */
   name: string;
   version: string;
-  train: TrainingExample[];
-  dev: TrainingExample[];
-  test: TrainingExample[];
+  train: CorpusExample[];
+  dev: CorpusExample[];
+  test: CorpusExample[];
 }
 
 /** Most float32 bytes of poses a disk corpus may hold to be loaded for training (4 GiB). */
@@ -34,7 +42,7 @@ export async function loadTrainingSplits(spec: string, opts: { sentences?: numbe
     // A sentence of the test split is never trained on, not even signed by another signer: a large procedural corpus
     // repeats some sentences, and the benchmark's suites are cut from the test split.
     const testTexts = new Set(entries.filter((e) => e.split === 'test').map((e) => e.text));
-    const of = (s: Split): TrainingExample[] => entries.filter((e) => e.split === s && (s === 'test' || !testTexts.has(e.text)))
+    const of = (s: Split): CorpusExample[] => entries.filter((e) => e.split === s && (s === 'test' || !testTexts.has(e.text)))
       .map((e) => ({ id: e.id, text: e.text, glosses: e.glosses, signer: e.signer, sequence: load(e) }));
     return { train: of('train'), dev: of('dev'), test: of('test') };
   };
@@ -43,14 +51,14 @@ export async function loadTrainingSplits(spec: string, opts: { sentences?: numbe
     return { name: 'procedural', version: corpus.version, ...splits(corpus.entries, (e) => () => corpus.sequence(e)) };
   }
   const corpus = await openCorpus(spec).catch((err: Error) => {
-    throw new Error(`--corpus ${spec}: ${err.message} (give a corpus directory, SignVerse shards, or "procedural")`);
+    throw new SignbenchError(isSignbenchError(err) ? err.kind : 'invalid-input', `corpus ${spec}: ${err.message} (give a corpus directory, SignVerse shards, or "procedural")`, { cause: err, detail: { option: 'corpus' } });
   });
   const entries = corpus.entries();
   const bytes = entries.reduce((a, e) => a + e.frames * FRAME_STRIDE * 4, 0);
   if (bytes > MAX_PRELOAD_BYTES) {
-    throw new Error(`--corpus ${spec}: ${(bytes / 1024 ** 3).toFixed(1)} GiB of poses is too much to load for training (limit ${MAX_PRELOAD_BYTES / 1024 ** 3} GiB); use a smaller corpus or "procedural"`);
+    throw new SignbenchError('too-large', `corpus ${spec}: ${(bytes / 1024 ** 3).toFixed(1)} GiB of poses is too much to load for training (limit ${MAX_PRELOAD_BYTES / 1024 ** 3} GiB); use a smaller corpus or "procedural"`, { detail: { option: 'corpus' } });
   }
-  if (entries.length === 0) throw new Error(`--corpus ${spec}: the corpus has no entries`);
+  if (entries.length === 0) throw new SignbenchError('invalid-input', `corpus ${spec}: the corpus has no entries`, { detail: { option: 'corpus' } });
   const loaded = new Map<string, PoseSequence>();
   for await (const { entry, seq } of corpus.stream()) loaded.set(entry.id, seq);
   return {
@@ -58,7 +66,7 @@ export async function loadTrainingSplits(spec: string, opts: { sentences?: numbe
     version: corpus.version,
     ...splits(entries, (e) => () => {
       const s = loaded.get(e.id);
-      if (!s) throw new Error(`--corpus ${spec}: entry ${e.id} has no sequence`);
+      if (!s) throw new SignbenchError('invalid-input', `corpus ${spec}: entry ${e.id} has no sequence`, { detail: { option: 'corpus' } });
       return s;
     }),
   };

@@ -1,4 +1,5 @@
 import type { TokenizerMode } from './tokenizer.js';
+import { SignbenchError } from '../pose/errors.js';
 
 export type CounterMode = 'absolute' | 'progress';
 
@@ -13,7 +14,25 @@ export const FRAME_IN_DIM = POSE_DIM + 1;
 /** Length truncation bounds (frames). */
 export const MIN_FRAMES = 8;
 
-export interface GeneratorConfig {
+/** Adam(W), the warm-up + cosine schedule, batch and steps: the same fields in both architectures' configs. */
+export interface TrainingSchedule {
+  lr: number;
+  minLr: number;
+  warmupSteps: number;
+  weightDecay: number;
+  clipNorm: number;
+  /** Sequences per step. */
+  batch: number;
+  steps: number;
+}
+
+/** Throws unless `cfg[key]` is an integer in [lo, hi]; the message names `where` and the field. */
+export function checkIntField<T extends object>(cfg: T, key: keyof T & string, lo: number, hi: number, where: string): void {
+  const v = cfg[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new Error(`${where}: ${key} must be an integer in [${lo}, ${hi}], got ${String(v)}`);
+}
+
+export interface GeneratorConfig extends TrainingSchedule {
   name: string;
   d: number;
   heads: number;
@@ -49,14 +68,6 @@ export interface GeneratorConfig {
   /** Weight of the gloss-guided attention loss (generator/alignment.ts): the share of the first decoder layer's
    * cross-attention that misses the tokens of the sign being made, on corpora with gloss timings (word tokenizer). */
   alignLossWeight?: number;
-  /** Adam(W) settings. */
-  lr: number;
-  minLr: number;
-  warmupSteps: number;
-  weightDecay: number;
-  clipNorm: number;
-  batch: number;
-  steps: number;
 }
 
 const base = {
@@ -83,7 +94,7 @@ export const CONFIGS: Readonly<Record<string, GeneratorConfig>> = Object.freeze(
 
 export function getConfig(name: string, overrides: Partial<GeneratorConfig> = {}): GeneratorConfig {
   const c = CONFIGS[name];
-  if (!c) throw new Error(`--config: unknown generator config "${name}" (known: ${Object.keys(CONFIGS).join(', ')})`);
+  if (!c) throw new SignbenchError('invalid-input', `config: unknown generator config "${name}" (known: ${Object.keys(CONFIGS).join(', ')})`, { detail: { option: 'config' } });
   const cfg = { ...c, ...overrides };
   validateConfig(cfg, `config ${name}`);
   return cfg;
@@ -91,10 +102,7 @@ export function getConfig(name: string, overrides: Partial<GeneratorConfig> = {}
 
 /** Throws naming `where` when a configuration is unusable (e.g. from a manifest). */
 export function validateConfig(cfg: GeneratorConfig, where: string): void {
-  const int = (k: keyof GeneratorConfig, lo: number, hi: number) => {
-    const v = cfg[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new Error(`${where}: ${k} must be an integer in [${lo}, ${hi}], got ${String(v)}`);
-  };
+  const int = (k: keyof GeneratorConfig, lo: number, hi: number) => checkIntField(cfg, k, lo, hi, where);
   int('d', 4, 8192);
   int('heads', 1, 128);
   int('encoderLayers', 1, 64);

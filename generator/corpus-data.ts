@@ -1,12 +1,12 @@
 import { loadTrainingSplits } from '../corpus/training.js';
-import type { TrainingPair } from './data.js';
+import type { TrainingExample } from '../corpus/training.js';
 import type { CorpusInfo } from './train.js';
 
 export interface GeneratorCorpus {
   info: CorpusInfo;
-  train: TrainingPair[];
-  dev: TrainingPair[];
-  test: TrainingPair[];
+  train: TrainingExample[];
+  dev: TrainingExample[];
+  test: TrainingExample[];
 }
 
 /**
@@ -15,7 +15,6 @@ export interface GeneratorCorpus {
  */
 export async function loadGeneratorCorpus(spec: string, opts: { sentences?: number; seed?: number } = {}): Promise<GeneratorCorpus> {
   const c = await loadTrainingSplits(spec, opts);
-  const pairs = (xs: typeof c.train): TrainingPair[] => xs.map((x) => ({ id: x.id, text: x.text, glosses: x.glosses, load: x.sequence }));
-  const sentences = c.train.length + c.dev.length + c.test.length;
-  return { info: { name: c.name, version: c.version, hash: null, sentences }, train: pairs(c.train), dev: pairs(c.dev), test: pairs(c.test) };
+    const sentences = c.train.length + c.dev.length + c.test.length;
+  return { info: { name: c.name, version: c.version, hash: null, sentences }, train: c.train, dev: c.dev, test: c.test };
 }

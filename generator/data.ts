@@ -1,4 +1,4 @@
-import type { GlossSpan, PoseSequence } from '../pose/sequence.js';
+import type { TrainingExample } from '../corpus/training.js';
 import { Rng } from '../nn/rng.js';
 import { MAX_FRAMES, POSE_DIM, type GeneratorConfig } from './config.js';
 import { frameAttentionTargets } from './alignment.js';
@@ -7,15 +7,6 @@ import type { GeneratorBatch } from './model.js';
 import { standardize, type PoseStats } from './normalization.js';
 import { replace } from './placement.js';
 import { PAD, tokenize, type Vocab } from './tokenizer.js';
-
-/** One training pair: text and a lazily produced pose sequence. */
-export interface TrainingPair {
-  id: string;
-  text: string;
-  load: () => PoseSequence;
-  /** Sign spans, where the corpus times its glosses (the non-autoregressive generator trains on them). */
-  glosses?: GlossSpan[];
-}
 
 /**
  * Deterministic batches: batch `step` holds the examples at positions step·B … step·B+B−1 of an endless stream
@@ -29,7 +20,7 @@ export class BatchSampler {
   private readonly tokenCache: number[][];
 
   constructor(
-    readonly pairs: TrainingPair[],
+    readonly pairs: TrainingExample[],
     readonly vocab: Vocab,
     readonly cfg: GeneratorConfig,
     readonly seed: number,
@@ -61,7 +52,7 @@ export class BatchSampler {
   frames(i: number): ModelFrames & { targets?: number[][] } {
     const hit = this.cache.get(i);
     if (hit) return hit;
-    const seq = this.pairs[i].load();
+    const seq = this.pairs[i].sequence();
     const stride = this.cfg.frameStride ?? 1;
     const f: ModelFrames & { targets?: number[][] } = sequenceToModelFrames(seq, MAX_FRAMES, stride);
     if (f.length === 0) throw new Error(`training example ${this.pairs[i].id} has no frames`);

@@ -4,5 +4,5 @@ export * from './tokenizer.js';
 export * from './features.js';
 export * from './manifest.js';
 export * from './runtime.js';
-export type { TrainingPair } from './data.js';
+export type { TrainingExample } from '../corpus/training.js';
 export type { TrainGeneratorOptions, TrainGeneratorResult, CorpusInfo } from './train.js';

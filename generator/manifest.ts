@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { MANIFEST_FILE, readManifest } from '../nn/manifest.js';
 import { validateConfig, type GeneratorConfig } from './config.js';
 import { NAR_ARCHITECTURE, validateNarConfig, type NarConfig } from './nar/config.js';
 import { SPECIALS, type TokenizerMode } from './tokenizer.js';
-import { readInputTextSync } from '../pose/fsio.js';
 
 export const MODEL_FORMAT = 'signbench-generator';
 export const MODEL_VERSION = 1;
-export const MODEL_MANIFEST = 'manifest.json';
 
 /** The generator model directory's manifest.json (the I/O contract is documented in generator/README.md). */
 export interface GeneratorManifest {
@@ -78,12 +77,10 @@ export function isNarManifest(m: AnyGeneratorManifest): m is NarGeneratorManifes
   return m.architecture === NAR_ARCHITECTURE;
 }
 
-const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
-
 /** Reads and checks an autoregressive model directory's manifest; errors name the file and the mismatch. */
 export function readGeneratorManifest(dir: string): GeneratorManifest {
   const m = readAnyGeneratorManifest(dir);
-  if (isNarManifest(m)) throw new Error(`${join(dir, MODEL_MANIFEST)}: a non-autoregressive model (load it with GeneratorRuntime.load)`);
+  if (isNarManifest(m)) throw new Error(`${join(dir, MANIFEST_FILE)}: a non-autoregressive model (load it with GeneratorRuntime.load)`);
   return m;
 }
 
@@ -111,18 +108,10 @@ function checkNarManifest(dir: string, file: string, m: NarGeneratorManifest): N
 
 /** Reads and checks a model directory's manifest of either architecture; errors name the file and the mismatch. */
 export function readAnyGeneratorManifest(dir: string): AnyGeneratorManifest {
-  const file = join(dir, MODEL_MANIFEST);
-  if (!existsSync(dir)) throw new Error(`${dir}: model directory not found (train one with \`signbench train generator --out ${dir}\` or pass --model)`);
-  if (!existsSync(file)) throw new Error(`${file}: not found (a generator model directory holds manifest.json, encoder.onnx, decoder_step.onnx)`);
-  const text = readInputTextSync(file, { maxBytes: MAX_MANIFEST_BYTES });
-  let m: AnyGeneratorManifest;
-  try {
-    m = JSON.parse(text) as AnyGeneratorManifest;
-  } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
-  }
-  if (m?.format !== MODEL_FORMAT) throw new Error(`${file}: format is ${JSON.stringify(m?.format)}, expected "${MODEL_FORMAT}"`);
-  if (m.version !== MODEL_VERSION) throw new Error(`${file}: version ${m.version} is not supported (expected ${MODEL_VERSION})`);
+  const { file, manifest } = readManifest(dir, {
+    format: MODEL_FORMAT, version: MODEL_VERSION, what: 'generator model', holds: 'manifest.json and the ONNX graphs it names',
+  });
+  const m = manifest as unknown as AnyGeneratorManifest;
   if (!Array.isArray(m.vocab) || m.vocab.some((t) => typeof t !== 'string') || SPECIALS.some((s, i) => m.vocab[i] !== s)) {
     throw new Error(`${file}: vocab must be a list of strings starting with ${SPECIALS.join(' ')}`);
   }

@@ -1,7 +1,8 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { POSE_DIM, type GeneratorConfig } from './config.js';
-import { BatchSampler, type TrainingPair } from './data.js';
+import type { TrainingExample } from '../corpus/training.js';
+import { BatchSampler } from './data.js';
 import { HAND_REL_TERMS, statsToJson, type PoseStats } from './normalization.js';
 import type { Vocab } from './tokenizer.js';
 
@@ -74,7 +75,7 @@ export interface WritePackOptions {
   cfg: GeneratorConfig;
   vocab: Vocab;
   stats: PoseStats | null;
-  splits: Record<string, TrainingPair[]>;
+  splits: Record<string, TrainingExample[]>;
   seed: number;
   onProgress?: (split: string, done: number, total: number) => void;
 }

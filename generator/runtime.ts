@@ -4,7 +4,7 @@ import { SignbenchError } from '../pose/errors.js';
 import { checkFpsValue, PoseSequence } from '../pose/sequence.js';
 import { FRAME_STRIDE } from '../pose/skeleton.js';
 import { resample } from '../pose/transforms.js';
-import { floatTensor, int64Tensor, openOrtSession, ort, type OrtSessionOptions } from '../nn/ort.js';
+import { floatTensor, int64Tensor, openOrtSession, ort, requireGraphNames, type OrtSessionOptions } from '../nn/ort.js';
 import { MAX_FRAMES, MAX_GENERATE_FPS, MIN_FRAMES, POSE_DIM } from './config.js';
 import { framesFromRatio, modelFramesToSequence } from './features.js';
 import { isNarManifest, readAnyGeneratorManifest, type AnyGeneratorManifest, type GeneratorManifest } from './manifest.js';
@@ -84,15 +84,13 @@ export class AutoregressiveRuntime {
     const decoderThreads = opts.decoderThreads ?? (m.config.d <= 256 ? 1 : opts.threads);
     const dec = await openOrtSession(decPath, { ...opts, threads: decoderThreads, log: false });
     const L = m.config.decoderLayers;
-    const need = (names: readonly string[], wanted: string[], file: string, kind: string) => {
-      const missing = wanted.filter((n) => !names.includes(n));
-      if (missing.length > 0) throw new Error(`${file}: graph ${kind} ${missing.join(', ')} missing (has ${names.join(', ')}); it does not match manifest.json (decoderLayers ${L})`);
-    };
     const layerNames = (p: string) => Array.from({ length: L }, (_, l) => `${p}_${l}`);
-    need(enc.session.inputNames, ['tokens'], encPath, 'input');
-    need(enc.session.outputNames, ['memory_mask', 'length_ratio', ...layerNames('cross_k'), ...layerNames('cross_v')], encPath, 'output');
-    need(dec.session.inputNames, ['frame', 'step', ...layerNames('past_k'), ...layerNames('past_v'), ...(m.config.counter === 'progress' ? ['length'] : [])], decPath, 'input');
-    need(dec.session.outputNames, ['next_frame', ...layerNames('present_k'), ...layerNames('present_v')], decPath, 'output');
+    const why = `; it does not match manifest.json (decoderLayers ${L})`;
+    requireGraphNames(enc.session, encPath, { inputs: ['tokens'], outputs: ['memory_mask', 'length_ratio', ...layerNames('cross_k'), ...layerNames('cross_v')] }, why);
+    requireGraphNames(dec.session, decPath, {
+      inputs: ['frame', 'step', ...layerNames('past_k'), ...layerNames('past_v'), ...(m.config.counter === 'progress' ? ['length'] : [])],
+      outputs: ['next_frame', ...layerNames('present_k'), ...layerNames('present_v')],
+    }, why);
     return new AutoregressiveRuntime(dir, m, new Vocab(m.vocab, m.tokenizer.mode), enc.session, dec.session, enc.provider);
   }
 
@@ -171,7 +169,7 @@ export class AutoregressiveRuntime {
     return out;
   }
 
-  async dispose(): Promise<void> {
+  async release(): Promise<void> {
     await this.encoder.release();
     await this.decoder.release();
   }
@@ -263,7 +261,7 @@ export class GeneratorRuntime {
     return toFps(await this.nar.generateGlosses(glosses, opts), opts.fps, opts.onFrame);
   }
 
-  async dispose(): Promise<void> {
-    await (this.ar ?? this.nar)!.dispose();
+  async release(): Promise<void> {
+    await (this.ar ?? this.nar)!.release();
   }
 }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,13 +8,17 @@ import { lossCurveSvg, type CurvePoint } from '../nn/curve.js';
 import { LOSS_SVG } from '../nn/train-loop.js';
 import type { GeneratorConfig } from './config.js';
 import { writePack } from './pack.js';
+import { runTorchTrainer } from './torch-child.js';
 import { statsToJson } from './normalization.js';
 import { CHECKPOINT_SUBDIR, exportFromCheckpoint, initFromRecord, outputMeta, prepareTraining, type TrainGeneratorOptions, type TrainGeneratorResult } from './train.js';
+import { SignbenchError } from '../pose/errors.js';
 import { writeFileAtomicSync } from '../pose/fsio.js';
 
 /** The PyTorch trainer shipped beside this module. */
 export const TORCH_TRAINER = join(dirname(fileURLToPath(import.meta.url)), 'torch', 'train.py');
 export const PACK_SUBDIR = 'pack';
+/** Steps between the trainer's progress reports. */
+const LOG_EVERY = 100;
 
 /** The tfjs trainer's options (exportModel aside: this trainer always exports) and the PyTorch run's own. */
 export interface TorchTrainOptions extends Omit<TrainGeneratorOptions, 'exportModel'> {
@@ -26,6 +30,8 @@ export interface TorchTrainOptions extends Omit<TrainGeneratorOptions, 'exportMo
   timeBudget?: number;
   /** Keep <out>/pack (the training data as flat arrays) after training. */
   keepPack?: boolean;
+  /** Messages of the pack step and the trainer (device, parameters, "done"), one line each. */
+  onLog?: (line: string) => void;
 }
 
 /** The Python the PyTorch trainer runs with: $SIGNBENCH_PYTHON, else python3. */
@@ -36,8 +42,8 @@ export function defaultPython(): string {
 /** Throws a clear error unless `python` can import torch and numpy. */
 export function checkTorch(python: string): string {
   const r = spawnSync(python, ['-c', 'import torch, numpy; print(torch.__version__, torch.cuda.is_available())'], { encoding: 'utf8' });
-  if (r.error) throw new Error(`--accelerator torch: cannot run ${python} (${r.error.message}); install Python 3 with PyTorch, or set --python / SIGNBENCH_PYTHON`);
-  if (r.status !== 0) throw new Error(`--accelerator torch: ${python} cannot import torch and numpy (${(r.stderr || '').trim().split('\n').pop()}); install PyTorch, or train with the default tfjs trainer`);
+  if (r.error) throw new SignbenchError('internal', `PyTorch training: cannot run ${python} (${r.error.message}); install Python 3 with PyTorch, or choose another interpreter (SIGNBENCH_PYTHON)`);
+  if (r.status !== 0) throw new SignbenchError('internal', `PyTorch training: ${python} cannot import torch and numpy (${(r.stderr || '').trim().split('\n').pop()}); install PyTorch, or train with the tfjs trainer`);
   return r.stdout.trim();
 }
 
@@ -45,14 +51,14 @@ export function checkTorch(python: string): string {
  * Writes what the PyTorch trainer starts from into <out>/pack: the training pack (train and dev splits) and the
  * initial weights as a checkpoint in <out>/pack/init (fresh from the seed, or the warm start, grown as asked).
  */
-export async function packForTorch(opts: TrainGeneratorOptions): Promise<{ packDir: string; initDir: string; cfg: GeneratorConfig; seed: number }> {
-  if (opts.resume) throw new Error('--resume: the PyTorch trainer starts runs, it does not resume them (use --init DIR to continue from a model)');
+export async function packForTorch(opts: TorchTrainOptions): Promise<{ packDir: string; initDir: string; cfg: GeneratorConfig; seed: number }> {
+  if (opts.resume) throw new SignbenchError('invalid-input', 'resume: the PyTorch trainer starts runs, it does not resume them (warm-start from the model instead)');
   await initBackend({ log: false });
   const prep = prepareTraining(opts);
   const packDir = join(opts.outDir, PACK_SUBDIR);
   const t0 = performance.now();
   writePack({ dir: packDir, cfg: prep.cfg, vocab: prep.vocab, stats: prep.stats, seed: prep.seed, splits: { train: opts.train, ...(opts.dev?.length ? { dev: opts.dev } : {}) } });
-  if (opts.progress !== false) process.stderr.write(`[torch] packed ${opts.train.length} training examples in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${packDir}\n`);
+  opts.onLog?.(`[torch] packed ${opts.train.length} training examples in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${packDir}`);
   const initDir = join(packDir, 'init');
   saveCheckpoint(initDir, {
     params: prep.params, step: 0, config: prep.cfg, vocab: [...prep.vocab.itos],
@@ -60,18 +66,6 @@ export async function packForTorch(opts: TrainGeneratorOptions): Promise<{ packD
   });
   prep.params.dispose();
   return { packDir, initDir, cfg: prep.cfg, seed: prep.seed };
-}
-
-/** Runs generator/torch/train.py; resolves when it exits 0, stderr passed through. */
-function runTrainer(python: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(python, [TORCH_TRAINER, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', (err) => reject(new Error(`--accelerator torch: cannot run ${python} (${err.message})`)));
-    child.on('exit', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`--accelerator torch: the PyTorch trainer failed (${signal ? `signal ${signal}` : `exit ${code}`}); its message is above`));
-    });
-  });
 }
 
 /**
@@ -106,13 +100,13 @@ export function exportTorchCheckpoint(ckptDir: string, opts: Pick<TrainGenerator
 export async function trainGeneratorTorch(opts: TorchTrainOptions): Promise<TrainGeneratorResult> {
   const python = opts.python ?? defaultPython();
   const version = checkTorch(python);
-  if (opts.progress !== false) process.stderr.write(`[torch] ${python}: torch ${version.replace(' True', ', CUDA available').replace(' False', ', no CUDA')}\n`);
+  opts.onLog?.(`[torch] ${python}: torch ${version.replace(' True', ', CUDA available').replace(' False', ', no CUDA')}`);
   const { packDir, initDir, seed } = await packForTorch(opts);
   const ckptDir = join(opts.outDir, CHECKPOINT_SUBDIR);
-  await runTrainer(python, [
+  await runTorchTrainer(python, TORCH_TRAINER, [
     packDir, '--init', initDir, '--out', ckptDir, '--seed', String(seed), '--device', opts.device ?? 'auto',
-    ...(opts.timeBudget ? ['--time-budget', String(opts.timeBudget)] : []), '--log-every', String(opts.logEvery ?? 100),
-  ]);
+    ...(opts.timeBudget ? ['--time-budget', String(opts.timeBudget)] : []), '--log-every', String(LOG_EVERY),
+  ], 'PyTorch training', opts);
   const res = exportTorchCheckpoint(ckptDir, opts);
   if (!opts.keepPack) rmSync(packDir, { recursive: true, force: true });
   return res;

@@ -3,20 +3,23 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '../nn/backend.js';
 import { hasCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '../nn/checkpoint.js';
+import { MANIFEST_FILE } from '../nn/manifest.js';
 import { Adam, warmupCosine } from '../nn/optim.js';
 import type { ParamStore, WeightSource } from '../nn/params.js';
 import { Rng } from '../nn/rng.js';
-import { LOSS_SVG, trainLoop } from '../nn/train-loop.js';
+import { LOSS_SVG, trainLoop, type TrainRunOptions } from '../nn/train-loop.js';
 import { MAX_FRAMES, MIN_FRAMES, validateConfig, type GeneratorConfig } from './config.js';
-import { BatchSampler, type TrainingPair } from './data.js';
+import type { TrainingExample } from '../corpus/training.js';
+import { BatchSampler } from './data.js';
 import { buildDecoderStepGraph, buildEncoderGraph, DECODER_STEP_FILE, ENCODER_FILE } from './export.js';
-import { MODEL_FORMAT, MODEL_MANIFEST, MODEL_VERSION, type GeneratorManifest } from './manifest.js';
+import { MODEL_FORMAT, MODEL_VERSION, type GeneratorManifest } from './manifest.js';
 import { sequenceToModelFrames } from './features.js';
 import { createGeneratorParams, generatorLoss } from './model.js';
 import { computePoseStats, statsFromJson, statsToJson, type PoseStats } from './normalization.js';
 import { meanPlacement, replace } from './placement.js';
 import { SPECIALS, Vocab } from './tokenizer.js';
 import { writeFileAtomicSync } from '../pose/fsio.js';
+import { SignbenchError } from '../pose/errors.js';
 
 export const CHECKPOINT_SUBDIR = 'checkpoint';
 
@@ -27,25 +30,16 @@ export interface CorpusInfo {
   sentences: number;
 }
 
-export interface TrainGeneratorOptions {
-  train: TrainingPair[];
-  /** Held-out pairs for the teacher-forced dev metrics (SignDW's evaluate()). */
-  dev?: TrainingPair[];
+/**
+ * `outDir` is the model directory: the ONNX export goes there, the resumable checkpoint into <outDir>/checkpoint/.
+ * `initFrom` also takes the vocabulary and pose statistics of the checkpoint or model directory.
+ */
+export interface TrainGeneratorOptions extends TrainRunOptions {
+  train: TrainingExample[];
+  /** Held-out examples for the teacher-forced dev metrics (SignDW's evaluate()). */
+  dev?: TrainingExample[];
   config: GeneratorConfig;
-  /** Model directory: the ONNX export goes here, the resumable checkpoint into <outDir>/checkpoint/. */
-  outDir: string;
-  seed?: number;
-  steps?: number;
-  batch?: number;
-  resume?: boolean;
-  /** Warm start: the weights (and vocabulary, statistics) of this checkpoint directory or model directory; the
-   * optimizer and the learning-rate schedule start fresh (fine-tuning with a changed recipe). */
-  initFrom?: string;
-  progress?: boolean;
-  logEvery?: number;
   corpus: CorpusInfo;
-  /** The command line that produced the model (recorded in the manifest). */
-  command?: string;
   /** Write the ONNX model directory at the end (default true). */
   exportModel?: boolean;
 }
@@ -70,11 +64,11 @@ function needsStats(cfg: GeneratorConfig): boolean {
  * Statistics over at most `limit` training sequences spread evenly over the split; with cfg.placement, of the
  * sequences re-placed at their mean placement.
  */
-function statsOfSample(train: TrainingPair[], cfg: GeneratorConfig, limit = 600): PoseStats {
+function statsOfSample(train: TrainingExample[], cfg: GeneratorConfig, limit = 600): PoseStats {
   const step = Math.max(1, train.length / limit);
-  const picked: TrainingPair[] = [];
+  const picked: TrainingExample[] = [];
   for (let x = 0; Math.floor(x) < train.length && picked.length < limit; x += step) picked.push(train[Math.floor(x)]);
-  const frames = picked.map((p) => sequenceToModelFrames(p.load(), MAX_FRAMES, cfg.frameStride ?? 1));
+  const frames = picked.map((p) => sequenceToModelFrames(p.sequence(), MAX_FRAMES, cfg.frameStride ?? 1));
   const placement = cfg.placement ? meanPlacement(frames) : null;
   if (placement) for (const f of frames) replace(f, placement);
   return { ...computePoseStats(frames), ...(placement ? { placement } : {}) };
@@ -107,7 +101,7 @@ function checkSameArchitecture(ck: LoadedCheckpoint, cfg: GeneratorConfig, where
 export function growLayers(params: ParamStore, ck: LoadedCheckpoint): string[] {
   const added = params.names().filter((n) => !ck.has(n));
   for (const name of added) {
-    if (!/^(enc|dec)\.\d+\./.test(name)) throw new Error(`${join(ck.dir, 'manifest.json')}: missing tensor ${name} that the model needs`);
+    if (!/^(enc|dec)\.\d+\./.test(name)) throw new Error(`${join(ck.dir, MANIFEST_FILE)}: missing tensor ${name} that the model needs`);
     if (/\.(attn|self|cross)\.o\.[wb]$|\.ff\.fc2\.[wb]$/.test(name)) params.assign(name, new Float32Array(params.get(name).size));
   }
   ck.loadInto(params, (n) => ck.has(n));
@@ -159,22 +153,22 @@ export function prepareTraining(opts: TrainGeneratorOptions): PreparedTraining {
   let resumeFrom: LoadedCheckpoint | null = null;
   let initFrom: LoadedCheckpoint | null = null;
   if (opts.resume && opts.initFrom !== undefined && hasCheckpoint(ckptDir)) {
-    throw new Error(`--init ${opts.initFrom}: ${ckptDir} already holds a checkpoint; resume it without --init, or choose a new --out`);
+    throw new SignbenchError('conflict', `initFrom ${opts.initFrom}: ${ckptDir} already holds a checkpoint; resume it without a warm start, or choose a new output directory`, { detail: { option: 'initFrom' } });
   }
   const initDir = opts.initFrom === undefined ? null : (hasCheckpoint(join(opts.initFrom, CHECKPOINT_SUBDIR)) ? join(opts.initFrom, CHECKPOINT_SUBDIR) : opts.initFrom);
-  if (initDir !== null && !hasCheckpoint(initDir)) throw new Error(`--init ${opts.initFrom}: no checkpoint there (expected a checkpoint directory, or a model directory with ${CHECKPOINT_SUBDIR}/)`);
+  if (initDir !== null && !hasCheckpoint(initDir)) throw new SignbenchError('not-found', `initFrom ${opts.initFrom}: no checkpoint there (expected a checkpoint directory, or a model directory with ${CHECKPOINT_SUBDIR}/)`, { detail: { option: 'initFrom' } });
   if (opts.resume && hasCheckpoint(ckptDir)) {
     resumeFrom = loadCheckpoint(ckptDir);
-    if (!resumeFrom.manifest.vocab) throw new Error(`${join(ckptDir, 'manifest.json')}: no vocabulary to resume with`);
-    checkSameArchitecture(resumeFrom, cfg, join(ckptDir, 'manifest.json'), 'resume');
+    if (!resumeFrom.manifest.vocab) throw new Error(`${join(ckptDir, MANIFEST_FILE)}: no vocabulary to resume with`);
+    checkSameArchitecture(resumeFrom, cfg, join(ckptDir, MANIFEST_FILE), 'resume');
     const saved = resumeFrom.manifest.config as Partial<GeneratorConfig>;
     for (const [k, was, now] of [['counter', saved.counter ?? 'absolute', cfg.counter ?? 'absolute'], ['placement', Boolean(saved.placement), Boolean(cfg.placement)]] as const) {
-      if (was !== now) throw new Error(`${join(ckptDir, 'manifest.json')}: cannot resume with ${k} ${now}: the run uses ${was} (start a new --out with --init to switch)`);
+      if (was !== now) throw new Error(`${join(ckptDir, MANIFEST_FILE)}: cannot resume with ${k} ${now}: the run uses ${was} (start a new output directory warm-started from this one to switch)`);
     }
     vocab = new Vocab(resumeFrom.manifest.vocab, cfg.tokenizer);
   } else if (initDir !== null) {
     initFrom = loadCheckpoint(initDir);
-    checkSameArchitecture(initFrom, cfg, join(initDir, 'manifest.json'), 'init');
+    checkSameArchitecture(initFrom, cfg, join(initDir, MANIFEST_FILE), 'init');
     vocab = new Vocab(initFrom.manifest.vocab ?? [], cfg.tokenizer);
   } else {
     vocab = Vocab.build(opts.train.map((p) => p.text), { mode: cfg.tokenizer, maxSize: cfg.maxVocab });
@@ -185,7 +179,7 @@ export function prepareTraining(opts: TrainGeneratorOptions): PreparedTraining {
   const from = resumeFrom ?? (initStatsFit ? initFrom : null);
   const stats = needsStats(cfg)
     ? (from?.manifest.extra?.poseStats !== undefined
-      ? statsFromJson(from.manifest.extra.poseStats, join(from.dir, 'manifest.json'))
+      ? statsFromJson(from.manifest.extra.poseStats, join(from.dir, MANIFEST_FILE))
       : statsOfSample(opts.train, cfg))
     : null;
   const params = createGeneratorParams(cfg, vocab.size, seed);
@@ -200,8 +194,8 @@ export function initFromRecord(prep: PreparedTraining): Record<string, unknown> 
 }
 
 /** Output frame rate and crop size from the training data: the most common among a few examples. */
-export function outputMeta(train: TrainingPair[], cfg: GeneratorConfig): { fps: number; size: number } {
-  const probe = train.slice(0, 16).map((p) => p.load());
+export function outputMeta(train: TrainingExample[], cfg: GeneratorConfig): { fps: number; size: number } {
+  const probe = train.slice(0, 16).map((p) => p.sequence());
   // The model runs at the corpus rate ÷ frameStride.
   const fps = mode(probe.map((s) => s.meta.fps), 24) / (cfg.frameStride ?? 1);
   const size = mode(probe.map((s) => Math.min(s.meta.width, s.meta.height)), 512);
@@ -210,7 +204,7 @@ export function outputMeta(train: TrainingPair[], cfg: GeneratorConfig): { fps: 
 
 /** Trains the generator with tfjs (resumable), evaluates on dev, and exports the ONNX model directory. */
 export async function trainGenerator(opts: TrainGeneratorOptions): Promise<TrainGeneratorResult> {
-  const backend = await initBackend({ log: opts.progress !== false });
+  const backend = await initBackend();
   const prep = prepareTraining(opts);
   const { cfg, seed, vocab, stats, params, ckptDir } = prep;
   const optimizer = new Adam(params, { weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm });
@@ -220,7 +214,7 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
   const lr = warmupCosine({ lr: cfg.lr, minLr: Math.min(cfg.minLr, cfg.lr), totalSteps: cfg.steps, warmupSteps: Math.min(cfg.warmupSteps, Math.floor(cfg.steps / 10)) });
   const result = trainLoop({
     params, optimizer, lr, steps: cfg.steps, outDir: ckptDir, config: cfg, vocab: [...vocab.itos],
-    resume: opts.resume, progress: opts.progress, logEvery: opts.logEvery ?? 50,
+    resume: opts.resume, onProgress: opts.onProgress, signal: opts.signal,
     title: `generator ${cfg.name}`,
     extra: {
       seed, corpus: opts.corpus, command: opts.command ?? null, ...(stats ? { poseStats: statsToJson(stats) } : {}),
@@ -263,7 +257,7 @@ export async function trainGenerator(opts: TrainGeneratorOptions): Promise<Train
  * MSE and hand-shape loss on up to 64 dev pairs.
  */
 export function evaluateTeacherForced(
-  params: ReturnType<typeof createGeneratorParams>, cfg: GeneratorConfig, vocab: Vocab, dev: TrainingPair[], seed: number,
+  params: ReturnType<typeof createGeneratorParams>, cfg: GeneratorConfig, vocab: Vocab, dev: TrainingExample[], seed: number,
   stats: PoseStats | null = null,
 ): Record<string, number> {
   const standardized = cfg.normalize === true && stats !== null;
@@ -357,7 +351,7 @@ export function writeModelDir(dir: string, w: WeightSource, cfg: GeneratorConfig
     metrics: info.metrics,
     training: info.training,
   };
-  writeFileAtomicSync(join(dir, MODEL_MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
+  writeFileAtomicSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
   return manifest;
 }
 
@@ -369,10 +363,10 @@ export function exportFromCheckpoint(checkpoint: string | LoadedCheckpoint, outD
   const ck = typeof checkpoint === 'string' ? loadCheckpoint(checkpoint) : checkpoint;
   const checkpointDir = ck.dir;
   const cfg = ck.manifest.config as GeneratorConfig;
-  validateConfig(cfg, join(checkpointDir, 'manifest.json'));
-  if (!ck.manifest.vocab) throw new Error(`${join(checkpointDir, 'manifest.json')}: no vocabulary`);
+  validateConfig(cfg, join(checkpointDir, MANIFEST_FILE));
+  if (!ck.manifest.vocab) throw new Error(`${join(checkpointDir, MANIFEST_FILE)}: no vocabulary`);
   const saved = ck.manifest.extra?.poseStats;
-  const stats = saved !== undefined ? statsFromJson(saved, join(checkpointDir, 'manifest.json')) : null;
-  if (cfg.normalize && !stats) throw new Error(`${join(checkpointDir, 'manifest.json')}: config.normalize is set but extra.poseStats is missing`);
+  const stats = saved !== undefined ? statsFromJson(saved, join(checkpointDir, MANIFEST_FILE)) : null;
+  if (cfg.normalize && !stats) throw new Error(`${join(checkpointDir, MANIFEST_FILE)}: config.normalize is set but extra.poseStats is missing`);
   return writeModelDir(outDir, ck, cfg, new Vocab(ck.manifest.vocab, cfg.tokenizer), { ...info, stats, lossSvg: join(checkpointDir, LOSS_SVG) });
 }

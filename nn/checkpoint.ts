@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParamData, ParamStore, WeightSource } from './params.js';
-import { readInputFileSync, readInputTextSync } from '../pose/fsio.js';
+import { MANIFEST_FILE, readManifest } from './manifest.js';
+import { readInputFileSync } from '../pose/fsio.js';
 
 export const CHECKPOINT_FORMAT = 'signbench-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 export const WEIGHTS_FILE = 'weights.bin';
-export const MANIFEST_FILE = 'manifest.json';
 
 /** One tensor inside weights.bin: little-endian float32, `offset` in bytes from the start of the file. */
 export interface TensorEntry {
@@ -115,7 +115,6 @@ export class LoadedCheckpoint implements WeightSource {
   }
 }
 
-const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
 /** Whether `dir` holds a checkpoint (both files). */
 export function hasCheckpoint(dir: string): boolean {
@@ -126,17 +125,8 @@ export function hasCheckpoint(dir: string): boolean {
 export function loadCheckpoint(dir: string): LoadedCheckpoint {
   const manifestPath = join(dir, MANIFEST_FILE);
   const weightsPath = join(dir, WEIGHTS_FILE);
-  if (!existsSync(manifestPath)) throw new Error(`${manifestPath}: not found (expected a checkpoint directory)`);
+  const manifest = readManifest(dir, { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, what: 'checkpoint' }).manifest as unknown as CheckpointManifest;
   if (!existsSync(weightsPath)) throw new Error(`${weightsPath}: not found`);
-  const text = readInputTextSync(manifestPath, { maxBytes: MAX_MANIFEST_BYTES });
-  let manifest: CheckpointManifest;
-  try {
-    manifest = JSON.parse(text) as CheckpointManifest;
-  } catch (err) {
-    throw new Error(`${manifestPath}: not valid JSON (${(err as Error).message})`);
-  }
-  if (manifest?.format !== CHECKPOINT_FORMAT) throw new Error(`${manifestPath}: format is ${JSON.stringify(manifest?.format)}, expected "${CHECKPOINT_FORMAT}"`);
-  if (manifest.version !== CHECKPOINT_VERSION) throw new Error(`${manifestPath}: version ${manifest.version} is not supported (expected ${CHECKPOINT_VERSION})`);
   if (!Array.isArray(manifest.tensors)) throw new Error(`${manifestPath}: "tensors" is missing`);
   const buf = readInputFileSync(weightsPath);
   const tensors = new Map<string, ParamData>();

@@ -101,4 +101,15 @@ export function int64Tensor(values: ArrayLike<number>, dims: number[]): ort.Tens
   return new ort.Tensor('int64', b, dims);
 }
 
+/**
+ * Throws unless the graph in `file` has every input and output named: `file: graph input x missing (has a, b)`, and
+ * `why` after it (what the names depend on).
+ */
+export function requireGraphNames(session: ort.InferenceSession, file: string, names: { inputs: string[]; outputs: string[] }, why = ''): void {
+  for (const [kind, want, have] of [['input', names.inputs, session.inputNames], ['output', names.outputs, session.outputNames]] as const) {
+    const missing = want.filter((n) => !have.includes(n));
+    if (missing.length > 0) throw new Error(`${file}: graph ${kind} ${missing.join(', ')} missing (has ${have.join(', ')})${why}`);
+  }
+}
+
 export { ort };

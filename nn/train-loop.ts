@@ -38,22 +38,35 @@ export interface TrainLoopOptions {
   resume?: boolean;
   /** Save every N steps (and at the end). Default: steps/10, at least 50. */
   checkpointEvery?: number;
-  /**
-   * Progress after every step: the caller draws it (the CLI as a bar, the server as events). With it the loop
-   * writes nothing to stderr.
-   */
+  /** Progress after every step: the caller draws it (the CLI as a bar or lines, the server as events). */
   onProgress?: (p: TrainProgress) => void;
   /** Stops training between steps: the loop saves a checkpoint (so that `resume` continues) and throws `aborted`. */
   signal?: AbortSignal;
-  /**
-   * Deprecated (for callers without onProgress): `logEvery` > 0 logs a line on stderr every logEvery steps;
-   * `progress` is ignored (the bar is the CLI's, cli/progress.ts).
-   */
-  progress?: boolean;
-  logEvery?: number;
   title?: string;
   /** Called after each checkpoint save. */
   onCheckpoint?: (step: number) => void;
+}
+
+/**
+ * The options every trainer (generator, translator, recogniser) takes, under the same names. Trainers add their
+ * model's own (config, data, corpus record).
+ */
+export interface TrainRunOptions {
+  /** Where the checkpoint (or the model directory with its checkpoint) is written. */
+  outDir: string;
+  /** Steps and batch size (default: the config's). */
+  steps?: number;
+  batch?: number;
+  seed?: number;
+  /** Continue from the checkpoint in outDir. */
+  resume?: boolean;
+  /** Warm start from the weights of this checkpoint or model directory (fresh optimizer and schedule). */
+  initFrom?: string;
+  /** The command line that produced the model (recorded in the manifest). */
+  command?: string;
+  onProgress?: (p: TrainProgress) => void;
+  /** Stops training: the trainer saves what it can and throws `aborted`. */
+  signal?: AbortSignal;
 }
 
 /** What a training step reports. */
@@ -144,10 +157,7 @@ export function trainLoop(opts: TrainLoopOptions): TrainLoopResult {
     const sps = done / ((performance.now() - t0) / 1000);
     const loss = emaLoss.toFixed(5) + (emaParts.size > 0 ? ` (${[...emaParts].map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')})` : '');
     const eta = (opts.steps - step - 1) / sps;
-    if (opts.onProgress) opts.onProgress({ step: step + 1, steps: opts.steps, loss, stepsPerSecond: sps, etaSeconds: eta });
-    else if ((opts.logEvery ?? 0) > 0 && (step + 1) % (opts.logEvery ?? 1) === 0) {
-      process.stderr.write(`[train] step ${step + 1}/${opts.steps} loss ${loss} ${sps.toFixed(2)} steps/s ETA ${Math.round(eta)} s\n`);
-    }
+    opts.onProgress?.({ step: step + 1, steps: opts.steps, loss, stepsPerSecond: sps, etaSeconds: eta });
     if ((step + 1) % every === 0 && step + 1 < opts.steps) save(step + 1);
   }
   const steps = Math.max(start, opts.steps);

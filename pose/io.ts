@@ -249,7 +249,7 @@ export async function writePoses(out: string, seqs: AsyncIterable<PoseSequence> 
     if (!first && !outIsDir) { first = seq; continue; }
     if (first) {
       // a second sequence: `out` cannot be one file, so it becomes a directory of files
-      throw new PoseFormatError(out, `the input holds several sequences: give a directory (or a .tar with --to signverse-tar) instead of a ${EXT[format]} file`);
+      throw new PoseFormatError(out, `the input holds several sequences: give a directory (or a .tar in the signverse-tar format) instead of a ${EXT[format]} file`);
     }
     await ensureDir(out);
     const p = join(out, safeFileName(seq.id) + EXT[format]);

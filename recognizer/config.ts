@@ -1,3 +1,5 @@
+import { SignbenchError } from '../pose/errors.js';
+
 /** Architecture and training defaults of a recogniser (an MLP over key-frame features, recognizer/features.ts). */
 export interface RecognizerConfig {
   name: string;
@@ -40,7 +42,7 @@ export const CONFIGS: Readonly<Record<string, RecognizerConfig>> = Object.freeze
 
 export function getConfig(name: string, overrides: Partial<RecognizerConfig> = {}): RecognizerConfig {
   const base = CONFIGS[name];
-  if (!base) throw new Error(`unknown recognizer config "${name}" (known: ${Object.keys(CONFIGS).join(', ')})`);
+  if (!base) throw new SignbenchError('invalid-input', `config: unknown recognizer config "${name}" (known: ${Object.keys(CONFIGS).join(', ')})`, { detail: { option: 'config' } });
   const cfg = { ...base, ...overrides };
   if (!(cfg.mirror >= 0 && cfg.mirror <= 1)) throw new Error(`config ${name}: mirror must be a probability in [0, 1]`);
   if (!(cfg.crop >= 0 && cfg.crop <= 1)) throw new Error(`config ${name}: crop must be a probability in [0, 1]`);

@@ -1,9 +1,10 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { MANIFEST_FILE } from '../nn/manifest.js';
 import { loadCheckpoint } from '../nn/checkpoint.js';
 import { FEATURE_DIM, KEY_FRAMES, SEGMENT_FRAMES } from './features.js';
 import { PHONOLOGY_CLASSES } from './labels.js';
-import { MODEL_FILE, MODEL_FORMAT, MODEL_MANIFEST_FILE, MODEL_VERSION, type RecognizerManifest } from './manifest.js';
+import { MODEL_FILE, MODEL_FORMAT, MODEL_VERSION, type RecognizerManifest } from './manifest.js';
 import { exportRecognizerGraph, INPUTS, OUTPUTS } from './onnx-export.js';
 import type { RecognizerCheckpointConfig } from './train.js';
 
@@ -28,7 +29,7 @@ export function exportRecognizer(checkpointDir: string, outDir: string, opts: Ex
   const history = Array.isArray(extra.history) ? (extra.history as { loss: number }[]) : [];
   const params = ckpt.manifest.tensors.filter((t) => !t.name.startsWith('adam.')).reduce((n, t) => n + t.length, 0);
   let previous: Record<string, unknown> = {};
-  const old = join(outDir, MODEL_MANIFEST_FILE);
+  const old = join(outDir, MANIFEST_FILE);
   if (existsSync(old)) {
     try { previous = (JSON.parse(readFileSync(old, 'utf8')) as RecognizerManifest).metrics ?? {}; } catch { previous = {}; }
   }

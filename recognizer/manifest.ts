@@ -1,10 +1,10 @@
 import type { RecognizerConfig } from './config.js';
 import { FEATURE_DIM } from './features.js';
+import { readManifest } from '../nn/manifest.js';
 
 export const MODEL_FORMAT = 'signbench-recognizer';
 export const MODEL_VERSION = 1;
 export const MODEL_FILE = 'recognizer.onnx';
-export const MODEL_MANIFEST_FILE = 'manifest.json';
 
 /** manifest.json of an exported recogniser model directory: everything needed to serve it. */
 export interface RecognizerManifest {
@@ -25,16 +25,14 @@ export interface RecognizerManifest {
   created: string;
 }
 
-/** Checks the parts of a manifest the runtime relies on; errors name the file and the field. */
-export function validateManifest(json: unknown, file: string): RecognizerManifest {
-  const m = json as Partial<RecognizerManifest> | null;
+/** Reads a model directory's manifest and checks the parts the runtime relies on; errors name the file and the field. */
+export function readRecognizerManifest(dir: string): { file: string; manifest: RecognizerManifest } {
+  const { file, manifest } = readManifest(dir, { format: MODEL_FORMAT, version: MODEL_VERSION, what: 'recognizer model' });
+  const m = manifest as Partial<RecognizerManifest>;
   const fail = (problem: string): never => { throw new Error(`${file}: ${problem}`); };
-  if (!m || typeof m !== 'object') fail('not a JSON object');
-  if (m!.format !== MODEL_FORMAT) fail(`format is ${JSON.stringify(m!.format)}, expected "${MODEL_FORMAT}" (not a recognizer model directory?)`);
-  if (m!.version !== MODEL_VERSION) fail(`version ${m!.version} is not supported (expected ${MODEL_VERSION})`);
   if (!Array.isArray(m!.glosses) || m!.glosses.length < 2) fail('glosses is missing or has fewer than 2 entries');
   if (m!.features?.dim !== FEATURE_DIM) fail(`features.dim is ${m!.features?.dim}, this version computes ${FEATURE_DIM}`);
   if (!m!.files?.model) fail('files.model missing');
   if (!m!.phonology || typeof m!.phonology !== 'object') fail('phonology labels missing');
-  return m as RecognizerManifest;
+  return { file, manifest: m as RecognizerManifest };
 }

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { floatTensor, openOrtSession, type ort } from '../nn/ort.js';
@@ -6,7 +5,7 @@ import { SignbenchError } from '../pose/errors.js';
 import type { PoseSequence } from '../pose/sequence.js';
 import { checkSegment, FEATURE_DIM, segmentFeatures } from './features.js';
 import { PHONOLOGY_PARAMS, type PhonologyParam } from './labels.js';
-import { MODEL_MANIFEST_FILE, validateManifest, type RecognizerManifest } from './manifest.js';
+import { readRecognizerManifest, type RecognizerManifest } from './manifest.js';
 
 /** Default model directory: models/recognizer/ in the repository (the committed default). */
 export function defaultModelDir(): string {
@@ -69,9 +68,7 @@ export class Recognizer {
   ) {}
 
   static async load(dir: string = defaultModelDir(), opts: RuntimeOptions = {}): Promise<Recognizer> {
-    const file = join(dir, MODEL_MANIFEST_FILE);
-    if (!existsSync(file)) throw new SignbenchError('not-found', `${dir}: no recognizer model (${MODEL_MANIFEST_FILE} not found)`);
-    const manifest = validateManifest(JSON.parse(readFileSync(file, 'utf8')), file);
+    const { manifest } = readRecognizerManifest(dir);
     const { session } = await openOrtSession(join(dir, manifest.files.model), { threads: opts.threads ?? 1, providers: opts.providers ?? ['cpu'] });
     return new Recognizer(manifest, session, dir);
   }

@@ -3,6 +3,7 @@ import { Adam, warmupCosine } from '../nn/optim.js';
 import { ParamStore } from '../nn/params.js';
 import { Rng } from '../nn/rng.js';
 import { trainLoop, type TrainLoopResult } from '../nn/train-loop.js';
+import type { TrainRunOptions } from '../nn/train-loop.js';
 import type { RecognizerConfig } from './config.js';
 import { featureStats, type Dataset } from './dataset.js';
 import { PHONOLOGY_CLASSES, PHONOLOGY_PARAMS } from './labels.js';
@@ -20,19 +21,12 @@ export interface RecognizerCheckpointConfig {
   seed: number;
 }
 
-export interface TrainRecognizerOptions {
+/** `initFrom` is not supported: the recogniser trains from scratch in minutes. */
+export interface TrainRecognizerOptions extends Omit<TrainRunOptions, 'initFrom'> {
   config: RecognizerConfig;
   glosses: string[];
   data: Dataset;
-  outDir: string;
-  steps?: number;
-  batch?: number;
-  seed?: number;
-  resume?: boolean;
   corpusVersion?: string | null;
-  command?: string | null;
-  progress?: boolean;
-  logEvery?: number;
 }
 
 function crossEntropy(logits: tf.Tensor, labels: Int32Array, classes: number, smoothing: number): tf.Tensor {
@@ -66,7 +60,7 @@ export async function trainRecognizer(opts: TrainRecognizerOptions): Promise<Tra
   const res = trainLoop({
     params, optimizer, steps, outDir: opts.outDir, config: ckptConfig, resume: opts.resume,
     lr: warmupCosine({ lr: cfg.learningRate, totalSteps: steps, warmupSteps: cfg.warmupSteps, minLr: cfg.learningRate * 0.02 }),
-    title: `recognizer ${cfg.name}`, progress: opts.progress, logEvery: opts.logEvery ?? 200,
+    title: `recognizer ${cfg.name}`, onProgress: opts.onProgress, signal: opts.signal,
     extra: { corpusVersion: opts.corpusVersion ?? null, command: opts.command ?? null, batch, examples: data.n },
     lossAt: (step) => {
       const rng = new Rng(seed * 1_000_003 + step);

@@ -1,16 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import type { GlossSpan, PoseSequence } from '../pose/sequence.js';
+import type { TrainingExample } from '../corpus/training.js';
+import type { GlossSpan } from '../pose/sequence.js';
 import { extractFeatures, FEATURE_DIM, FEATURE_STRIDE, type FrameFeatures } from './features.js';
 import { BOS, EOS, PAD, type Vocab } from './vocab.js';
-
-/** One training pair: a sentence and (lazily) its pose sequence. */
-export interface TrainExample {
-  id: string;
-  text: string;
-  sequence: () => PoseSequence;
-  /** Timed glosses (frame spans at the sequence's 24 fps), when the corpus has them: enables the auxiliary loss. */
-  glosses?: readonly GlossSpan[];
-}
 
 /**
  * Per-row gloss labels for the auxiliary loss: row r (frames [r·stride, (r+1)·stride)) gets the gloss id active at
@@ -95,7 +87,7 @@ export class FeatureCache {
 
   constructor(private readonly maxRows: number, private readonly budgetBytes = 1024 * 1024 * 1024) {}
 
-  get(ex: TrainExample): FrameFeatures & { frames: number } {
+  get(ex: TrainingExample): FrameFeatures & { frames: number } {
     const hit = this.map.get(ex.id);
     if (hit) return hit;
     const seq = ex.sequence();

@@ -1,4 +1,5 @@
 import type { VocabLevel } from './vocab.js';
+import { SignbenchError } from '../pose/errors.js';
 
 /** Widest beam search: each hypothesis carries its own K/V cache, so memory grows with the beam. */
 export const MAX_BEAM = 64;
@@ -55,7 +56,7 @@ export const CONFIGS: Readonly<Record<string, TranslatorConfig>> = Object.freeze
 
 export function getConfig(name: string, overrides: Partial<TranslatorConfig> = {}): TranslatorConfig {
   const base = CONFIGS[name];
-  if (!base) throw new Error(`unknown translator config "${name}" (known: ${Object.keys(CONFIGS).join(', ')})`);
+  if (!base) throw new SignbenchError('invalid-input', `config: unknown translator config "${name}" (known: ${Object.keys(CONFIGS).join(', ')})`, { detail: { option: 'config' } });
   const cfg = { ...base, ...overrides };
   if (cfg.augment !== undefined && !(cfg.augment >= 0 && cfg.augment <= 1)) {
     throw new Error(`config ${name}: augment must be a probability in [0, 1], got ${String(cfg.augment)}`);

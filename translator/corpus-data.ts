@@ -1,11 +1,11 @@
 import { loadTrainingSplits } from '../corpus/training.js';
-import type { TrainExample } from './batch.js';
+import type { TrainingExample } from '../corpus/training.js';
 
 export interface TrainingCorpus {
   version: string;
-  train: TrainExample[];
-  dev: TrainExample[];
-  test: TrainExample[];
+  train: TrainingExample[];
+  dev: TrainingExample[];
+  test: TrainingExample[];
 }
 
 /**

@@ -1,10 +1,11 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MANIFEST_FILE } from '../nn/manifest.js';
 import { loadCheckpoint, type LoadedCheckpoint } from '../nn/checkpoint.js';
 import type { TranslatorConfig } from './config.js';
 import { FEATURE_DIM, FEATURE_STRIDE } from './features.js';
 import {
-  DECODER_STEP_FILE, ENCODER_FILE, MODEL_FORMAT, MODEL_MANIFEST_FILE, MODEL_VERSION, type TranslatorManifest,
+  DECODER_STEP_FILE, ENCODER_FILE, MODEL_FORMAT, MODEL_VERSION, type TranslatorManifest,
 } from './manifest.js';
 import { decoderIo, encoderIo, exportTranslatorGraphs } from './onnx-export.js';
 import type { TranslatorCheckpointConfig } from './train.js';
@@ -43,7 +44,7 @@ export function exportTranslator(checkpointDir: string, outDir: string, opts: Ex
   const tail = history.slice(-50);
   const params = ckpt.manifest.tensors.filter((t) => !t.name.startsWith('adam.') && !t.name.startsWith('aux.')).reduce((n, t) => n + t.length, 0);
   let previous: Record<string, unknown> = {};
-  const oldManifest = join(outDir, MODEL_MANIFEST_FILE);
+  const oldManifest = join(outDir, MANIFEST_FILE);
   if (existsSync(oldManifest)) {
     try { previous = (JSON.parse(readFileSync(oldManifest, 'utf8')) as TranslatorManifest).metrics ?? {}; } catch { previous = {}; }
   }
@@ -79,6 +80,6 @@ export function exportTranslator(checkpointDir: string, outDir: string, opts: Ex
     metrics: { ...previous, ...opts.metrics },
     created: new Date().toISOString(),
   };
-  writeFileAtomicSync(join(outDir, MODEL_MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
+  writeFileAtomicSync(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
   return manifest;
 }

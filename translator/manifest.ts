@@ -1,12 +1,12 @@
 import type { TranslatorConfig } from './config.js';
 import { FEATURE_DIM } from './features.js';
 import type { VocabJson } from './vocab.js';
+import { readManifest } from '../nn/manifest.js';
 
 export const MODEL_FORMAT = 'signbench-translator';
 export const MODEL_VERSION = 1;
 export const ENCODER_FILE = 'encoder.onnx';
 export const DECODER_STEP_FILE = 'decoder_step.onnx';
-export const MODEL_MANIFEST_FILE = 'manifest.json';
 
 /** manifest.json of an exported translator model directory: everything needed to serve it. */
 export interface TranslatorManifest {
@@ -28,13 +28,11 @@ export interface TranslatorManifest {
   created: string;
 }
 
-/** Checks the parts of a manifest the runtime relies on; errors name the file and the field. */
-export function validateManifest(json: unknown, file: string): TranslatorManifest {
-  const m = json as Partial<TranslatorManifest> | null;
+/** Reads a model directory's manifest and checks the parts the runtime relies on; errors name the file and the field. */
+export function readTranslatorManifest(dir: string): { file: string; manifest: TranslatorManifest } {
+  const { file, manifest } = readManifest(dir, { format: MODEL_FORMAT, version: MODEL_VERSION, what: 'translator model' });
+  const m = manifest as Partial<TranslatorManifest>;
   const fail = (problem: string): never => { throw new Error(`${file}: ${problem}`); };
-  if (!m || typeof m !== 'object') fail('not a JSON object');
-  if (m!.format !== MODEL_FORMAT) fail(`format is ${JSON.stringify(m!.format)}, expected "${MODEL_FORMAT}" (not a translator model directory?)`);
-  if (m!.version !== MODEL_VERSION) fail(`version ${m!.version} is not supported (expected ${MODEL_VERSION})`);
   const c = m!.config;
   if (!c || ![c.dModel, c.heads, c.encoderLayers, c.decoderLayers, c.maxSourceRows, c.maxTargetTokens].every((v) => Number.isInteger(v) && v > 0)) {
     fail('config is missing or has invalid sizes');
@@ -42,5 +40,5 @@ export function validateManifest(json: unknown, file: string): TranslatorManifes
   if (!m!.vocab || !Array.isArray(m!.vocab.tokens) || m!.vocab.tokens.length < 5) fail('vocab is missing or too small');
   if (m!.features?.dim !== FEATURE_DIM) fail(`features.dim is ${m!.features?.dim}, this version computes ${FEATURE_DIM}`);
   if (!m!.files?.encoder || !m!.files?.decoderStep) fail('files.encoder / files.decoderStep missing');
-  return m as TranslatorManifest;
+  return { file, manifest: m as TranslatorManifest };
 }

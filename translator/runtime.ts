@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { floatTensor, int64Tensor, openOrtSession, type ort } from '../nn/ort.js';
@@ -7,10 +6,9 @@ import { padSources } from './batch.js';
 import { MAX_BATCH, MAX_BEAM, type TranslatorConfig } from './config.js';
 import { SignbenchError } from '../pose/errors.js';
 import { extractFeatures, FEATURE_DIM } from './features.js';
-import { MODEL_MANIFEST_FILE, validateManifest, type TranslatorManifest } from './manifest.js';
+import { readTranslatorManifest, type TranslatorManifest } from './manifest.js';
 import { beamSearch, type Hypothesis, type StepModel } from './search.js';
 import { BOS, EOS, Vocab } from './vocab.js';
-import { readInputTextSync } from '../pose/fsio.js';
 
 /** Default model directory: models/translator/ in the repository (the committed default). */
 export function defaultModelDir(): string {
@@ -98,16 +96,7 @@ export class Translator {
 
   /** Loads a model directory (manifest.json, encoder.onnx, decoder_step.onnx); errors name the file and problem. */
   static async load(dir: string, opts: RuntimeOptions = {}): Promise<Translator> {
-    const manifestPath = join(dir, MODEL_MANIFEST_FILE);
-    if (!existsSync(manifestPath)) throw new Error(`${manifestPath}: not found (expected a translator model directory)`);
-    const text = readInputTextSync(manifestPath, { maxBytes: 64 * 1024 * 1024 });
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw new Error(`${manifestPath}: not valid JSON (${(err as Error).message})`);
-    }
-    const manifest = validateManifest(json, manifestPath);
+    const { file: manifestPath, manifest } = readTranslatorManifest(dir);
     const enc = await openOrtSession(join(dir, manifest.files.encoder), opts);
     const dec = await openOrtSession(join(dir, manifest.files.decoderStep), opts);
     const t = new Translator(dir, manifest, enc.session, dec.session, enc.provider);

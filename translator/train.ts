@@ -3,40 +3,31 @@ import { initBackend, type TrainingBackend } from '../nn/backend.js';
 import { hasCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '../nn/checkpoint.js';
 import { Adam, warmupCosine } from '../nn/optim.js';
 import { Rng } from '../nn/rng.js';
-import { trainLoop, type TrainLoopResult, type TrainProgress } from '../nn/train-loop.js';
+import { trainLoop, type TrainLoopResult, type TrainRunOptions } from '../nn/train-loop.js';
 import { createLinear, linear } from '../nn/layers.js';
 import { applyAugmentation, drawAugmentation } from './augment.js';
-import { FeatureCache, padSources, padTargets, rowGlossLabels, smoothedCrossEntropy, type TrainExample } from './batch.js';
+import { FeatureCache, padSources, padTargets, rowGlossLabels, smoothedCrossEntropy } from './batch.js';
+import type { TrainingExample } from '../corpus/training.js';
 import type { TranslatorConfig } from './config.js';
 import { extractFeatures, FEATURE_DIM, FEATURE_STRIDE, type FrameFeatures } from './features.js';
 import { createTranslatorParams, Network } from './network.js';
 import { Vocab } from './vocab.js';
+import { SignbenchError } from '../pose/errors.js';
 
-export interface TrainTranslatorOptions {
+/** `initFrom` is a checkpoint directory whose weights and vocabulary the run starts from. */
+export interface TrainTranslatorOptions extends TrainRunOptions {
   config: TranslatorConfig;
-  /** Training pairs (the corpus's train split). */
-  examples: readonly TrainExample[];
-  outDir: string;
-  steps?: number;
-  batch?: number;
-  seed?: number;
-  resume?: boolean;
-  /** Progress after every step (see trainLoop); without it nothing is reported. */
-  onProgress?: (p: TrainProgress) => void;
-  /** Stops between steps, after saving a checkpoint that `resume` continues. */
-  signal?: AbortSignal;
+  /** Training examples (the corpus's train split). */
+  train: readonly TrainingExample[];
   checkpointEvery?: number;
   /** Recorded in the checkpoint manifest. */
   corpusVersion?: string;
-  command?: string;
   backend?: TrainingBackend;
   /**
    * Weight of the auxiliary per-row gloss classification loss on the encoder (used when the examples carry timed
    * glosses; 0 = off). Default 0.5. The head (`aux.gloss`) is training-only and is not exported.
    */
   glossLossWeight?: number;
-  /** Warm start: a checkpoint directory whose weights and vocabulary the run starts from (fresh optimizer and schedule). */
-  initFrom?: string;
 }
 
 export interface TrainTranslatorResult extends TrainLoopResult {
@@ -57,12 +48,12 @@ export interface TranslatorCheckpointConfig {
 
 /** The checkpoint a warm start begins from; it must have this config's architecture and a vocabulary. */
 function loadInitCheckpoint(dir: string, cfg: TranslatorConfig): LoadedCheckpoint {
-  if (!hasCheckpoint(dir)) throw new Error(`--init ${dir}: no checkpoint there (expected weights.bin and manifest.json)`);
+  if (!hasCheckpoint(dir)) throw new SignbenchError('not-found', `initFrom ${dir}: no checkpoint there (expected weights.bin and manifest.json)`, { detail: { option: 'initFrom' } });
   const ck = loadCheckpoint(dir);
   const saved = (ck.manifest.config as Partial<TranslatorCheckpointConfig> | undefined)?.translator;
-  if (!ck.manifest.vocab) throw new Error(`--init ${dir}: the checkpoint has no vocabulary`);
+  if (!ck.manifest.vocab) throw new SignbenchError('invalid-input', `initFrom ${dir}: the checkpoint has no vocabulary`, { detail: { option: 'initFrom' } });
   for (const k of ['dModel', 'heads', 'encoderLayers', 'decoderLayers', 'ff', 'vocabLevel'] as const) {
-    if (saved?.[k] !== cfg[k]) throw new Error(`--init ${dir}: cannot start from this checkpoint: its ${k} is ${String(saved?.[k])}, the config has ${String(cfg[k])}`);
+    if (saved?.[k] !== cfg[k]) throw new SignbenchError('invalid-input', `initFrom ${dir}: cannot start from this checkpoint: its ${k} is ${String(saved?.[k])}, the config has ${String(cfg[k])}`, { detail: { option: 'initFrom' } });
   }
   return ck;
 }
@@ -78,7 +69,7 @@ function stepSeed(seed: number, step: number): number {
  * (seed, step), so a resumed run sees the same batches as an uninterrupted one.
  */
 export async function trainTranslator(opts: TrainTranslatorOptions): Promise<TrainTranslatorResult> {
-  if (opts.examples.length === 0) throw new Error('training: no training examples (is the train split empty?)');
+  if (opts.train.length === 0) throw new Error('training: no training examples (is the train split empty?)');
   const backend = await initBackend({ prefer: opts.backend });
   const cfg = opts.config;
   const seed = opts.seed ?? 1;
@@ -88,7 +79,7 @@ export async function trainTranslator(opts: TrainTranslatorOptions): Promise<Tra
   let vocab: Vocab;
   const resuming = Boolean(opts.resume) && hasCheckpoint(opts.outDir);
   if (resuming && opts.initFrom !== undefined) {
-    throw new Error(`--init ${opts.initFrom}: ${opts.outDir} already holds a checkpoint; resume it without --init, or choose a new --out`);
+    throw new SignbenchError('conflict', `initFrom ${opts.initFrom}: ${opts.outDir} already holds a checkpoint; resume it without a warm start, or choose a new output directory`, { detail: { option: 'initFrom' } });
   }
   const init = opts.initFrom !== undefined && !resuming ? loadInitCheckpoint(opts.initFrom, cfg) : null;
   if (resuming) {
@@ -98,13 +89,13 @@ export async function trainTranslator(opts: TrainTranslatorOptions): Promise<Tra
   } else if (init) {
     vocab = new Vocab(cfg.vocabLevel, init.manifest.vocab ?? []);
   } else {
-    vocab = Vocab.build(opts.examples.map((e) => e.text), cfg.vocabLevel, { maxSize: cfg.maxVocab });
+    vocab = Vocab.build(opts.train.map((e) => e.text), cfg.vocabLevel, { maxSize: cfg.maxVocab });
   }
 
   const params = createTranslatorParams(cfg, vocab.size, seed);
   // Auxiliary gloss head: direct per-row supervision makes the encoder learn the signs much sooner.
   const glossWeight = opts.glossLossWeight ?? 0.5;
-  const glossNames = [...new Set(opts.examples.flatMap((e) => (e.glosses ?? []).map((g) => g.gloss)))].sort();
+  const glossNames = [...new Set(opts.train.flatMap((e) => (e.glosses ?? []).map((g) => g.gloss)))].sort();
   const useGloss = glossWeight > 0 && glossNames.length > 0;
   const glossIndex = new Map(glossNames.map((g, i) => [g, i + 1]));
   if (useGloss) createLinear(params, 'aux.gloss', cfg.dModel, glossNames.length + 1);
@@ -136,9 +127,9 @@ export async function trainTranslator(opts: TrainTranslatorOptions): Promise<Tra
     title: `translator ${cfg.name}`,
     lossAt: (step) => {
       const rng = new Rng(stepSeed(seed, step));
-      const picked = Array.from({ length: batch }, () => opts.examples[rng.int(opts.examples.length)]);
+      const picked = Array.from({ length: batch }, () => opts.train[rng.int(opts.train.length)]);
       const augRng = new Rng(stepSeed(seed ^ 0x2545f491, step));
-      const inputs = picked.map((e): { f: FrameFeatures & { frames: number }; glosses: TrainExample['glosses'] } => {
+      const inputs = picked.map((e): { f: FrameFeatures & { frames: number }; glosses: TrainingExample['glosses'] } => {
         if (!(augRng.next() < (cfg.augment ?? 0))) return { f: cache.get(e), glosses: e.glosses };
         const warped = applyAugmentation(e.sequence(), e.glosses, drawAugmentation(augRng));
         const f = extractFeatures(warped.sequence, { maxRows: cfg.maxSourceRows });

@@ -110,7 +110,7 @@ export async function evaluateModels(opts: EvaluateOptions = {}): Promise<System
       const runtime = await GeneratorRuntime.load(genDir);
       const poses: PoseSequence[] = [];
       for (const e of test) poses.push(await runtime.generate(e.text, { id: e.id, truncate: true }));
-      await runtime.dispose();
+      await runtime.release();
       gens.push(await score(`generator (${genDir === generatorDir() ? 'models/generator' : genDir}, ${runtime.architecture})`, poses, t0));
     }
 

@@ -22,5 +22,5 @@ try {
     process.stdout.write(JSON.stringify({ done: i + 1, total: prompts.length }) + '\n');
   }
 } finally {
-  await runtime.dispose();
+  await runtime.release();
 }

@@ -4,6 +4,8 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
+import { trainProgress } from '../progress.js';
+import { SignbenchError } from '../../pose/errors.js';
 import { fpsOption, nonNegativeNumber, positiveInt, seedOption, TRAIN_LIMITS, trainSubcommand, type TrainCliOptions } from '../options.js';
 
 /** models/generator in the repository: the committed default model. */
@@ -88,6 +90,11 @@ async function checkGenerateInputs(textArg: string | undefined, opts: GenerateCl
   return { text, fps: fpsOption(opts.fps, '--fps', MAX_GENERATE_FPS), threads: positiveInt(opts.threads, '--threads', MAX_THREADS) };
 }
 
+/** A trainer's message line, on stderr. */
+function logLine(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
 /** `train generator --config nar…`: the non-autoregressive generator, trained with PyTorch (generator/nar/train.ts). */
 async function trainNar(opts: TrainGeneratorCli): Promise<void> {
   const { getNarConfig } = await import('../../generator/nar/config.js');
@@ -111,11 +118,12 @@ async function trainNar(opts: TrainGeneratorCli): Promise<void> {
     ...(steps !== undefined ? { steps } : {}), ...(batch !== undefined ? { batch } : {}),
   });
   const corpus = await loadGeneratorCorpus(opts.corpus, { sentences: positiveInt(opts.sentences, '--sentences') });
+  const progress = await trainProgress(`generator ${config.name}`, { logEvery: 50, bar: opts.progress !== false });
   const res = await trainNarGenerator({
     train: corpus.train, dev: corpus.dev, config, outDir: opts.out, corpus: corpus.info, seed: seedOption(opts.seed),
     timeBudget: positiveInt(opts.timeBudget, '--time-budget'), threads: positiveInt(opts.threads, '--threads'), python: opts.python,
-    command: ['signbench', ...process.argv.slice(2)].join(' '), progress: opts.progress !== false,
-  });
+    command: ['signbench', ...process.argv.slice(2)].join(' '), onProgress: progress.onProgress, onLog: logLine,
+  }).finally(progress.stop);
   if (opts.json) printJson(res);
   else process.stdout.write(`trained generator ${config.name} (non-autoregressive): ${res.steps} steps, ${res.parameters} params, final loss ${res.finalLoss.toFixed(5)}, ${res.stepsPerSecond.toFixed(2)} steps/s (${res.backend}) → ${res.modelDir}\n`);
 }
@@ -196,9 +204,11 @@ export function register(program: Command): void {
         steps: positiveInt(opts.steps, '--steps', TRAIN_LIMITS.steps), batch: positiveInt(opts.batch, '--batch', TRAIN_LIMITS.batch), resume: Boolean(opts.resume),
         initFrom: opts.init, corpus: corpus.info, command: ['signbench', ...process.argv.slice(2)].join(' '),
       };
-      const res = torch
-        ? await (await import('../../generator/torch-train.js')).trainGeneratorTorch({ ...common, device: opts.device, timeBudget, python: opts.python, progress: opts.progress !== false, logEvery: 100 })
-        : await trainGenerator({ ...common, progress: opts.progress !== false && Boolean(process.stderr.isTTY), logEvery: 25 });
+      if (torch && opts.resume) throw new SignbenchError('invalid-input', '--resume: the PyTorch trainer starts runs, it does not resume them (use --init DIR to continue from a model)');
+      const progress = await trainProgress(`generator ${config.name}`, { logEvery: torch ? 100 : 25, bar: opts.progress !== false });
+      const res = await (torch
+        ? (await import('../../generator/torch-train.js')).trainGeneratorTorch({ ...common, device: opts.device, timeBudget, python: opts.python, onProgress: progress.onProgress, onLog: logLine })
+        : trainGenerator({ ...common, onProgress: progress.onProgress })).finally(progress.stop);
       if (opts.json) printJson(res);
       else process.stdout.write(`trained generator ${config.name}: ${res.steps} steps, ${res.parameters} params, final loss ${res.finalLoss.toFixed(5)}, ${res.stepsPerSecond.toFixed(2)} steps/s (${res.backend}) → ${res.modelDir}\n`);
     });
@@ -227,7 +237,7 @@ export function register(program: Command): void {
       try {
         seq = await (opts.glosses !== undefined ? rt.generateGlosses(opts.glosses, gopts) : rt.generate(text as string, gopts));
       } finally {
-        await rt.dispose();
+        await rt.release();
       }
       const ms = performance.now() - t0;
       await (await import('../../pose/io.js')).writePoseFile(opts.out, seq);

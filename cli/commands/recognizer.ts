@@ -4,6 +4,7 @@ import { SignbenchError } from '../../pose/errors.js';
 import type { PoseSequence } from '../../pose/sequence.js';
 import { printJson } from '../output.js';
 import { positiveInt, seedOption, trainSubcommand, type TrainCliOptions } from '../options.js';
+import { trainProgress } from '../progress.js';
 
 interface TrainOptions extends TrainCliOptions {
   perSign?: string;
@@ -58,10 +59,12 @@ export function register(program: Command): void {
         onProgress: (n) => { if (n % 2000 === 0 || n === total) process.stderr.write(`[recognizer] features ${n}/${total}\n`); },
       });
       const command = ['signbench', ...process.argv.slice(2)].join(' ');
+      const progress = await trainProgress(`recognizer ${cfg.name}`, { logEvery: 200 });
       const res = await trainRecognizer({
         config: cfg, glosses, data, outDir: opts.out, steps: positiveInt(opts.steps, '--steps'), batch: positiveInt(opts.batch, '--batch'),
         seed, resume: Boolean(opts.resume), corpusVersion: `${corpusVersion()} (signClips train signers, ${cfg.perSign} per gloss)`, command,
-      });
+        onProgress: progress.onProgress,
+      }).finally(progress.stop);
       let exported: string | null = null;
       if (opts.export) {
         const { exportRecognizer } = await import('../../recognizer/export.js');

@@ -64,7 +64,7 @@ export function register(program: Command): void {
       const progress = await trainProgress(`translator ${cfg.name}`);
       const res = await trainTranslator({
         config: cfg,
-        examples: corpus.train,
+        train: corpus.train,
         outDir: opts.out,
         steps: positiveInt(opts.steps, '--steps', TRAIN_LIMITS.steps),
         batch: positiveInt(opts.batch, '--batch', TRAIN_LIMITS.batch),

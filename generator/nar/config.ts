@@ -1,3 +1,6 @@
+import { SignbenchError } from '../../pose/errors.js';
+import { checkIntField, type TrainingSchedule } from '../config.js';
+
 /**
  * Configurations of the non-autoregressive generator (generator/nar/): text → glosses (slot decoder), glosses →
  * durations (per gloss: the transition into it and the sign itself), length regulation, frames (a transformer over
@@ -5,7 +8,8 @@
  */
 export const NAR_ARCHITECTURE = 'non-autoregressive';
 
-export interface NarConfig {
+/** `batch` counts sequences (frames vary; ~125 per procedural sentence). */
+export interface NarConfig extends TrainingSchedule {
   name: string;
   architecture: typeof NAR_ARCHITECTURE;
   /** Text → gloss stage: width, heads, text-encoder layers, slot-decoder layers, gloss slots (max glosses + '?' + <eos>). */
@@ -41,14 +45,6 @@ export interface NarConfig {
   durationLossWeight: number;
   glossLossWeight: number;
   placement: boolean;
-  lr: number;
-  minLr: number;
-  warmupSteps: number;
-  weightDecay: number;
-  clipNorm: number;
-  /** Sequences per step (frames vary; ~125 per procedural sentence). */
-  batch: number;
-  steps: number;
 }
 
 const base = {
@@ -70,7 +66,7 @@ export function isNarConfigName(name: string): boolean {
 
 export function getNarConfig(name: string, overrides: Partial<NarConfig> = {}): NarConfig {
   const c = NAR_CONFIGS[name];
-  if (!c) throw new Error(`--config: unknown non-autoregressive config "${name}" (known: ${Object.keys(NAR_CONFIGS).join(', ')})`);
+  if (!c) throw new SignbenchError('invalid-input', `config: unknown non-autoregressive config "${name}" (known: ${Object.keys(NAR_CONFIGS).join(', ')})`, { detail: { option: 'config' } });
   const cfg = { ...c, ...overrides };
   validateNarConfig(cfg, `config ${name}`);
   return cfg;
@@ -79,10 +75,7 @@ export function getNarConfig(name: string, overrides: Partial<NarConfig> = {}): 
 /** Throws naming `where` when a configuration is unusable (e.g. from a manifest). */
 export function validateNarConfig(cfg: NarConfig, where: string): void {
   if (cfg?.architecture !== NAR_ARCHITECTURE) throw new Error(`${where}: architecture must be "${NAR_ARCHITECTURE}"`);
-  const int = (k: keyof NarConfig, lo: number, hi: number) => {
-    const v = cfg[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new Error(`${where}: ${k} must be an integer in [${lo}, ${hi}], got ${String(v)}`);
-  };
+  const int = (k: keyof NarConfig, lo: number, hi: number) => checkIntField(cfg, k, lo, hi, where);
   for (const k of ['textD', 'd'] as const) int(k, 2, 4096);
   for (const k of ['textHeads', 'heads'] as const) int(k, 1, 64);
   for (const k of ['textLayers', 'slotLayers', 'glossLayers', 'frameLayers'] as const) int(k, 1, 32);

@@ -4,7 +4,7 @@ import type { GlossSpan, PoseSequence } from '../../pose/sequence.js';
 import { BODY } from '../../pose/skeleton.js';
 import { mirror } from '../../pose/transforms.js';
 import { POSE_DIM } from '../config.js';
-import type { TrainingPair } from '../data.js';
+import type { TrainingExample } from '../../corpus/training.js';
 import type { ModelFrames } from '../features.js';
 import { computePoseStats, HAND_REL_TERMS, standardize, statsToJson, type PoseStats } from '../normalization.js';
 import { meanPlacement, replace } from '../placement.js';
@@ -23,10 +23,6 @@ import { glossTokens, QUESTION } from './glosses.js';
  */
 export const NAR_PACK_FORMAT = 'signbench-generator-nar-pack';
 export const NAR_PACK_VERSION = 1;
-
-export interface NarTrainingPair extends TrainingPair {
-  glosses?: GlossSpan[];
-}
 
 export interface NarPackSplit {
   examples: number;
@@ -56,7 +52,7 @@ export interface NarPackManifest {
  * time since the previous sign ended (the first one's includes the starting rest), <eos>'s gap is the return to
  * rest; <bos> and '?' take no time.
  */
-export function glossDurations(spans: GlossSpan[], frames: number, tokens: string[]): number[] {
+export function glossDurations(spans: readonly GlossSpan[], frames: number, tokens: string[]): number[] {
   const out: number[] = [];
   let k = 0;
   let end = 0;
@@ -104,7 +100,7 @@ function statsOf(frames: ModelFrames[], placement: boolean): PoseStats {
 export interface WriteNarPackOptions {
   dir: string;
   cfg: NarConfig;
-  splits: Record<string, NarTrainingPair[]>;
+  splits: Record<string, TrainingExample[]>;
   onProgress?: (split: string, done: number, total: number) => void;
 }
 
@@ -128,7 +124,7 @@ export function writeNarPack(opts: WriteNarPackOptions): NarPackManifest {
   const sample: ModelFrames[] = [];
   let meta: { width: number; height: number; fps: number } | undefined;
   for (let x = 0; Math.floor(x) < train.length && sample.length < 600; x += step) {
-    const seq = trainingView(train[Math.floor(x)].load(), cfg);
+    const seq = trainingView(train[Math.floor(x)].sequence(), cfg);
     meta ??= { width: seq.meta.width, height: seq.meta.height, fps: seq.meta.fps };
     sample.push(sequenceToFullFrames(seq, cfg.maxFrames));
   }
@@ -143,7 +139,7 @@ export function writeNarPack(opts: WriteNarPackOptions): NarPackManifest {
     const put = (kind: (typeof kinds)[number], a: ArrayBufferView) => { writeSync(fds[kind], new Uint8Array(a.buffer, a.byteOffset, a.byteLength)); };
     const split: NarPackSplit = { examples: 0, text: [], gloss: [], frames: [] };
     pairs.forEach((p, i) => {
-      const seq = trainingView(p.load(), cfg);
+      const seq = trainingView(p.sequence(), cfg);
       if (seq.frames > cfg.maxFrames) return; // longer than the model draws: left out
       const f = sequenceToFullFrames(seq, cfg.maxFrames);
       if (stats.placement) replace(f, stats.placement);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { SignbenchError } from '../../pose/errors.js';
 import type { GlossSpan, PoseSequence } from '../../pose/sequence.js';
-import { floatTensor, int64Tensor, openOrtSession, ort, type OrtSessionOptions } from '../../nn/ort.js';
+import { floatTensor, int64Tensor, openOrtSession, ort, requireGraphNames, type OrtSessionOptions } from '../../nn/ort.js';
 import { POSE_DIM } from '../config.js';
 import type { NarGeneratorManifest } from '../manifest.js';
 import { BOS, EOS, PAD, UNK, Vocab } from '../tokenizer.js';
@@ -90,10 +90,7 @@ export class NarRuntime {
     const open = async (file: string, inputs: string[], outputs: string[]) => {
       const path = join(dir, file);
       const s = await openOrtSession(path, opts);
-      for (const [kind, want, have] of [['input', inputs, s.session.inputNames], ['output', outputs, s.session.outputNames]] as const) {
-        const missing = want.filter((n) => !have.includes(n));
-        if (missing.length > 0) throw new Error(`${path}: graph ${kind} ${missing.join(', ')} missing (has ${have.join(', ')})`);
-      }
+      requireGraphNames(s.session, path, { inputs, outputs });
       return s;
     };
     const t2g = await open(m.files.textToGloss, ['tokens'], ['gloss_ids']);
@@ -204,7 +201,7 @@ export class NarRuntime {
     return this.toSequence(f, { id: opts.id, text: null });
   }
 
-  async dispose(): Promise<void> {
+  async release(): Promise<void> {
     await this.textToGloss.release();
     await this.glossEncoder.release();
     await this.frameDecoder.release();

@@ -1,27 +1,28 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCheckpoint, type LoadedCheckpoint } from '../../nn/checkpoint.js';
 import { lossCurveSvg, type CurvePoint } from '../../nn/curve.js';
-import { LOSS_SVG } from '../../nn/train-loop.js';
-import { MODEL_FORMAT, MODEL_MANIFEST, MODEL_VERSION, type NarGeneratorManifest } from '../manifest.js';
+import { MANIFEST_FILE } from '../../nn/manifest.js';
+import { LOSS_SVG, type TrainProgress } from '../../nn/train-loop.js';
+import { MODEL_FORMAT, MODEL_VERSION, type NarGeneratorManifest } from '../manifest.js';
 import { statsFromJson } from '../normalization.js';
 import { SPECIALS } from '../tokenizer.js';
 import type { CorpusInfo, TrainGeneratorResult } from '../train.js';
+import { runTorchTrainer } from '../torch-child.js';
 import { checkTorch, defaultPython } from '../torch-train.js';
 import { NAR_ARCHITECTURE, validateNarConfig, type NarConfig } from './config.js';
 import { buildFrameDecoderGraph, buildGlossEncoderGraph, buildTextToGlossGraph, FRAME_DECODER_FILE, GLOSS_ENCODER_FILE, TEXT_TO_GLOSS_FILE } from './export.js';
 import { writeNarPack } from './pack.js';
-import type { TrainingPair } from '../data.js';
+import type { TrainingExample } from '../../corpus/training.js';
 import { PHASE_DIM } from './regulate.js';
 
 /** The PyTorch trainer of the non-autoregressive generator. */
 export const NAR_TRAINER = join(dirname(fileURLToPath(import.meta.url)), '..', 'torch', 'train_nar.py');
 
 export interface TrainNarOptions {
-  train: TrainingPair[];
-  dev?: TrainingPair[];
+  train: TrainingExample[];
+  dev?: TrainingExample[];
   config: NarConfig;
   outDir: string;
   corpus: CorpusInfo;
@@ -34,24 +35,12 @@ export interface TrainNarOptions {
   command?: string;
   /** Keep <out>/pack after training. */
   keepPack?: boolean;
-  /** Progress lines from the trainer (stderr, passed through by the CLI); false: quiet. */
-  progress?: boolean;
-  logEvery?: number;
-}
-
-function runPython(python: string, args: string[], quiet: boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // Passive OpenMP waits: on shared cores a spinning worker burns the time its partner thread needs.
-    const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
-    const child = spawn(python, [NAR_TRAINER, ...args], { env, stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'pipe' : 'inherit'] });
-    let err = '';
-    child.stderr?.on('data', (b: Buffer) => { err = (err + b.toString()).slice(-4000); });
-    child.on('error', (e) => reject(new Error(`non-autoregressive training: cannot run ${python} (${e.message})`)));
-    child.on('exit', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`non-autoregressive training: the PyTorch trainer failed (${signal ? `signal ${signal}` : `exit ${code}`})${err ? `: ${err.trim().split('\n').pop()}` : ''}`));
-    });
-  });
+  /** The trainer's progress, parsed from its report every 50 steps. */
+  onProgress?: (p: TrainProgress) => void;
+  /** Messages of the pack step and the trainer (data, parameters, "done"), one line each. */
+  onLog?: (line: string) => void;
+  /** Kills the trainer and rejects with an `aborted` error. */
+  signal?: AbortSignal;
 }
 
 export interface NarModelDirInfo {
@@ -64,7 +53,7 @@ export interface NarModelDirInfo {
 /** Writes the three ONNX graphs, manifest.json and loss.svg from a checkpoint of generator/torch/train_nar.py. */
 export function exportNarCheckpoint(checkpoint: string | LoadedCheckpoint, outDir: string, info: NarModelDirInfo): NarGeneratorManifest {
   const ck = typeof checkpoint === 'string' ? loadCheckpoint(checkpoint) : checkpoint;
-  const where = join(ck.dir, 'manifest.json');
+  const where = join(ck.dir, MANIFEST_FILE);
   const cfg = ck.manifest.config as NarConfig;
   validateNarConfig(cfg, where);
   const extra = ck.manifest.extra ?? {};
@@ -132,7 +121,7 @@ export function exportNarCheckpoint(checkpoint: string | LoadedCheckpoint, outDi
       date: new Date().toISOString(), parameters,
     },
   };
-  writeFileSync(join(outDir, MODEL_MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
+  writeFileSync(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
   return manifest;
 }
 
@@ -147,11 +136,13 @@ export async function trainNarGenerator(opts: TrainNarOptions): Promise<TrainGen
   const ckptDir = join(opts.outDir, 'checkpoint');
   const t0 = performance.now();
   writeNarPack({ dir: packDir, cfg: opts.config, splits: { train: opts.train, ...(opts.dev?.length ? { dev: opts.dev } : {}) } });
-  if (opts.progress !== false) process.stderr.write(`[nar] packed ${opts.train.length} training examples in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${packDir}\n`);
-  await runPython(python, [
+  opts.onLog?.(`[nar] packed ${opts.train.length} training examples in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${packDir}`);
+  // Passive OpenMP waits: on shared cores a spinning worker burns the time its partner thread needs.
+  const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+  await runTorchTrainer(python, NAR_TRAINER, [
     packDir, '--out', ckptDir, '--seed', String(opts.seed ?? 27), '--threads', String(opts.threads ?? 2),
-    ...(opts.timeBudget ? ['--time-budget', String(opts.timeBudget)] : []), '--log-every', String(opts.logEvery ?? 50),
-  ], opts.progress === false);
+    ...(opts.timeBudget ? ['--time-budget', String(opts.timeBudget)] : []), '--log-every', '50',
+  ], 'non-autoregressive training', { ...opts, env });
   const ck = loadCheckpoint(ckptDir);
   const m = exportNarCheckpoint(ck, opts.outDir, { corpus: opts.corpus, command: opts.command ?? '' });
   if (!opts.keepPack) rmSync(packDir, { recursive: true, force: true });

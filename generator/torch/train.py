@@ -21,6 +21,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from loop import LossLog, optimizer_step, speed_and_eta  # noqa: E402
+
 MASK_VALUE = -1e9  # nn/layers.ts MASK_VALUE
 LN_EPS = 1e-5  # nn/layers.ts LN_EPS
 MAX_FRAMES = 96  # generator/config.ts MAX_FRAMES
@@ -424,7 +427,8 @@ def main():
     steps = cfg["steps"]
     budget = args.time_budget
     save_every = args.save_every or max(50, round(steps / 10))
-    history, ema, ema_parts = [], None, {}
+    log = LossLog(fail)
+    history = log.history
     perm, pos = torch.randperm(train.n, generator=shuffle), 0
     t0 = time.time()
     sys.stderr.write(f"[torch] {device}{' ' + torch.cuda.get_device_name() if device == 'cuda' else ''}: {sum(p.numel() for p in model.P.values())} params, "
@@ -454,33 +458,18 @@ def main():
             break
         progress = elapsed / budget if budget else (step - min(cfg["warmupSteps"], steps // 10)) / max(1, steps - min(cfg["warmupSteps"], steps // 10))
         lr = lr_at(cfg, step, progress)
-        for g in opt.param_groups:
-            g["lr"] = lr
         if pos + cfg["batch"] > train.n:
             perm, pos = torch.randperm(train.n, generator=shuffle), 0
         idx = perm[pos:pos + cfg["batch"]].numpy()
         pos += cfg["batch"]
         loss, parts = generator_loss(model, terms, train.batch(idx), cfg.get("inputNoise") or 0, cfg.get("selfFeed") or 0, gen)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        if cfg["clipNorm"] > 0:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg["clipNorm"])
-        opt.step()
+        optimizer_step(model, opt, loss, lr, cfg["clipNorm"])
         step += 1
-        if step % 10 == 0 or step <= 10:
-            value = float(loss.detach())
-            if not math.isfinite(value):
-                fail(f"training diverged at step {step}: loss is {value}")
-            history.append({"step": step, "loss": value})
-            ema = value if ema is None else 0.9 * ema + 0.1 * value
-            for k, v in parts.items():
-                fv = float(v.detach())
-                ema_parts[k] = fv if k not in ema_parts else 0.9 * ema_parts[k] + 0.1 * fv
+        log.record(step, loss, parts)
         if step % args.log_every == 0:
-            sps = step / (time.time() - t0)
-            left = (budget - (time.time() - t0)) if budget else (steps - step) / sps
-            shown = ", ".join(f"{k} {v:.4f}" for k, v in ema_parts.items() if k in ("pose", "hand", "align") and v > 0)
-            sys.stderr.write(f"[torch] step {step}{'' if budget else '/' + str(steps)} loss {ema:.5f} ({shown}) lr {lr:.2e} {sps:.1f} steps/s ETA {max(0, left):.0f} s\n")
+            sps, left = speed_and_eta(step, steps, budget, t0)
+            shown = ", ".join(f"{k} {v:.4f}" for k, v in log.parts.items() if k in ("pose", "hand", "align") and v > 0)
+            sys.stderr.write(f"[torch] step {step}{'' if budget else '/' + str(steps)} loss {log.ema:.5f} ({shown}) lr {lr:.2e} {sps:.1f} steps/s ETA {left:.0f} s\n")
         if not budget and step % save_every == 0 and step < steps:
             save(step, False)
     save(step, True)

@@ -25,6 +25,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from loop import LossLog, optimizer_step, speed_and_eta  # noqa: E402
 from train import CHECKPOINT_FORMAT, LN_EPS, MASK_VALUE, sinusoidal, thin, write_checkpoint  # noqa: E402
 
 PACK_FORMAT = "signbench-generator-nar-pack"
@@ -497,7 +498,8 @@ def main():
                             lr=cfg["lr"], betas=(0.9, 0.999), eps=1e-8)
     shuffle = torch.Generator().manual_seed(args.seed)
     steps, budget = cfg["steps"], args.time_budget
-    history, ema_parts, ema = [], {}, None
+    log = LossLog(fail)
+    history = log.history
     batches, pos = [], 0
     params = sum(p.numel() for p in model.P.values())
     sys.stderr.write(f"[nar] cpu x{torch.get_num_threads()}: {params} params, {n_train} examples (loaded in {time.time() - t_load:.0f} s), "
@@ -525,33 +527,18 @@ def main():
         warm = min(cfg["warmupSteps"], max(1, steps // 10))
         progress = elapsed / budget if budget else (step - warm) / max(1, steps - warm)
         lr = lr_at(cfg, step, progress)
-        for g in opt.param_groups:
-            g["lr"] = lr
         if pos >= len(batches):
             batches, pos = bucketed(train.fl[:n_train], cfg["batch"], shuffle), 0
         idx = batches[pos]
         pos += 1
         loss, parts, _ = nar_loss(model, terms, train.batch(idx))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        if cfg["clipNorm"] > 0:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg["clipNorm"])
-        opt.step()
+        optimizer_step(model, opt, loss, lr, cfg["clipNorm"])
         step += 1
-        if step % 10 == 0 or step <= 10:
-            value = float(loss.detach())
-            if not math.isfinite(value):
-                fail(f"training diverged at step {step}: loss is {value}")
-            history.append({"step": step, "loss": value})
-            ema = value if ema is None else 0.9 * ema + 0.1 * value
-            for k, v in parts.items():
-                fv = float(v.detach())
-                ema_parts[k] = fv if k not in ema_parts else 0.9 * ema_parts[k] + 0.1 * fv
+        log.record(step, loss, parts)
         if step % args.log_every == 0:
-            sps = step / (time.time() - t0)
-            left = (budget - (time.time() - t0)) if budget else (steps - step) / sps
-            shown = ", ".join(f"{k} {v:.4f}" for k, v in ema_parts.items())
-            sys.stderr.write(f"[nar] step {step} loss {ema:.4f} ({shown}) lr {lr:.2e} {sps:.2f} steps/s ETA {max(0, left):.0f} s\n")
+            sps, left = speed_and_eta(step, steps, budget, t0)
+            shown = ", ".join(f"{k} {v:.4f}" for k, v in log.parts.items())
+            sys.stderr.write(f"[nar] step {step} loss {log.ema:.4f} ({shown}) lr {lr:.2e} {sps:.2f} steps/s ETA {left:.0f} s\n")
         if time.time() - last_save > args.save_every:
             save(step, False)
             last_save = time.time()

@@ -50,7 +50,7 @@ if (systems.has('generator')) {
     const g = await GeneratorRuntime.load(dir);
     const hyps: PoseSequence[] = [];
     for (const e of test) hyps.push(await g.generate(e.text, { id: e.id, truncate: true }));
-    await g.dispose();
+    await g.release();
     await run('generator', hyps, t0);
   } else process.stderr.write(`${dir}: no generator model; skipped\n`);
 }

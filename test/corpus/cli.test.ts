@@ -1,42 +1,12 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { Command, CommanderError } from 'commander';
-import { register } from '../../cli/commands/corpus.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../cli.js';
 import { hasShared, sharedPath } from '../shared.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'signbench-corpus-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** Our commands on a fresh program, failing as cli/main.ts does (exit 1, `signbench: <message>`). */
-async function run(argv: string[]): Promise<number> {
-  const program = new Command('signbench').exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  register(program);
-  try {
-    await program.parseAsync(argv);
-    return 0;
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
-    process.stderr.write(`signbench: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  }
-}
-
-/** Runs the CLI in-process and captures stdout/stderr. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { err += String(s); return true; });
-  try {
-    const code = await run(['node', 'signbench', ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 describe('signbench corpus', () => {
   const dir = join(tmp, 'c');

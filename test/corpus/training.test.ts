@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { writeCorpus } from '../../corpus/format.js';
 import { proceduralCorpus } from '../../corpus/procedural/index.js';
 import { loadTrainingSplits } from '../../corpus/training.js';
+import { describeFailure } from '../../cli/errors.js';
 
 describe('training splits', () => {
   it('a corpus directory gives the same examples as the procedural stream it was written from', async () => {
@@ -29,7 +30,9 @@ describe('training splits', () => {
     }
   });
 
-  it('names the corpus and the problem when it cannot be opened', async () => {
-    await expect(loadTrainingSplits('/nonexistent/corpus')).rejects.toThrow(/--corpus \/nonexistent\/corpus: .*give a corpus directory, SignVerse shards, or "procedural"/);
+  it('names the corpus and the problem when it cannot be opened; the CLI names its flag instead', async () => {
+    const err = await loadTrainingSplits('/nonexistent/corpus').catch((e: unknown) => e);
+    expect(err).toMatchObject({ message: expect.stringMatching(/^corpus \/nonexistent\/corpus: .*give a corpus directory, SignVerse shards, or "procedural"/) });
+    expect(describeFailure(err).message).toMatch(/^--corpus \/nonexistent\/corpus: .*give a corpus directory/);
   });
 });

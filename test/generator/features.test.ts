@@ -59,7 +59,7 @@ describe('generator corpus loading', () => {
     expect(c.info.name).toBe('procedural');
     expect(c.info.version).toMatch(/^sbp-/);
     expect(c.train.length + c.dev.length + c.test.length).toBe(30);
-    const f = sequenceToModelFrames(c.train[0].load());
+    const f = sequenceToModelFrames(c.train[0].sequence());
     expect(f.length).toBeGreaterThan(0);
     expect(f.length).toBeLessThanOrEqual(96);
     expect(f.frames.every((v) => v >= 0 && v <= 1)).toBe(true);
@@ -67,7 +67,7 @@ describe('generator corpus loading', () => {
   });
 
   it('refuses a missing corpus directory with a clear message', async () => {
-    await expect(loadGeneratorCorpus('/nonexistent/corpus')).rejects.toThrow(/--corpus \/nonexistent\/corpus: .*no such directory/);
+    await expect(loadGeneratorCorpus('/nonexistent/corpus')).rejects.toThrow(/^corpus \/nonexistent\/corpus: .*no such directory/);
     const d = mkdtempSync(join(tmpdir(), 'gen-corpus-'));
     await expect(loadGeneratorCorpus(d)).rejects.toThrow(/neither manifest\.jsonl nor any SignVerse shard/);
     rmSync(d, { recursive: true, force: true });

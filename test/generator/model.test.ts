@@ -40,7 +40,7 @@ describe('generator training and export', () => {
   it('trains a micro model for a few seconds: the loss decreases, and the model dir is written', async () => {
     modelDir = join(dir, 'model');
     const r = await trainGenerator({
-      train: syntheticPairs(48, 1), dev: syntheticPairs(8, 2), config: micro, outDir: modelDir, seed: 5, progress: false, logEvery: 0,
+      train: syntheticPairs(48, 1), dev: syntheticPairs(8, 2), config: micro, outDir: modelDir, seed: 5, 
       corpus: { name: 'synthetic', version: 'test', hash: null, sentences: 48 }, command: 'test',
     });
     expect(r.steps).toBe(30);
@@ -54,7 +54,7 @@ describe('generator training and export', () => {
     // frameStride 2: the 24-fps pairs are modelled at 12 fps; targets standardised with the training statistics.
     expect(m.normalization).toMatchObject({ fps: 12, size: 480 });
     // placement (default): the statistics are of the sequences re-placed at their mean neck and shoulder width.
-    const frames = syntheticPairs(48, 1).map((p) => sequenceToModelFrames(p.load(), MAX_FRAMES, 2));
+    const frames = syntheticPairs(48, 1).map((p) => sequenceToModelFrames(p.sequence(), MAX_FRAMES, 2));
     const placement = meanPlacement(frames)!;
     for (const f of frames) replace(f, placement);
     const stats = computePoseStats(frames);
@@ -71,7 +71,7 @@ describe('generator training and export', () => {
     const out = join(dir, 'init');
     const cfg: GeneratorConfig = { ...micro, steps: 6, alignLossWeight: 1, counter: 'progress', selfFeed: 0.5 };
     const r = await trainGenerator({
-      train: syntheticPairs(48, 1), dev: syntheticPairs(8, 2), config: cfg, outDir: out, seed: 9, progress: false, logEvery: 0, corpus, initFrom: modelDir,
+      train: syntheticPairs(48, 1), dev: syntheticPairs(8, 2), config: cfg, outDir: out, seed: 9, corpus, initFrom: modelDir,
     });
     expect(r.steps).toBe(6);
     const src = JSON.parse(readFileSync(join(modelDir, 'checkpoint', 'manifest.json'), 'utf8'));
@@ -82,7 +82,7 @@ describe('generator training and export', () => {
     // One step at a negligible rate leaves the source's weights in place. Switching placement off needs statistics
     // of the targets as they are, so they are recomputed rather than taken from the source.
     const frozen = join(dir, 'init-frozen');
-    await trainGenerator({ train: syntheticPairs(48, 1), config: { ...micro, steps: 1, lr: 1e-12, minLr: 1e-12, placement: false }, outDir: frozen, progress: false, logEvery: 0, corpus, initFrom: modelDir });
+    await trainGenerator({ train: syntheticPairs(48, 1), config: { ...micro, steps: 1, lr: 1e-12, minLr: 1e-12, placement: false }, outDir: frozen, corpus, initFrom: modelDir });
     const a = loadCheckpoint(join(modelDir, 'checkpoint'));
     const b = loadCheckpoint(join(frozen, 'checkpoint'));
     for (const name of ['tok.w', 'dec.0.cross.q.w', 'out.head.w']) expect(maxAbsDiff(a.weight(name).data, b.weight(name).data)).toBeLessThan(1e-6);
@@ -93,11 +93,11 @@ describe('generator training and export', () => {
     // A warm start may change the frame stride (the weights do not depend on it); statistics are recomputed. A
     // resume may not.
     const restrided = join(dir, 'init-stride');
-    await trainGenerator({ train: syntheticPairs(48, 1), config: { ...micro, steps: 1, frameStride: 4 }, outDir: restrided, progress: false, logEvery: 0, corpus, initFrom: modelDir });
+    await trainGenerator({ train: syntheticPairs(48, 1), config: { ...micro, steps: 1, frameStride: 4 }, outDir: restrided, corpus, initFrom: modelDir });
     const s4 = loadCheckpoint(join(restrided, 'checkpoint')).manifest;
     expect((s4.config as GeneratorConfig).frameStride).toBe(4);
     expect(s4.extra?.poseStats).not.toEqual(src.extra.poseStats);
-    await expect(trainGenerator({ train: syntheticPairs(8, 1), config: { ...micro, steps: 2 }, outDir: restrided, resume: true, progress: false, logEvery: 0, corpus }))
+    await expect(trainGenerator({ train: syntheticPairs(8, 1), config: { ...micro, steps: 2 }, outDir: restrided, resume: true, corpus }))
       .rejects.toThrow(/its frameStride is 4, the requested config has 2/);
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(m.metrics.dev_align_miss).toBeGreaterThanOrEqual(0);
@@ -107,7 +107,7 @@ describe('generator training and export', () => {
     const rt = await GeneratorRuntime.load(out, { providers: ['cpu'] });
     const ids = rt.encodeText('hello sign friend');
     const g = await rt.generateIds(ids, { stopAtLength: true });
-    await rt.dispose();
+    await rt.release();
     const p = createGeneratorParams(cfg, ck.vocab.length, 1);
     loadCheckpoint(join(out, 'checkpoint')).loadInto(p);
     const ref = generateFull(p, cfg, Int32Array.from(ids), 1, ids.length, g.steps);
@@ -115,9 +115,9 @@ describe('generator training and export', () => {
     const mean = m.normalization.poseMean as number[];
     const std = m.normalization.poseStd as number[];
     expect(maxAbsDiff(g.frames, ref.frames.map((v, i) => v * std[i % POSE_DIM] + mean[i % POSE_DIM]))).toBeLessThanOrEqual(1e-4);
-    const base = { train: syntheticPairs(8, 1), config: cfg, outDir: join(dir, 'init-bad'), progress: false, logEvery: 0, corpus };
+    const base = { train: syntheticPairs(8, 1), config: cfg, outDir: join(dir, 'init-bad'), corpus };
     await expect(trainGenerator({ ...base, outDir: out, resume: true, config: { ...cfg, counter: 'absolute', steps: 8 } })).rejects.toThrow(/cannot resume with counter absolute: the run uses progress/);
-    await expect(trainGenerator({ ...base, initFrom: join(dir, 'nowhere') })).rejects.toThrow(/--init .*nowhere: no checkpoint there/);
+    await expect(trainGenerator({ ...base, initFrom: join(dir, 'nowhere') })).rejects.toThrow(/^initFrom .*nowhere: no checkpoint there/);
     await expect(trainGenerator({ ...base, config: { ...cfg, d: 64 }, initFrom: modelDir })).rejects.toThrow(/its d is 32, the requested config has 64/);
     await expect(trainGenerator({ ...base, outDir: out, resume: true, initFrom: modelDir })).rejects.toThrow(/already holds a checkpoint/);
   });
@@ -141,12 +141,12 @@ describe('generator training and export', () => {
     small.dispose();
     big.dispose();
     const grown = join(dir, 'init-grown');
-    await trainGenerator({ train: syntheticPairs(48, 1), config: { ...grownCfg, steps: 2 }, outDir: grown, progress: false, logEvery: 0, corpus, initFrom: modelDir });
+    await trainGenerator({ train: syntheticPairs(48, 1), config: { ...grownCfg, steps: 2 }, outDir: grown, corpus, initFrom: modelDir });
     const m = loadCheckpoint(join(grown, 'checkpoint')).manifest;
     expect(m.extra?.initFrom).toEqual({ dir: join(modelDir, 'checkpoint'), step: 30, addedLayers: ['enc.1', 'dec.2'] });
-    await expect(trainGenerator({ train: syntheticPairs(8, 1), config: { ...micro, steps: 2 }, outDir: join(dir, 'shrunk'), progress: false, logEvery: 0, corpus, initFrom: grown }))
+    await expect(trainGenerator({ train: syntheticPairs(8, 1), config: { ...micro, steps: 2 }, outDir: join(dir, 'shrunk'), corpus, initFrom: grown }))
       .rejects.toThrow(/its encoderLayers is 2, more than the requested 1 \(a warm start may add layers, not drop them\)/);
-    await expect(trainGenerator({ train: syntheticPairs(8, 1), config: { ...grownCfg, decoderLayers: 4, steps: 4 }, outDir: grown, resume: true, progress: false, logEvery: 0, corpus }))
+    await expect(trainGenerator({ train: syntheticPairs(8, 1), config: { ...grownCfg, decoderLayers: 4, steps: 4 }, outDir: grown, resume: true, corpus }))
       .rejects.toThrow(/its decoderLayers is 3, the requested config has 4/);
   });
 
@@ -181,7 +181,7 @@ describe('generator training and export', () => {
     expect(at24.x(at24.frames - 1, 4)).toBeCloseTo(seq.x(seq.frames - 1, 4), 6);
     expect((await rt.generate('hello world', { fps: 12 })).data).toEqual(seq.data);
     await expect(rt.generate('hello world', { fps: 0 })).rejects.toThrow(/fps must be a number from 0\.1 to 240, got 0/);
-    await rt.dispose();
+    await rt.release();
   });
 
   it('writes .pose, .json and .npz through `signbench generate`, and refuses an unknown extension', async () => {
@@ -234,7 +234,7 @@ describe('generator training and export', () => {
     await expect(GeneratorRuntime.load(bad)).rejects.toThrow(/manifest\.json: vocab must be a list of strings starting with <pad>/);
     writeFileSync(join(bad, 'manifest.json'), '{');
     await expect(GeneratorRuntime.load(bad)).rejects.toThrow(/manifest\.json: not valid JSON/);
-    await expect(GeneratorRuntime.load(join(dir, 'nope'))).rejects.toThrow(/nope: model directory not found/);
+    await expect(GeneratorRuntime.load(join(dir, 'nope'))).rejects.toThrow(/nope: generator model directory not found/);
   });
 });
 

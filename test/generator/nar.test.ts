@@ -111,7 +111,7 @@ describe.skipIf(!hasTorch)('non-autoregressive generator: smoke training, export
     const corpus = await loadGeneratorCorpus('procedural', { sentences: 48 });
     const res = await trainNarGenerator({
       train: corpus.train, dev: corpus.dev, config: getNarConfig('nar-tiny'), outDir: model, corpus: corpus.info, seed: 3,
-      threads: 1, progress: false, command: 'test', keepPack: true,
+      threads: 1, command: 'test', keepPack: true,
     });
     expect(res.steps).toBe(4);
   }, 120_000);
@@ -173,7 +173,7 @@ describe.skipIf(!hasTorch)('non-autoregressive generator: smoke training, export
       (err: Error) => expect(err.message).toMatch(/found no signs/),
     );
     await expect(rt.generateIds([2, 3])).rejects.toThrow(/needs an autoregressive model/);
-    await rt.dispose();
+    await rt.release();
   }, 60_000);
 
   it('the CLI generates from --glosses', async () => {
@@ -200,7 +200,7 @@ describe.skipIf(!hasTorch)('non-autoregressive generator: smoke training, export
     let diff = 0;
     sa.data.forEach((v, i) => { diff += Math.abs(v - sb.data[i]); });
     expect(diff / sa.data.length).toBeLessThan(0.01);
-    await Promise.all([a.dispose(), b.dispose()]);
+    await Promise.all([a.release(), b.release()]);
   }, 60_000);
 
   it('refuses a manifest whose architecture it does not know', () => {

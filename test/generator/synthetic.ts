@@ -1,17 +1,17 @@
 import { PoseSequence } from '../../pose/sequence.js';
 import { POINTS } from '../../pose/skeleton.js';
-import type { TrainingPair } from '../../generator/data.js';
+import type { TrainingExample } from '../../corpus/training.js';
 
 const WORDS = ['hello', 'world', 'sign', 'book', 'house', 'water', 'thanks', 'friend'];
 
 /** Small text→pose pairs whose motion depends on the words (so a model can learn something in a few steps). */
-export function syntheticPairs(n: number, seed = 1): TrainingPair[] {
+export function syntheticPairs(n: number, seed = 1): TrainingExample[] {
   let s = seed;
   const rand = () => { s = (s * 1103515245 + 12345) & 0x7fffffff; return s / 0x7fffffff; };
   return Array.from({ length: n }, (_, i) => {
     const words = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => WORDS[Math.floor(rand() * WORDS.length)]);
     const text = words.join(' ') + (i % 3 === 0 ? '.' : '');
-    const load = () => {
+    const sequence = () => {
       const frames = 8 + 6 * words.length;
       // Word k is signed over frames 6k … 6k+5 (the first 8 frames of the tail hold the last word).
       const glosses = words.map((w, k) => ({ gloss: w.toUpperCase(), start: 6 * k, end: 6 * k + 6 }));
@@ -28,6 +28,6 @@ export function syntheticPairs(n: number, seed = 1): TrainingPair[] {
       seq.people.fill(1);
       return seq;
     };
-    return { id: `syn${i}`, text, load };
+    return { id: `syn${i}`, text, sequence };
   });
 }

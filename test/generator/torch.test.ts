@@ -37,7 +37,7 @@ describe.skipIf(!hasTorch)('generator PyTorch trainer (generator/torch/train.py)
   it('computes the same loss as the tfjs model on the same pack and weights', async () => {
     const out = join(dir, 'parity');
     const train = syntheticPairs(24, 3);
-    const { packDir, initDir } = await packForTorch({ train, config: micro, outDir: out, seed: 9, progress: false, corpus });
+    const { packDir, initDir } = await packForTorch({ train, config: micro, outDir: out, seed: 9, corpus });
     const pack = JSON.parse(readFileSync(join(packDir, PACK_MANIFEST), 'utf8')) as PackManifest;
     expect(pack.splits.train).toMatchObject({ examples: 24, align: true });
     // The tfjs loss of the first 8 examples as one batch, with the initial weights, no dropout, noise or self-feed.
@@ -60,11 +60,15 @@ describe.skipIf(!hasTorch)('generator PyTorch trainer (generator/torch/train.py)
 
   it('trains a micro model whose ONNX export runs, and refuses --resume', async () => {
     const out = join(dir, 'model');
+    const log: string[] = [];
     const r = await trainGeneratorTorch({
-      train: syntheticPairs(48, 1), dev: syntheticPairs(8, 2), config: micro, outDir: out, seed: 5, progress: false, logEvery: 10,
-      corpus, command: 'test', device: 'cpu', python,
+      train: syntheticPairs(48, 1), dev: syntheticPairs(8, 2), config: micro, outDir: out, seed: 5,
+      corpus, command: 'test', device: 'cpu', python, onLog: (l) => log.push(l),
     });
     expect(r.steps).toBe(30);
+    // The trainer's messages come through onLog (nothing goes to stderr).
+    expect(log.some((l) => /^\[torch\] packed 48 training examples/.test(l))).toBe(true);
+    expect(log.some((l) => /^\[torch\] done: 30 steps/.test(l))).toBe(true);
     expect(r.backend).toMatch(/^torch/);
     expect(existsSync(join(out, 'pack'))).toBe(false);
     const ck = loadCheckpoint(r.checkpointDir);
@@ -77,8 +81,8 @@ describe.skipIf(!hasTorch)('generator PyTorch trainer (generator/torch/train.py)
     expect(m.normalization).toMatchObject({ fps: 12, size: 480 });
     const rt = await GeneratorRuntime.load(out);
     const seq = await rt.generate('hello world');
-    await rt.dispose();
+    await rt.release();
     expect(seq.frames).toBeGreaterThanOrEqual(8);
-    await expect(trainGeneratorTorch({ train: syntheticPairs(8, 1), config: micro, outDir: out, resume: true, corpus, python })).rejects.toThrow(/--resume/);
+    await expect(trainGeneratorTorch({ train: syntheticPairs(8, 1), config: micro, outDir: out, resume: true, corpus, python })).rejects.toThrow(/resume: the PyTorch trainer starts runs/);
   }, 300_000);
 });

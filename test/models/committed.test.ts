@@ -28,7 +28,7 @@ describe('committed default models', () => {
       const q = await g.generateGlosses('ZOO BROTHER COME WHY ?');
       expect(q.meta.glosses?.map((s) => s.gloss)).toEqual(['ZOO', 'BROTHER', 'COME', 'WHY']);
     } finally {
-      await g.dispose();
+      await g.release();
     }
   });
 
@@ -42,7 +42,7 @@ describe('committed default models', () => {
       seq.validate();
       await expect(g.generateGlosses('ZOO BROTHER COME WHY ?')).rejects.toThrow(/reads text, not glosses/);
     } finally {
-      await g.dispose();
+      await g.release();
     }
   });
 

@@ -140,7 +140,7 @@ describe('training loop', () => {
         const x = randomTensor(rng, [2, 5, 8]);
         return { loss: tf.mean(tf.square(tf.sub(encoderLayer(p, 'enc.0', x, 2), tf.mul(x, 0.5)))) as tf.Scalar };
       };
-      const r = trainLoop({ params: p, optimizer: opt, lr: warmupCosine({ lr: 1e-2, totalSteps: 30, warmupSteps: 3 }), steps, lossAt, outDir, config: {}, resume, progress: false, checkpointEvery: 10 });
+      const r = trainLoop({ params: p, optimizer: opt, lr: warmupCosine({ lr: 1e-2, totalSteps: 30, warmupSteps: 3 }), steps, lossAt, outDir, config: {}, resume, checkpointEvery: 10 });
       return { r, w: p.weight('enc.0.ff.fc2.w').data };
     };
     const full = run(join(dir, 'full'), 30, false);

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../nn/backend.js';
 import { Adam } from '../../nn/optim.js';
 import { ParamStore } from '../../nn/params.js';
-import { trainLoop } from '../../nn/train-loop.js';
+import { trainLoop, type TrainProgress } from '../../nn/train-loop.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -27,7 +27,7 @@ describe('trainLoop', () => {
     try {
       expect(() => trainLoop({
         params: p, optimizer: opt, lr: () => 0.1, steps: 20, outDir: join(dir, 'abort'), config: {}, lossAt: () => ({ loss: lossAt() }),
-        signal: ctl.signal, logEvery: 1,
+        signal: ctl.signal,
         onProgress: (q) => { seen.push(q.step); expect(q.steps).toBe(20); expect(q.loss).toMatch(/^\d+\.\d{5}$/); if (q.step === 7) ctl.abort(); },
       })).toThrow(expect.objectContaining({ kind: 'aborted', message: expect.stringMatching(/step 7 of 20/) }));
       expect(spy).not.toHaveBeenCalled();
@@ -40,12 +40,12 @@ describe('trainLoop', () => {
     p.dispose();
   });
 
-  it('minimises the loss and shows its parts, smoothed, in the log line without leaking tensors', () => {
+  it('minimises the loss and reports its parts, smoothed, through onProgress, without leaking tensors or writing to stderr', () => {
     const p = new ParamStore(1);
     p.add('w', [2], new Float32Array([3, -2]));
     const opt = new Adam(p, { weightDecay: 0, clipNorm: 10 });
-    const lines: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { lines.push(String(s)); return true; });
+    const reports: TrainProgress[] = [];
+    const spy = vi.spyOn(process.stderr, 'write');
     let before = 0;
     try {
       const lossAt = () => {
@@ -54,18 +54,18 @@ describe('trainLoop', () => {
         const b = tf.mul(tf.square(w.slice([1], [1])).sum(), 2) as tf.Scalar;
         return { loss: tf.add(a, b) as tf.Scalar, parts: { a, b } };
       };
-      trainLoop({ params: p, optimizer: opt, lr: () => 0.1, steps: 5, outDir: join(dir, 'warm'), config: {}, lossAt, progress: false, logEvery: 0 });
+      trainLoop({ params: p, optimizer: opt, lr: () => 0.1, steps: 5, outDir: join(dir, 'warm'), config: {}, lossAt });
       before = tf.memory().numTensors;
-      const r = trainLoop({ params: p, optimizer: opt, lr: () => 0.1, steps: 40, outDir: join(dir, 'run'), config: {}, lossAt, progress: false, logEvery: 20 });
+      const r = trainLoop({ params: p, optimizer: opt, lr: () => 0.1, steps: 40, outDir: join(dir, 'run'), config: {}, lossAt, onProgress: (q) => reports.push(q) });
       expect(r.history[39].loss).toBeLessThan(r.history[0].loss * 0.5);
+      expect(spy).not.toHaveBeenCalled();
     } finally {
       spy.mockRestore();
     }
     // The per-step tensors (loss, parts, gradients) are all disposed.
     expect(tf.memory().numTensors).toBe(before);
-    const logged = lines.filter((l) => l.startsWith('[train] step'));
-    expect(logged).toHaveLength(2);
-    expect(logged[1]).toMatch(/^\[train\] step 40\/40 loss \d+\.\d{5} \(a \d+\.\d{4}, b \d+\.\d{4}\) /);
+    expect(reports.map((q) => q.step)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(reports[39]).toMatchObject({ step: 40, steps: 40, loss: expect.stringMatching(/^\d+\.\d{5} \(a \d+\.\d{4}, b \d+\.\d{4}\)$/) });
     p.dispose();
     opt.dispose();
   });

@@ -22,7 +22,7 @@ describe('recogniser smoke training', () => {
     const data = buildDataset(signClips({ signers: 'train', perSign: 4, glosses, jitter: 1 }), glosses, { mirrored: true });
     expect(data.n).toBe(24);
     expect(data.xMirror).not.toBeNull();
-    const res = await trainRecognizer({ config: cfg, glosses, data, outDir: join(dir, 'ckpt'), progress: false, logEvery: 0 });
+    const res = await trainRecognizer({ config: cfg, glosses, data, outDir: join(dir, 'ckpt') });
     expect(res.steps).toBe(60);
     expect(res.history[res.history.length - 1].loss).toBeLessThan(res.history[0].loss);
     const m = exportRecognizer(join(dir, 'ckpt'), join(dir, 'model'), { backend: res.backend });

@@ -102,17 +102,17 @@ describe('translator warm start and augmented training', () => {
   it('starts from another checkpoint\'s weights and vocabulary, trains with augmentation, and refuses a mismatch', async () => {
     const examples = synthExamples(40);
     const base = join(dir, 'base');
-    const first = await trainTranslator({ config: microConfig(), examples, outDir: base, steps: 40, batch: 8, seed: 5 });
+    const first = await trainTranslator({ config: microConfig(), train: examples, outDir: base, steps: 40, batch: 8, seed: 5 });
     const cfg = { ...microConfig(), augment: 1 };
-    const warm = await trainTranslator({ config: cfg, examples, outDir: join(dir, 'warm'), steps: 5, batch: 8, seed: 5, initFrom: base });
-    const cold = await trainTranslator({ config: cfg, examples, outDir: join(dir, 'cold'), steps: 5, batch: 8, seed: 5 });
+    const warm = await trainTranslator({ config: cfg, train: examples, outDir: join(dir, 'warm'), steps: 5, batch: 8, seed: 5, initFrom: base });
+    const cold = await trainTranslator({ config: cfg, train: examples, outDir: join(dir, 'cold'), steps: 5, batch: 8, seed: 5 });
     expect(warm.history[0].loss).toBeLessThan(cold.history[0].loss * 0.8);
     expect(warm.history[0].loss).toBeLessThan(first.history[0].loss);
-    await expect(trainTranslator({ config: { ...cfg, dModel: 64 }, examples, outDir: join(dir, 'wide'), steps: 1, initFrom: base }))
+    await expect(trainTranslator({ config: { ...cfg, dModel: 64 }, train: examples, outDir: join(dir, 'wide'), steps: 1, initFrom: base }))
       .rejects.toThrow(/its dModel is 32, the config has 64/);
-    await expect(trainTranslator({ config: cfg, examples, outDir: join(dir, 'warm'), steps: 6, resume: true, initFrom: base }))
+    await expect(trainTranslator({ config: cfg, train: examples, outDir: join(dir, 'warm'), steps: 6, resume: true, initFrom: base }))
       .rejects.toThrow(/already holds a checkpoint/);
-    await expect(trainTranslator({ config: cfg, examples, outDir: join(dir, 'x'), steps: 1, initFrom: join(dir, 'nothing') }))
+    await expect(trainTranslator({ config: cfg, train: examples, outDir: join(dir, 'x'), steps: 1, initFrom: join(dir, 'nothing') }))
       .rejects.toThrow(/no checkpoint there/);
   });
 

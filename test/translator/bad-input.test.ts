@@ -51,7 +51,7 @@ describe('translator bad input', () => {
   });
 
   it('gives clear errors for missing, corrupt or mismatched model files', async () => {
-    await expect(Translator.load(join(root, 'nowhere'))).rejects.toThrow(/manifest\.json: not found/);
+    await expect(Translator.load(join(root, 'nowhere'))).rejects.toThrow(/nowhere: translator model directory not found/);
     await expect(Translator.load(variant('badjson', 'manifest.json', '{oops'))).rejects.toThrow(/not valid JSON/);
     const m = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8'));
     await expect(Translator.load(variant('badformat', 'manifest.json', JSON.stringify({ ...m, format: 'other' })))).rejects.toThrow(/not a translator model/);

@@ -43,7 +43,7 @@ describe('translator CLI', () => {
     const bad = await run(['translate', join(root, 'clip.pose'), '--beam', '0', '--model', join(root, 'model')]);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/--beam must be a positive integer/);
-    expect((await run(['translate', join(root, 'clip.pose'), '--model', join(root, 'none')])).err).toMatch(/manifest\.json: not found/);
+    expect((await run(['translate', join(root, 'clip.pose'), '--model', join(root, 'none')])).err).toMatch(/none: translator model directory not found/);
     expect((await run(['train', 'translator', '--corpus', '/some/dir', '--out', join(root, 'x')])).err).toMatch(/--corpus \/some\/dir: .*no such directory/);
   });
 

@@ -1,6 +1,6 @@
 import { PoseSequence } from '../../pose/sequence.js';
 import { BODY, POINTS } from '../../pose/skeleton.js';
-import type { TrainExample } from '../../translator/batch.js';
+import type { TrainingExample } from '../../corpus/training.js';
 import { getConfig, type TranslatorConfig } from '../../translator/config.js';
 
 /** Toy sign language for tests: every word holds the right hand at its own place for 6 frames. */
@@ -28,7 +28,7 @@ export function synthSequence(text: string, id = 'synthetic', jitter = 0): PoseS
 }
 
 /** `n` random two-to-four-word sentences with their sequences (deterministic). */
-export function synthExamples(n: number, seed = 3): TrainExample[] {
+export function synthExamples(n: number, seed = 3): TrainingExample[] {
   let s = seed;
   const next = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 4294967296; };
   return Array.from({ length: n }, (_, i) => {

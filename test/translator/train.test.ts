@@ -22,7 +22,7 @@ describe('gloss row labels', () => {
 describe('translator training (smoke)', () => {
   it('lowers the loss in a few steps, writes a checkpoint and loss curve, and resumes', async () => {
     const examples = synthExamples(40);
-    const res = await trainTranslator({ config: microConfig(), examples, outDir: dir, steps: 40, batch: 8, seed: 5 });
+    const res = await trainTranslator({ config: microConfig(), train: examples, outDir: dir, steps: 40, batch: 8, seed: 5 });
     const first = res.history.slice(0, 5).reduce((a, p) => a + p.loss, 0) / 5;
     const last = res.history.slice(-5).reduce((a, p) => a + p.loss, 0) / 5;
     expect(last).toBeLessThan(first * 0.8);
@@ -33,7 +33,7 @@ describe('translator training (smoke)', () => {
     expect(manifest.extra.glossVocab).toBe(7); // <none> + 6 glosses: the auxiliary head was trained
     expect(manifest.tensors.some((t: { name: string }) => t.name === 'aux.gloss.w')).toBe(true);
     expect(manifest.vocab.slice(0, 4)).toEqual(['<pad>', '<bos>', '<eos>', '<unk>']);
-    const resumed = await trainTranslator({ config: microConfig(), examples, outDir: dir, steps: 45, batch: 8, seed: 5, resume: true });
+    const resumed = await trainTranslator({ config: microConfig(), train: examples, outDir: dir, steps: 45, batch: 8, seed: 5, resume: true });
     expect(resumed.history.length).toBe(45);
     expect(resumed.history[39].loss).toBe(res.history[39].loss);
   });

@@ -2,7 +2,10 @@
  * `npm run load`: load test of the HTTP server (autocannon), against a running server (`--url`) or one it starts on
  * 127.0.0.1 (rate limits off, no suite warm-up, no runner worker, so that only generation competes for the CPUs).
  *
- *  1. in-process rate: the committed generator in this process on the same sentences (the reference);
+ *  1. in-process rate (the reference): in this one process, on the same sentences, the work a user gets from the
+ *     route: the default generator (one ONNX thread, as in a pool worker) turns the text into a sequence and
+ *     `encodeGenerated` (the pool worker's own function) makes the same dwpose-json response bytes. It excludes HTTP,
+ *     body parsing/validation and the hop to the pool, which are the server's overhead being measured;
  *  2. 16 concurrent POST /v1/generate with distinct sentences for 30 s: errors, throughput vs in-process, p50/p99;
  *  3. 128 concurrent for 30 s: only 200/503 answers, 503s answered fast (p99), /healthz p99 throughout, and the
  *     server's memory before, after and 10 s after.
@@ -13,10 +16,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { sentenceOf, sampleFrame } from '../corpus/procedural/grammar.js';
 import { Rng } from '../nn/rng.js';
 import { GeneratorRuntime } from '../generator/runtime.js';
+import { encodeGenerated } from '../server/pool/encode.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def?: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : def; };
@@ -82,29 +87,40 @@ function load(url: string, connections: number, seconds: number, texts: string[]
   });
 }
 
-/** GET /healthz every 50 ms until stopped; latencies in ms. */
+/**
+ * GET /healthz every 50 ms until stopped; latencies in ms. The prober runs in its own worker thread: autocannon keeps
+ * this thread's event loop busy, and a probe timed here would measure that wait, not the server's answer.
+ */
 function probe(url: string): { stop: () => Promise<number[]> } {
-  const times: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const t0 = performance.now();
-      await fetch(`${url}/healthz`).then((r) => r.arrayBuffer()).catch(() => undefined);
-      times.push(performance.now() - t0);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  })();
-  return { stop: async () => { running = false; await loop; return times; } };
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    const times = [];
+    let running = true;
+    parentPort.on('message', () => { running = false; });
+    (async () => {
+      while (running) {
+        const t0 = performance.now();
+        await fetch(workerData + '/healthz').then((r) => r.arrayBuffer()).catch(() => undefined);
+        times.push(performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      parentPort.postMessage(times);
+    })();
+  `, { eval: true, workerData: url });
+  const done = new Promise<number[]>((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+  return { stop: async () => { worker.postMessage('stop'); const times = await done; await worker.terminate(); return times; } };
 }
 
 async function main(): Promise<void> {
   const texts = sentences(4000, 20261204);
-  // 1. in-process reference: the same model, the same sentences, in this process.
-  const gen = await GeneratorRuntime.load();
-  for (const t of texts.slice(0, 5)) await gen.generate(t);
+  // 1. in-process reference: text → the response body of POST /v1/generate {text} (format json), in this process,
+  // with the same model settings and encoder as a pool worker (generate as the worker does: id 'generated').
+  const gen = await GeneratorRuntime.load(undefined, { threads: 1 });
+  const respond = async (text: string) => encodeGenerated(await gen.generate(text, { id: 'generated' }), 'dwpose-json');
+  for (const t of texts.slice(0, 5)) await respond(t);
   let n = 0;
   const t0 = performance.now();
-  while (performance.now() - t0 < 10_000) await gen.generate(texts[n++ % texts.length]);
+  while (performance.now() - t0 < 10_000) await respond(texts[n++ % texts.length]);
   const inproc = n / ((performance.now() - t0) / 1000);
   await gen.release();
 

@@ -92,6 +92,19 @@ export function createApp(deps: AppDeps): SignbenchApp {
     exposeHeaders: ['X-Request-Id', 'X-Model-Tag', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Content-Disposition', 'X-Frames'],
     maxAge: 600,
   });
+  // Load shedding: when the pool is saturated, inference routes answer 503 before anything else runs on them (rate
+  // limits, body limits, reading or validating the body): under overload these answers are most of the traffic and
+  // must cost the event loop as little as possible. They still get the request id, the log line, metrics and CORS.
+  const shed: MiddlewareHandler = async (c, next) => {
+    if (!pool.saturated) return next();
+    await corsMw(c, async () => {
+      c.header('Retry-After', '1');
+      c.res = errorResponse(c, 'busy', 'all inference workers are busy and the queue is full; try again shortly', 503);
+    });
+    return c.res;
+  };
+  for (const path of ['/v1/generate', '/v1/render', '/v1/translate']) app.post(path, shed);
+  app.get('/spoken_text_to_signed_pose', shed);
   const ipLimiter = new RateLimiter(config.rateLimit, 60_000, deps.rateCounter, 'ip');
   const tokenLimiter = new RateLimiter(config.tokenRateLimit, 60_000, deps.rateCounter, 'token');
   const limited = rateLimit(ipLimiter, (c) => c.get('clientIp'), 'per client IP');
@@ -111,15 +124,6 @@ export function createApp(deps: AppDeps): SignbenchApp {
   app.post('/v1/translate', limit(config.maxUploadBytes + 64 * KB, 'translate'));
   app.post('/v1/submissions', limit(config.maxArchiveBytes + 64 * KB, 'submission'));
   app.on(['POST', 'PUT', 'PATCH'], '*', async (c, next) => (['/v1/render', '/v1/translate', '/v1/submissions', '/v1/generate'].includes(c.req.path) ? next() : limit(64 * KB, 'request')(c, next)));
-
-  // Load shedding: when the pool is saturated, inference routes answer 503 before reading or validating the body.
-  const shed: MiddlewareHandler = async (c, next) => {
-    if (!pool.saturated) return next();
-    c.header('Retry-After', '1');
-    return errorResponse(c, 'busy', 'all inference workers are busy and the queue is full; try again shortly', 503);
-  };
-  for (const path of ['/v1/generate', '/v1/render', '/v1/translate']) app.post(path, shed);
-  app.get('/spoken_text_to_signed_pose', shed);
 
   registerInference(app, pool, config.defaultGenerator);
   const ready = async () => {

@@ -15,8 +15,14 @@ export type PoseSource =
   | { kind: 'bytes'; bytes: Uint8Array; format?: string; name: string }
   | { kind: 'text'; text: string; model: string };
 
+/**
+ * A response encoding the worker applies itself, so that the server's event loop only forwards finished bytes:
+ * `dwpose-json`, `pose`, `pose-plain` (the four DWPose components only, for sign.mt clients) or `signverse-npz`.
+ */
+export type GenerateEncoding = 'dwpose-json' | 'pose' | 'pose-plain' | 'signverse-npz';
+
 export type TaskRequest =
-  | { op: 'generate'; text: string; model: string; fps?: number; stream?: boolean }
+  | { op: 'generate'; text: string; model: string; fps?: number; stream?: boolean; encode?: GenerateEncoding }
   | { op: 'translate'; source: PoseSource; beam: number }
   | { op: 'render'; source: PoseSource; style: RenderStyle; format: RenderFormat; width?: number; height?: number; fps?: number; frame?: number };
 
@@ -25,6 +31,12 @@ export interface TranslateResult {
   text: string;
   score: number;
   alternatives?: { text: string; score: number }[];
+  frames: number;
+}
+
+/** A generated sequence already encoded (`encode` given): the response body and its frame count. */
+export interface EncodedResult {
+  bytes: Uint8Array;
   frames: number;
 }
 
@@ -49,7 +61,7 @@ export interface WireError {
 export type FromWorker =
   | { type: 'ready'; models: ModelInfo[] }
   | { type: 'frame'; id: number; t: number; frame: Float32Array; meta: Pick<SequenceMeta, 'fps' | 'width' | 'height'> }
-  | { type: 'done'; id: number; result: WireSequence | TranslateResult | RenderResult }
+  | { type: 'done'; id: number; result: WireSequence | EncodedResult | TranslateResult | RenderResult }
   | { type: 'failed'; id: number; error: WireError }
   | { type: 'fatal'; error: WireError };
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { GeneratorRuntime } from '../../generator/runtime.js';
 import { SignbenchError } from '../../pose/errors.js';
 import { parsePoseBytes, type ByteFormat } from '../../pose/io.js';
+import { encodeGenerated } from './encode.js';
 import { PoseSequence } from '../../pose/sequence.js';
 import { renderFramePng, renderSequence } from '../../render/index.js';
 import { Translator } from '../../translator/runtime.js';
@@ -66,6 +67,11 @@ async function run(id: number, task: TaskRequest): Promise<void> {
     const meta = 'size' in norm ? { fps: norm.fps, width: norm.size, height: norm.size } : { fps: norm.fps, width: norm.width, height: norm.height };
     const onFrame = task.stream ? (t: number, frame: Float32Array) => send({ type: 'frame', id, t, frame, meta }) : undefined;
     const seq = await generate(task.text, task.model, { fps: task.fps, onFrame });
+    if (task.encode) {
+      // The response bytes are made here, not on the server's event loop (a dwpose-json body is ~37k numbers).
+      send({ type: 'done', id, result: { bytes: await encodeGenerated(seq, task.encode), frames: seq.frames } });
+      return;
+    }
     send({ type: 'done', id, result: { meta: seq.meta, data: seq.data, people: seq.people } });
     return;
   }

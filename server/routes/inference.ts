@@ -3,12 +3,9 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { SignbenchError } from '../../pose/errors.js';
-import { encodePoses } from '../../pose/io.js';
-import { encodePoseFile } from '../../pose/formats/pose-format.js';
-import { PoseSequence } from '../../pose/sequence.js';
 import { RENDER_FORMATS, type RenderFormat, type RenderStyle } from '../../render/index.js';
 import type { InferencePool } from '../pool/index.js';
-import type { PoseSource, RenderResult, TranslateResult, WireSequence } from '../pool/protocol.js';
+import type { EncodedResult, PoseSource, RenderResult, TranslateResult, WireSequence } from '../pool/protocol.js';
 import { ErrorSchema, GenerateBody, RenderOptions, RenderTextBody, SignMtQuery, TranslateQuery, TranslateResponse, UploadQuery } from '../schemas.js';
 import { mediaType, parseFormat, readPoseUpload } from '../upload.js';
 import type { AppEnv } from '../app.js';
@@ -21,8 +18,6 @@ const errors = {
 };
 
 const MEDIA: Record<RenderFormat, string> = { png: 'image/png', zip: 'application/zip', webp: 'image/webp', gif: 'image/gif', mp4: 'video/mp4' };
-
-const toSequence = (w: WireSequence) => new PoseSequence(w.meta, w.data, w.people);
 
 /** A filename-safe stem from the first words of a text. */
 function stem(text: string): string {
@@ -96,12 +91,14 @@ export function registerInference(app: OpenAPIHono<AppEnv>, pool: InferencePool,
         }
       });
     }
-    const seq = toSequence(await pool.run<WireSequence>({ op: 'generate', text, model, fps: body.fps }, { signal: signal(c) }));
-    if (body.format === 'json') return c.body(await encodePoses(seq, 'dwpose-json') as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+    // The pool worker encodes the body; this event loop only forwards the bytes.
+    const encode = body.format === 'json' ? 'dwpose-json' : body.format === 'pose' ? 'pose' : 'signverse-npz';
+    const { bytes } = await pool.run<EncodedResult>({ op: 'generate', text, model, fps: body.fps, encode }, { signal: signal(c) });
+    if (body.format === 'json') return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
     if (body.format === 'pose') {
-      return c.body(encodePoseFile(seq) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/pose', 'Content-Disposition': `attachment; filename="${stem(text)}.pose"` });
+      return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/pose', 'Content-Disposition': `attachment; filename="${stem(text)}.pose"` });
     }
-    return c.body(await encodePoses(seq, 'signverse-npz') as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${stem(text)}.npz"` });
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${stem(text)}.npz"` });
   });
 
   // Render: a pose upload (multipart or raw, options in fields or the query) or JSON {text, …}.
@@ -186,9 +183,9 @@ export function registerInference(app: OpenAPIHono<AppEnv>, pool: InferencePool,
   const signMtHandler = async (c: Context<AppEnv>, q: z.infer<typeof SignMtQuery>) => {
     if (q.spoken.toLowerCase() !== 'en') throw new SignbenchError('invalid-input', `spoken: '${q.spoken}' is not served; the generator reads English (spoken=en)`);
     const model = modelId(pool, undefined, defaultGenerator);
-    const seq = toSequence(await pool.run<WireSequence>({ op: 'generate', text: q.text, model }, { signal: signal(c) }));
+    const { bytes } = await pool.run<EncodedResult>({ op: 'generate', text: q.text, model, encode: 'pose-plain' }, { signal: signal(c) });
     const words = q.text.trim().split(/\s+/).slice(0, 8).join(' ').replace(/[^\w\s-]/g, '').trim() || 'pose';
-    return c.body(encodePoseFile(seq, { plain: true }) as Uint8Array<ArrayBuffer>, 200, {
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'application/pose',
       'Content-Disposition': `inline; filename="${words}.pose"`,
       'Cache-Control': 'public, max-age=3600',

@@ -233,6 +233,7 @@ describe('limits', () => {
       expect(statuses).toContain(503);
       const busy = all.find((r) => r.status === 503)!;
       expect(busy.headers.get('retry-after')).toBe('1');
+      expect(busy.headers.get('access-control-allow-origin')).toBe('*'); // browsers can read the 503
       expect((await busy.json() as { error: string }).error).toBe('busy');
       tiny.drain();
       const d = await tiny.app.request('/v1/models');

@@ -30,6 +30,16 @@ describe('training splits', () => {
     }
   });
 
+  it('never trains on a test sentence: train and dev drop entries whose text a test entry has', async () => {
+    const all = proceduralCorpus({ sentences: 20000 }).entries;
+    const testTexts = new Set(all.filter((e) => e.split === 'test').map((e) => e.text));
+    const repeated = all.filter((e) => e.split !== 'test' && testTexts.has(e.text)).length;
+    expect(repeated).toBeGreaterThan(0); // the corpus does repeat sentences across splits
+    const s = await loadTrainingSplits('procedural', { sentences: 20000 });
+    expect([...s.train, ...s.dev].filter((x) => testTexts.has(x.text))).toEqual([]);
+    expect(s.train.length + s.dev.length + s.test.length).toBe(all.length - repeated);
+  });
+
   it('names the corpus and the problem when it cannot be opened; the CLI names its flag instead', async () => {
     const err = await loadTrainingSplits('/nonexistent/corpus').catch((e: unknown) => e);
     expect(err).toMatchObject({ message: expect.stringMatching(/^corpus \/nonexistent\/corpus: .*give a corpus directory, SignVerse shards, or "procedural"/) });

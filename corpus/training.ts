@@ -29,6 +29,8 @@ export interface TrainingSplits {
   /** `procedural` or the corpus directory. */
   name: string;
   version: string;
+  /** Entries in the corpus (train + dev + test before test sentences are taken out of train and dev). */
+  entries: number;
   train: CorpusExample[];
   dev: CorpusExample[];
   test: CorpusExample[];
@@ -44,7 +46,7 @@ export async function loadTrainingSplits(spec: string, opts: { sentences?: numbe
     const testTexts = new Set(entries.filter((e) => e.split === 'test').map((e) => e.text));
     const of = (s: Split): CorpusExample[] => entries.filter((e) => e.split === s && (s === 'test' || !testTexts.has(e.text)))
       .map((e) => ({ id: e.id, text: e.text, glosses: e.glosses, signer: e.signer, sequence: load(e) }));
-    return { train: of('train'), dev: of('dev'), test: of('test') };
+    return { entries: entries.length, train: of('train'), dev: of('dev'), test: of('test') };
   };
   if (spec === 'procedural') {
     const corpus = proceduralCorpus({ ...(opts.sentences ? { sentences: opts.sentences } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });

@@ -15,6 +15,5 @@ export interface GeneratorCorpus {
  */
 export async function loadGeneratorCorpus(spec: string, opts: { sentences?: number; seed?: number } = {}): Promise<GeneratorCorpus> {
   const c = await loadTrainingSplits(spec, opts);
-    const sentences = c.train.length + c.dev.length + c.test.length;
-  return { info: { name: c.name, version: c.version, hash: null, sentences }, train: c.train, dev: c.dev, test: c.test };
+  return { info: { name: c.name, version: c.version, hash: null, sentences: c.entries }, train: c.train, dev: c.dev, test: c.test };
 }

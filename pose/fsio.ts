@@ -9,7 +9,7 @@
  *   and the problem.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { closeSync, createReadStream, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, type ReadStream } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, open, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -195,12 +195,6 @@ export async function readInputText(path: string, opts: ReadTextOptions = {}): P
   } catch {
     throw new SignbenchError('invalid-input', `${path}: not valid UTF-8`, { detail: { path } });
   }
-}
-
-/** A read stream over a regular input file (checked first), for readers that stream (tar shards). */
-export async function openInputStream(path: string, opts: { highWaterMark?: number } = {}): Promise<ReadStream> {
-  await checkInputFile(path);
-  return createReadStream(path, { highWaterMark: opts.highWaterMark ?? 1 << 20 });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
